@@ -1,0 +1,141 @@
+"""`bonuspos demo`: a walk through the programme in the terminal over a fresh demo till.
+
+Until the screens exist this is how a newcomer sees the rules at work: a customer joins,
+a sale earns points, the same card is refused spending that day, and the next day's sale
+is offered up to 30%. Every step runs through the same services the screens will call.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bonuspos import paths
+from bonuspos.domain.cart import Cart, Tender, TenderKind
+from bonuspos.domain.customer import CustomerForm
+from bonuspos.domain.errors import DomainError
+from bonuspos.domain.money import Points
+from bonuspos.domain.quote import CapReason
+from bonuspos.services.checkout import SaleRequest, new_sale_id
+from bonuspos.services.clock import ManualClock, SystemClock
+from bonuspos.services.slip import format_slip
+from bonuspos.services.till import Till
+from bonuspos.services.views import CheckoutQuote
+
+MINSK = ZoneInfo("Europe/Minsk")
+
+CAP_REASONS = {
+    CapReason.PERCENT: "30% от суммы товаров без акций",
+    CapReason.BALANCE: "все доступные баллы карты",
+    CapReason.OFFLINE_LIMIT: "лимит списания без связи с сервером",
+    CapReason.NOTHING_ELIGIBLE: "в чеке нет товаров, которые можно оплатить баллами",
+    CapReason.CREDIT_TENDER: "покупка в кредит или рассрочку: баллы не списываются",
+    CapReason.NO_CARD: "карта не предъявлена",
+}
+
+
+def _offer(q: CheckoutQuote) -> str:
+    quote = q.quote
+    lines = [
+        f"  Сумма чека: {quote.total}; без акций: {quote.eligible}",
+        f"  Можно списать: {quote.cap} — {CAP_REASONS[quote.cap_reason]}",
+    ]
+    if q.card is not None:
+        balance = q.card.balance
+        lines.append(f"  Баллы карты: доступно {balance.active}, ожидают {balance.pending}")
+    for lq in quote.lines:
+        if lq.exclusion is not None:
+            lines.append(f"  «{lq.line.name}»: {lq.exclusion.explanation}")
+    lines.append(f"  Будет начислено: {quote.earns} (доступны с {quote.activates_on:%d.%m.%Y})")
+    return "\n".join(lines)
+
+
+def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> None:
+    folder = data_dir or Path(tempfile.mkdtemp(prefix="bonuspos-demo-"))
+    today = SystemClock().now().astimezone(MINSK).date()
+    clock = ManualClock(datetime.combine(today, time(11, 5), MINSK))
+    with Till(folder, clock) as till:
+        till.catalog.load_csv(paths.demo_catalog())
+
+        def step(title: str) -> None:
+            out("")
+            out(f"=== {clock.now():%d.%m.%Y %H:%M} — {title}")
+
+        step("Покупательница заполняет анкету")
+        card = till.registration.register(
+            CustomerForm("Иванова Анна Сергеевна", "8 029 123-45-67", True, True)
+        )
+        out(f"  Карта оформлена: {card.full_name}, {card.phone.masked()}. Работает сразу.")
+
+        step("Кассир вводит номер «+375 29 123-45-67»")
+        found = till.lookup.find("+375 29 123-45-67")
+        assert found is not None
+        out(f"  Найдена карта: {found.full_name}, доступно {found.balance.active}")
+
+        step("Покупка: телевизор и кабель, оплата банковской картой")
+        cart = (
+            Cart()
+            .add(till.catalog.find("4810000000012").line())
+            .add(till.catalog.find("CB-USBC").line(2))
+        )
+        q = till.checkout.quote(cart, found.customer_uid, [TenderKind.BANK_CARD])
+        out(_offer(q))
+        receipt = till.checkout.complete(
+            SaleRequest(
+                new_sale_id(),
+                cart,
+                (Tender(TenderKind.BANK_CARD, q.quote.total),),
+                customer_uid=found.customer_uid,
+            )
+        )
+        out(format_slip(receipt))
+
+        clock.advance(timedelta(hours=3))
+        step("Та же карта в тот же день: наушники, наличные")
+        cart = Cart().add(till.catalog.find("HP-BT").line())
+        q = till.checkout.quote(cart, found.customer_uid, [TenderKind.CASH])
+        out(_offer(q))
+        try:
+            till.checkout.complete(
+                SaleRequest(
+                    new_sale_id(),
+                    cart,
+                    (Tender(TenderKind.CASH, q.quote.total - Points(10_00).as_money()),),
+                    spend=Points(10_00),
+                    customer_uid=found.customer_uid,
+                )
+            )
+        except DomainError as refused:
+            out(f"  Кассир пробует списать 10,00 б. — отказ: {refused.message}")
+        out("  Баллы, начисленные сегодня, списать сегодня нельзя: они станут доступны завтра.")
+
+        clock.set(datetime.combine(today + timedelta(days=1), time(10, 20), MINSK))
+        step("На следующий день: наушники и робот-пылесос по акции, наличные")
+        found = till.lookup.find("291234567")
+        assert found is not None
+        out(f"  Карта по номеру «291234567»: доступно {found.balance.active}")
+        cart = Cart().add(till.catalog.find("HP-BT").line()).add(till.catalog.find("VC-ROB").line())
+        q = till.checkout.quote(cart, found.customer_uid, [TenderKind.CASH])
+        out(_offer(q))
+        spend = q.quote.cap
+        out(f"  Покупательница списывает максимум: {spend}")
+        receipt = till.checkout.complete(
+            SaleRequest(
+                new_sale_id(),
+                cart,
+                (Tender(TenderKind.CASH, q.quote.total - spend.as_money()),),
+                spend=spend,
+                customer_uid=found.customer_uid,
+            )
+        )
+        out(format_slip(receipt))
+
+        step("Ноутбук в кредит банка: баллы не списываются и не начисляются")
+        cart = Cart().add(till.catalog.find("LP-14").line())
+        q = till.checkout.quote(cart, found.customer_uid, [TenderKind.CREDIT])
+        out(_offer(q))
+    out("")
+    out(f"Демо-база: {folder / 'till.sqlite3'}")

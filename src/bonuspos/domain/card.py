@@ -1,0 +1,149 @@
+"""Card numbers: a Belarusian mobile phone in any form a cashier types, or a legacy plastic card.
+
+Which number ranges are really mobile is the `phonenumbers` data's call, not a regex's.
+Plastic cards issued before phones became the card carry an EAN-13 barcode in the
+in-store range (first digit 2, which GS1 never gives to goods), so a scanner can tell a
+card from a product; the chain kept their numbers, each mapped to the customer holding it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberType
+
+from bonuspos.domain.errors import InvalidCardNumber
+
+BELARUS_MOBILE_OPERATORS = ("25", "29", "33", "44")
+
+_SEPARATORS = re.compile(r"[\s\-().\u00a0]")
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A Belarusian mobile number, always E.164 (`+375291234567`)."""
+
+    e164: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"\+375\d{9}", self.e164):
+            raise InvalidCardNumber(f"Не номер в формате E.164: {self.e164!r}")
+
+    @property
+    def operator(self) -> str:
+        return self.e164[4:6]
+
+    def masked(self) -> str:
+        """The form shown on screens, slips and logs: `+375 29 ***-**-67`."""
+        return f"+375 {self.operator} ***-**-{self.e164[-2:]}"
+
+    def display(self) -> str:
+        """The full number for the holder's own eyes: `+375 29 123-45-67`."""
+        n = self.e164[6:]
+        return f"+375 {self.operator} {n[:3]}-{n[3:5]}-{n[5:]}"
+
+    def __str__(self) -> str:
+        return self.masked()
+
+    def __repr__(self) -> str:
+        return f"Phone({self.masked()!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class PlasticCard:
+    """A legacy plastic card: 13 digits starting with 2, with a valid EAN-13 check digit."""
+
+    number: str
+
+    def __post_init__(self) -> None:
+        if not (is_card_barcode(self.number) and _ean13_ok(self.number)):
+            raise InvalidCardNumber(f"Не номер пластиковой карты: {self.number!r}")
+
+    def masked(self) -> str:
+        return f"*********{self.number[-4:]}"
+
+    def __str__(self) -> str:
+        return self.masked()
+
+    def __repr__(self) -> str:
+        return f"PlasticCard({self.masked()!r})"
+
+
+CardNumber = Phone | PlasticCard
+
+
+def is_card_barcode(text: str) -> bool:
+    """Whether a scan looks like a loyalty card rather than goods (check digit not judged)."""
+    return len(text) == 13 and text.isdigit() and text[0] == "2"
+
+
+def _ean13_ok(digits: str) -> bool:
+    return ean13_check_digit(digits[:12]) == digits[12]
+
+
+def ean13_check_digit(first12: str) -> str:
+    """The check digit that completes a 12-digit body into a valid EAN-13."""
+    weights = [1, 3] * 6
+    body = sum(int(d) * w for d, w in zip(first12, weights, strict=True))
+    return str((10 - body % 10) % 10)
+
+
+def parse_phone(text: str) -> Phone:
+    """Normalise any cashier-typed form of a Belarusian mobile number to E.164.
+
+    Accepts `+375 29 123-45-67`, `375291234567`, `80291234567`, `8 029 ...` and the bare
+    nine digits `291234567`; refuses letters, landlines and other countries.
+    """
+    raw = text.strip()
+    if not raw:
+        raise InvalidCardNumber("Введите номер телефона")
+    compact = _SEPARATORS.sub("", raw)
+    if not re.fullmatch(r"\+?\d+", compact):
+        raise InvalidCardNumber(f"В номере телефона только цифры: «{raw}»")
+    digits = compact.lstrip("+")
+    national = _national_digits(digits)
+    if national is None:
+        raise InvalidCardNumber(
+            f"Не белорусский мобильный номер: «{raw}». Пример: +375 29 123-45-67"
+        )
+    if national[:2] not in BELARUS_MOBILE_OPERATORS:
+        raise InvalidCardNumber(
+            f"Код оператора {national[:2]} не мобильный: нужен 25, 29, 33 или 44"
+        )
+    try:
+        parsed = phonenumbers.parse("+375" + national, None)
+    except NumberParseException as exc:  # pragma: no cover - digits already checked
+        raise InvalidCardNumber(f"Не номер телефона: «{raw}»") from exc
+    if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in (
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise InvalidCardNumber(f"Такого мобильного номера нет: «{raw}»")
+    return Phone(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _national_digits(digits: str) -> str | None:
+    """The nine national digits, whatever prefix the cashier typed."""
+    if len(digits) == 12 and digits.startswith("375"):
+        return digits[3:]
+    if len(digits) == 11 and digits.startswith("80"):
+        return digits[2:]
+    if len(digits) == 10 and digits.startswith("0"):
+        return digits[1:]
+    if len(digits) == 9:
+        return digits
+    return None
+
+
+def parse_card(text: str) -> CardNumber:
+    """A phone in any form, or a 13-digit plastic card number as its barcode reads."""
+    compact = _SEPARATORS.sub("", text.strip())
+    if is_card_barcode(compact):
+        if not _ean13_ok(compact):
+            raise InvalidCardNumber(
+                f"Номер карты «{compact}» с ошибкой в контрольной цифре: пересканируйте"
+            )
+        return PlasticCard(compact)
+    return parse_phone(text)

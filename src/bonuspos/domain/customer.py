@@ -1,0 +1,90 @@
+"""Joining the programme: the customer form and what makes it acceptable."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bonuspos.domain.card import Phone, parse_phone
+from bonuspos.domain.errors import InvalidInput
+
+RULES_VERSION = 1
+
+_NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
+# Words that mark a company or an individual entrepreneur rather than a person (rule 2).
+_LEGAL_MARKERS = ("ооо", "оао", "зао", "одо", "чуп", "уп", "ип", "ao", "llc", "ltd")
+
+
+class FormError(InvalidInput):
+    """A customer form with fields to correct; `fields` maps field name to message."""
+
+    code = "invalid-form"
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(fields.values()))
+        self.fields = fields
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerForm:
+    """The анкета as the customer filled it in at the store."""
+
+    full_name: str
+    phone: str
+    consent: bool
+    not_legal_entity: bool
+    email: str = ""
+    birth_date: str = ""  # optional extra, ISO date
+
+
+@dataclass(frozen=True, slots=True)
+class NewCustomer:
+    """A form that passed every check, ready to be recorded."""
+
+    full_name: str
+    phone: Phone
+    rules_version: int
+    email: str
+    birth_date: str
+
+
+def normalise_name(name: str) -> str:
+    """The key names are searched by: case-folded, `ё` as `е`, single spaces."""
+    folded = unicodedata.normalize("NFC", name).casefold().replace("ё", "е")
+    return " ".join(folded.split())
+
+
+def name_tokens(name: str) -> list[str]:
+    return sorted(set(normalise_name(name).replace("-", " ").split()))
+
+
+def accept(form: CustomerForm) -> NewCustomer:
+    """Check the form field by field; every problem is reported at once."""
+    errors: dict[str, str] = {}
+    name = " ".join(form.full_name.split())
+    words = name.split(" ") if name else []
+    if len(words) < 2:
+        errors["full_name"] = "Укажите фамилию и имя"
+    elif not _NAME_OK.match(name) or len(name) > 120:
+        errors["full_name"] = "В ФИО только буквы, пробел, дефис и апостроф"
+    elif any(w.casefold().strip('"«»') in _LEGAL_MARKERS for w in words):
+        errors["full_name"] = "Юридические лица и ИП не могут участвовать в программе"
+    phone: Phone | None = None
+    try:
+        phone = parse_phone(form.phone)
+    except InvalidInput as exc:
+        errors["phone"] = exc.message
+    if not form.consent:
+        errors["consent"] = "Без согласия с правилами программы карту оформить нельзя"
+    if not form.not_legal_entity:
+        errors["not_legal_entity"] = "Подтвердите, что покупатель — физическое лицо"
+    email = form.email.strip()
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        errors["email"] = "Адрес почты выглядит неверно"
+    birth = form.birth_date.strip()
+    if birth and not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", birth):
+        errors["birth_date"] = "Дата рождения в виде ГГГГ-ММ-ДД"
+    if errors or phone is None:
+        raise FormError(errors)
+    return NewCustomer(name, phone, RULES_VERSION, email, birth)

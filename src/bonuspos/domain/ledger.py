@@ -1,0 +1,89 @@
+"""Ledger entries and balances: every movement of points, and what is usable on a given day.
+
+Each entry is a signed amount with the day from which it counts as active. Earned points
+count from their activation day; spending, giving back and adjustments count at once;
+taking back earned points counts from the day those points would have activated, so a
+return before activation takes from the pending balance and one after takes from the
+active balance (which may go below zero, to be repaid by later earnings). Points never
+expire: nothing here looks at how old an entry is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from bonuspos.domain.money import Points
+from bonuspos.domain.policy import Policy
+from bonuspos.domain.quote import Settlement
+from bonuspos.domain.returns import ReturnedLine
+
+
+class EntryKind(StrEnum):
+    EARNED = "earned"
+    SPENT = "spent"
+    TAKEN_BACK = "taken_back"
+    GIVEN_BACK = "given_back"
+    ADJUSTED = "adjusted"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    kind: EntryKind
+    points: Points  # signed: what the entry adds to the balance
+    active_from: date
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    active: Points
+    pending: Points
+    next_activation: date | None = None  # the earliest day pending points become active
+
+    @property
+    def total(self) -> Points:
+        return self.active + self.pending
+
+
+def balance_on(entries: Iterable[LedgerEntry], today: date) -> Balance:
+    active = pending = 0
+    next_activation: date | None = None
+    for entry in entries:
+        if entry.active_from <= today:
+            active += entry.points.minor
+        else:
+            pending += entry.points.minor
+            if entry.points.minor > 0 and (
+                next_activation is None or entry.active_from < next_activation
+            ):
+                next_activation = entry.active_from
+    return Balance(Points(active), Points(pending), next_activation)
+
+
+def sale_entries(settlement: Settlement, at: datetime, policy: Policy) -> list[LedgerEntry]:
+    today = policy.store_day(at)
+    entries = []
+    if settlement.spend:
+        entries.append(LedgerEntry(EntryKind.SPENT, -settlement.spend, today))
+    if settlement.earns:
+        entries.append(
+            LedgerEntry(EntryKind.EARNED, settlement.earns, settlement.quote.activates_on)
+        )
+    return entries
+
+
+def return_entries(
+    lines: Iterable[ReturnedLine], *, earned_active_from: date, at: datetime, policy: Policy
+) -> list[LedgerEntry]:
+    """Entries for a return; `earned_active_from` is when the sale's earnings activate."""
+    lines = list(lines)
+    taken = sum(line.points_taken_back.minor for line in lines if line.points_taken_back)
+    given = sum(line.points_given_back.minor for line in lines if line.points_given_back)
+    entries = []
+    if taken:
+        entries.append(LedgerEntry(EntryKind.TAKEN_BACK, Points(-taken), earned_active_from))
+    if given:
+        entries.append(LedgerEntry(EntryKind.GIVEN_BACK, Points(given), policy.store_day(at)))
+    return entries

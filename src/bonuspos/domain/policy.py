@@ -1,0 +1,78 @@
+"""The programme's tunable numbers, kept centrally, versioned, and shipped to every till.
+
+A sale records the version it was rung under, so a later change of the cap or the
+activation delay never rewrites what an old sale earned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bonuspos.domain.errors import InvalidInput
+from bonuspos.domain.money import Points
+
+
+def require_aware(at: datetime) -> datetime:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise InvalidInput(f"Время без часового пояса: {at.isoformat()}")
+    return at
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    version: int = 1
+    cap_percent: int = 30
+    activation_days: int = 1
+    timezone: str = "Europe/Minsk"
+    offline_limit: Points = field(default_factory=lambda: Points(50_00))
+    hold_ttl: timedelta = timedelta(minutes=10)
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.cap_percent <= 100:
+            raise InvalidInput(f"Доля оплаты баллами вне 0–100%: {self.cap_percent}")
+        if self.activation_days < 1:
+            # Rule 4: points can never pay on the day they were earned.
+            raise InvalidInput("Баллы не могут становиться доступными в день покупки")
+        if self.offline_limit.is_negative:
+            raise InvalidInput("Лимит списания без связи не может быть отрицательным")
+        ZoneInfo(self.timezone)  # fails early on a misspelt zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def store_day(self, at: datetime) -> date:
+        """The store's calendar day at `at`: Minsk's, not UTC's nor the PC's own zone."""
+        return require_aware(at).astimezone(self.zone).date()
+
+    def activation_date(self, earned_at: datetime) -> date:
+        return self.store_day(earned_at) + timedelta(days=self.activation_days)
+
+    def to_dict(self) -> dict[str, int | str]:
+        return {
+            "version": self.version,
+            "cap_percent": self.cap_percent,
+            "activation_days": self.activation_days,
+            "timezone": self.timezone,
+            "offline_limit": self.offline_limit.minor,
+            "hold_ttl_seconds": int(self.hold_ttl.total_seconds()),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, int | str]) -> Policy:
+        try:
+            return cls(
+                version=int(data["version"]),
+                cap_percent=int(data["cap_percent"]),
+                activation_days=int(data["activation_days"]),
+                timezone=str(data["timezone"]),
+                offline_limit=Points(int(data["offline_limit"])),
+                hold_ttl=timedelta(seconds=int(data["hold_ttl_seconds"])),
+            )
+        except (KeyError, ValueError) as exc:
+            raise InvalidInput(f"Политика программы повреждена: {exc}") from exc
+
+
+DEFAULT_POLICY = Policy()

@@ -1,0 +1,313 @@
+"""Repositories: the ledger's tables in the domain's words. They never commit.
+
+Hot paths (card lookup, balance, name search) select plain columns rather than whole
+entities: a cashier waits on them, and the ORM's identity map buys nothing there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.orm import Session, aliased
+
+from bonuspos.domain.customer import NewCustomer, name_tokens, normalise_name
+from bonuspos.domain.ledger import Balance, LedgerEntry
+from bonuspos.domain.money import Points
+from bonuspos.ledger.models import (
+    Barcode,
+    CardBalance,
+    Customer,
+    LedgerRow,
+    NameToken,
+    OutboxEvent,
+    PendingPoints,
+    PlasticCard,
+    Product,
+    Sale,
+    TillSetting,
+)
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRow:
+    id: int
+    uid: str
+    phone: str
+    full_name: str
+
+
+class Customers:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    _columns = (Customer.id, Customer.uid, Customer.phone, Customer.full_name)
+
+    def _one(self, where: Any) -> CustomerRow | None:
+        row = self._s.execute(select(*self._columns).where(where)).first()
+        return CustomerRow(*row) if row else None
+
+    def by_phone(self, e164: str) -> CustomerRow | None:
+        return self._one(Customer.phone == e164)
+
+    def by_id(self, customer_id: int) -> CustomerRow | None:
+        return self._one(Customer.id == customer_id)
+
+    def by_uid(self, uid: str) -> CustomerRow | None:
+        return self._one(Customer.uid == uid)
+
+    def by_plastic(self, number: str) -> CustomerRow | None:
+        row = self._s.execute(
+            select(*self._columns)
+            .join(PlasticCard, PlasticCard.customer_id == Customer.id)
+            .where(PlasticCard.number == number)
+        ).first()
+        return CustomerRow(*row) if row else None
+
+    def add(self, new: NewCustomer, *, uid: str, at: datetime) -> CustomerRow:
+        customer = Customer(
+            uid=uid,
+            phone=new.phone.e164,
+            full_name=new.full_name,
+            name_key=normalise_name(new.full_name),
+            email=new.email,
+            birth_date=new.birth_date,
+            rules_version=new.rules_version,
+            registered_at=at,
+        )
+        self._s.add(customer)
+        self._s.flush()
+        self._s.add_all(
+            NameToken(token=t, customer_id=customer.id) for t in name_tokens(new.full_name)
+        )
+        self._s.add(CardBalance(customer_id=customer.id, total=0))
+        return CustomerRow(customer.id, uid, customer.phone, customer.full_name)
+
+    def attach_plastic(self, number: str, customer_id: int) -> None:
+        self._s.add(PlasticCard(number=number, customer_id=customer_id))
+
+    def search_name(self, query: str, limit: int = 20) -> list[CustomerRow]:
+        """Customers whose name has a word starting with each word of `query`."""
+        words = sorted(set(normalise_name(query).replace("-", " ").split()), key=len, reverse=True)
+        if not words:
+            return []
+        lead = aliased(NameToken)
+        stmt = (
+            select(*self._columns).select_from(lead).join(Customer, Customer.id == lead.customer_id)
+        )
+        stmt = stmt.where(*_prefix(lead.token, words[0]))
+        for word in words[1:]:
+            other = aliased(NameToken)
+            stmt = stmt.join(other, other.customer_id == lead.customer_id).where(
+                *_prefix(other.token, word)
+            )
+        rows = self._s.execute(stmt.distinct().limit(limit)).all()
+        return sorted((CustomerRow(*r) for r in rows), key=lambda c: c.full_name)
+
+
+def _prefix(column: Any, word: str) -> list[Any]:
+    # A range on the indexed column, not LIKE: SQLite's LIKE cannot use the index for Cyrillic.
+    return [column >= word, column < word + "\U0010ffff"]
+
+
+class Balances:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def on(self, customer_id: int, today: date) -> Balance:
+        total = (
+            self._s.execute(
+                select(CardBalance.total).where(CardBalance.customer_id == customer_id)
+            ).scalar_one_or_none()
+            or 0
+        )
+        pending, first = self._s.execute(
+            select(
+                func.coalesce(func.sum(PendingPoints.points), 0),
+                func.min(PendingPoints.active_from),
+            ).where(PendingPoints.customer_id == customer_id, PendingPoints.active_from > today)
+        ).one()
+        return Balance(Points(total - pending), Points(pending), first)
+
+    def apply(self, customer_id: int, entries: list[LedgerEntry], today: date) -> None:
+        delta = sum(e.points.minor for e in entries)
+        self._s.execute(
+            update(CardBalance)
+            .where(CardBalance.customer_id == customer_id)
+            .values(total=CardBalance.total + delta)
+        )
+        for entry in entries:
+            if entry.active_from > today:
+                stmt = insert(PendingPoints).values(
+                    customer_id=customer_id,
+                    active_from=entry.active_from,
+                    points=entry.points.minor,
+                )
+                self._s.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=[PendingPoints.customer_id, PendingPoints.active_from],
+                        set_={"points": PendingPoints.points + stmt.excluded.points},
+                    )
+                )
+
+
+class Ledger:
+    """The append-only points ledger, hash-chained per till."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def last_hash(self) -> str:
+        last = self._s.execute(
+            select(LedgerRow.hash).order_by(LedgerRow.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        return last or GENESIS_HASH
+
+    def append(
+        self,
+        customer: CustomerRow,
+        entries: list[LedgerEntry],
+        *,
+        at: datetime,
+        sale_id: str | None = None,
+        return_id: str | None = None,
+    ) -> list[str]:
+        prev = self.last_hash()
+        hashes = []
+        for entry in entries:
+            digest = chain_hash(prev, customer.uid, sale_id, return_id, entry, at)
+            self._s.add(
+                LedgerRow(
+                    customer_id=customer.id,
+                    sale_id=sale_id,
+                    return_id=return_id,
+                    kind=entry.kind.value,
+                    points=entry.points.minor,
+                    active_from=entry.active_from,
+                    occurred_at=at,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            hashes.append(digest)
+            prev = digest
+        return hashes
+
+
+def chain_hash(
+    prev: str,
+    customer_uid: str,
+    sale_id: str | None,
+    return_id: str | None,
+    entry: LedgerEntry,
+    at: datetime,
+) -> str:
+    body = "|".join(
+        [
+            prev,
+            customer_uid,
+            sale_id or "",
+            return_id or "",
+            entry.kind.value,
+            str(entry.points.minor),
+            entry.active_from.isoformat(),
+            at.isoformat(),
+        ]
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+class Catalog:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def by_code(self, code: str) -> Product | None:
+        """A product by barcode or SKU, as a scanner or a cashier gives it."""
+        product = self._s.execute(
+            select(Product).join(Barcode, Barcode.sku == Product.sku).where(Barcode.code == code)
+        ).scalar_one_or_none()
+        return product or self._s.get(Product, code)
+
+    def upsert(self, sku: str, name: str, price: int, points: int, promotional: bool) -> None:
+        stmt = insert(Product).values(
+            sku=sku, name=name, price=price, points=points, promotional=promotional
+        )
+        self._s.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[Product.sku],
+                set_={k: stmt.excluded[k] for k in ("name", "price", "points", "promotional")},
+            )
+        )
+
+    def add_barcode(self, code: str, sku: str) -> None:
+        stmt = insert(Barcode).values(code=code, sku=sku)
+        self._s.execute(
+            stmt.on_conflict_do_update(index_elements=[Barcode.code], set_={"sku": sku})
+        )
+
+
+class Sales:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, sale_id: str) -> Sale | None:
+        return self._s.get(Sale, sale_id)
+
+    def next_number(self) -> int:
+        return (self._s.execute(select(func.max(Sale.number))).scalar_one_or_none() or 0) + 1
+
+    def add(self, sale: Sale) -> None:
+        self._s.add(sale)
+
+    def last(self) -> Sale | None:
+        return self._s.execute(
+            select(Sale).order_by(Sale.number.desc()).limit(1)
+        ).scalar_one_or_none()
+
+    def offline_spent(self, customer_id: int, day: date) -> Points:
+        spent = self._s.execute(
+            select(func.coalesce(func.sum(Sale.spent), 0)).where(
+                Sale.customer_id == customer_id, Sale.store_day == day, Sale.offline.is_(True)
+            )
+        ).scalar_one()
+        return Points(spent)
+
+
+class Outbox:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def append(self, event_id: str, type_: str, at: datetime, payload: dict[str, Any]) -> int:
+        event = OutboxEvent(
+            event_id=event_id,
+            type=type_,
+            occurred_at=at,
+            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        )
+        self._s.add(event)
+        self._s.flush()
+        return event.seq
+
+    def waiting(self) -> int:
+        return self._s.execute(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.acked_at.is_(None))
+        ).scalar_one()
+
+
+class Settings:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, key: str) -> str | None:
+        row = self._s.get(TillSetting, key)
+        return row.value if row else None
+
+    def set(self, key: str, value: str) -> None:
+        self._s.merge(TillSetting(key=key, value=value))

@@ -1,0 +1,196 @@
+"""Quoting and completing a sale: sale, ledger entries and outbox event in ONE transaction.
+
+The sale id is made when the cart is opened, before any write, so a completion retried
+after a crash or a lost answer finds the first one instead of selling twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bonuspos.domain.cart import Cart, Channel, Tender, TenderKind
+from bonuspos.domain.errors import InvalidInput
+from bonuspos.domain.ledger import sale_entries
+from bonuspos.domain.money import Points
+from bonuspos.domain.policy import Policy
+from bonuspos.domain.quote import Quote, Settlement, quote
+from bonuspos.ledger.db import Database
+from bonuspos.ledger.models import Sale, SaleLine, SaleTender
+from bonuspos.ledger.repositories import CustomerRow
+from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.services import events
+from bonuspos.services.clock import Clock
+from bonuspos.services.errors import NotFound, SaleAlreadyCompleted
+from bonuspos.services.lookup import card_view
+from bonuspos.services.receipts import receipt_of
+from bonuspos.services.views import CheckoutQuote, Receipt
+
+
+def new_sale_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True, slots=True)
+class SaleRequest:
+    sale_id: str
+    cart: Cart
+    tenders: tuple[Tender, ...]
+    spend: Points = Points(0)
+    customer_uid: str | None = None
+    channel: Channel = Channel.IN_STORE
+    order_ref: str = ""
+    kinds: frozenset[TenderKind] = field(init=False)
+
+    def __post_init__(self) -> None:
+        try:
+            uuid.UUID(self.sale_id)
+        except ValueError:
+            raise InvalidInput(f"Неверный номер продажи: {self.sale_id!r}") from None
+        if not self.cart.lines:
+            raise InvalidInput("Чек пуст: добавьте товар")
+        if self.channel.needs_order_ref and not self.order_ref.strip():
+            raise InvalidInput("Для заказа из интернет-магазина укажите номер заказа")
+        if self.channel is Channel.PHONE and self.customer_uid is None:
+            raise InvalidInput("Заказ по телефону оформляется на карту покупателя")
+        object.__setattr__(self, "kinds", frozenset(t.kind for t in self.tenders))
+
+
+class Checkout:
+    def __init__(self, db: Database, clock: Clock, policy: Policy) -> None:
+        self._db = db
+        self._clock = clock
+        self._policy = policy
+
+    def quote(
+        self, cart: Cart, customer_uid: str | None, tenders: Iterable[TenderKind]
+    ) -> CheckoutQuote:
+        """What the screen offers: the cap on points, with why, and what the sale earns."""
+        with UnitOfWork(self._db.reading) as uow:
+            customer = _customer(uow, customer_uid)
+            q, room = self._quote(uow, cart, customer, frozenset(tenders))
+            card = card_view(uow, customer, self._policy, self._clock) if customer else None
+            return CheckoutQuote(q, card, offline=True, offline_room=room)
+
+    def complete(self, request: SaleRequest) -> Receipt:
+        at = self._clock.now()
+        with UnitOfWork(self._db.writing) as uow:
+            done = uow.sales.get(request.sale_id)
+            if done is not None:
+                raise SaleAlreadyCompleted(done.id, done.number)
+            customer = _customer(uow, request.customer_uid)
+            q, _ = self._quote(uow, request.cart, customer, request.kinds)
+            settlement = q.settle(request.spend, request.tenders)
+            sale = self._record(uow, request, settlement, customer)
+            hashes: list[str] = []
+            if customer is not None:
+                entries = sale_entries(settlement, at, self._policy)
+                hashes = uow.ledger.append(customer, entries, at=at, sale_id=sale.id)
+                uow.balances.apply(customer.id, entries, self._policy.store_day(at))
+            uow.outbox.append(
+                str(uuid.uuid4()),
+                events.SALE_COMPLETED,
+                at,
+                events.sale_completed(sale, customer.uid if customer else None, hashes),
+            )
+            receipt = receipt_of(uow, sale, self._policy, self._clock)
+            uow.commit()
+            return receipt
+
+    def receipt(self, sale_id: str) -> Receipt | None:
+        """A completed sale's receipt: for a reprint, or to show a sale that survived a crash."""
+        with UnitOfWork(self._db.reading) as uow:
+            sale = uow.sales.get(sale_id)
+            return receipt_of(uow, sale, self._policy, self._clock) if sale else None
+
+    def last_receipt(self) -> Receipt | None:
+        with UnitOfWork(self._db.reading) as uow:
+            sale = uow.sales.last()
+            return receipt_of(uow, sale, self._policy, self._clock) if sale else None
+
+    def _quote(
+        self,
+        uow: UnitOfWork,
+        cart: Cart,
+        customer: CustomerRow | None,
+        kinds: frozenset[TenderKind],
+    ) -> tuple[Quote, Points | None]:
+        # Until the till talks to the server (issue 4) every spend is an offline spend,
+        # bounded by the policy's offline limit per card per day on this till.
+        at = self._clock.now()
+        balance: Points | None = None
+        room: Points | None = None
+        if customer is not None:
+            today = self._policy.store_day(at)
+            balance = uow.balances.on(customer.id, today).active
+            room = self._policy.offline_limit - uow.sales.offline_spent(customer.id, today)
+        q = quote(
+            cart,
+            tenders=kinds,
+            balance=balance,
+            policy=self._policy,
+            at=at,
+            has_card=customer is not None,
+            offline_room=room,
+        )
+        return q, room
+
+    def _record(
+        self,
+        uow: UnitOfWork,
+        request: SaleRequest,
+        settlement: Settlement,
+        customer: CustomerRow | None,
+    ) -> Sale:
+        q = settlement.quote
+        at = self._clock.now()
+        sale = Sale(
+            id=request.sale_id,
+            number=uow.sales.next_number(),
+            customer_id=customer.id if customer else None,
+            occurred_at=at,
+            store_day=self._policy.store_day(at),
+            policy_version=q.policy_version,
+            total=q.total.minor,
+            eligible=q.eligible.minor,
+            spent=settlement.spend.minor,
+            earned=q.earns.minor,
+            activates_on=q.activates_on,
+            channel=request.channel.value,
+            order_ref=request.order_ref.strip(),
+            offline=True,
+        )
+        sale.lines = [
+            SaleLine(
+                line_no=n,
+                sku=lq.line.sku,
+                name=lq.line.name,
+                unit_price=lq.line.unit_price.minor,
+                quantity=lq.line.quantity,
+                discount=lq.line.discount.minor,
+                points_per_unit=lq.line.points_per_unit.minor,
+                promotional=lq.line.promotional,
+                exclusion=lq.exclusion.value if lq.exclusion else None,
+                earned=lq.earns.minor,
+                share=share.minor,
+                returned=0,
+            )
+            for n, (lq, share) in enumerate(zip(q.lines, settlement.shares, strict=True), 1)
+        ]
+        sale.tenders = [
+            SaleTender(n=n, kind=t.kind.value, amount=t.amount.minor)
+            for n, t in enumerate(settlement.tenders, 1)
+        ]
+        uow.sales.add(sale)
+        uow.session.flush()
+        return sale
+
+
+def _customer(uow: UnitOfWork, uid: str | None) -> CustomerRow | None:
+    if uid is None:
+        return None
+    row = uow.customers.by_uid(uid)
+    if row is None:
+        raise NotFound("Карта покупателя не найдена: найдите её заново")
+    return row

@@ -1,0 +1,46 @@
+"""Receipts from the ledger's own records: the database, not the screen, is the truth."""
+
+from __future__ import annotations
+
+from bonuspos.domain.cart import Channel, TenderKind
+from bonuspos.domain.money import Money, Points
+from bonuspos.domain.policy import Policy
+from bonuspos.ledger.models import Sale
+from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.services.clock import Clock
+from bonuspos.services.lookup import card_view
+from bonuspos.services.views import Receipt, ReceiptLine
+
+
+def receipt_of(uow: UnitOfWork, sale: Sale, policy: Policy, clock: Clock) -> Receipt:
+    card = None
+    if sale.customer_id is not None:
+        row = uow.customers.by_id(sale.customer_id)
+        card = card_view(uow, row, policy, clock) if row else None
+    return Receipt(
+        sale_id=sale.id,
+        number=sale.number,
+        occurred_at=sale.occurred_at,
+        lines=tuple(
+            ReceiptLine(
+                line_no=line.line_no,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=Money(line.unit_price),
+                amount=Money(line.unit_price * line.quantity - line.discount),
+                earned=Points(line.earned),
+                exclusion=line.exclusion,
+            )
+            for line in sale.lines
+        ),
+        total=Money(sale.total),
+        spent=Points(sale.spent),
+        due=Money(sale.total - sale.spent),
+        tenders=tuple((TenderKind(t.kind), Money(t.amount)) for t in sale.tenders),
+        earned=Points(sale.earned),
+        activates_on=sale.activates_on,
+        channel=Channel(sale.channel),
+        order_ref=sale.order_ref,
+        offline=sale.offline,
+        card=card,
+    )

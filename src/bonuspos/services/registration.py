@@ -1,0 +1,46 @@
+"""Joining the programme at the store: the card works from the first purchase."""
+
+from __future__ import annotations
+
+import uuid
+
+from bonuspos.domain.card import PlasticCard
+from bonuspos.domain.customer import CustomerForm, accept
+from bonuspos.domain.errors import InvalidCardNumber
+from bonuspos.domain.policy import Policy
+from bonuspos.ledger.db import Database
+from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.services import events
+from bonuspos.services.clock import Clock
+from bonuspos.services.errors import AlreadyRegistered
+from bonuspos.services.lookup import card_view
+from bonuspos.services.views import CardView
+
+
+class Registration:
+    def __init__(self, db: Database, clock: Clock, policy: Policy) -> None:
+        self._db = db
+        self._clock = clock
+        self._policy = policy
+
+    def register(self, form: CustomerForm, plastic_card: str = "") -> CardView:
+        new = accept(form)
+        card = PlasticCard(plastic_card) if plastic_card else None
+        at = self._clock.now()
+        with UnitOfWork(self._db.writing) as uow:
+            if uow.customers.by_phone(new.phone.e164) is not None:
+                raise AlreadyRegistered(new.phone.masked())
+            if card is not None and uow.customers.by_plastic(card.number) is not None:
+                raise InvalidCardNumber(f"Карта {card.masked()} уже выдана другому покупателю")
+            row = uow.customers.add(new, uid=str(uuid.uuid4()), at=at)
+            if card is not None:
+                uow.customers.attach_plastic(card.number, row.id)
+            uow.outbox.append(
+                str(uuid.uuid4()),
+                events.CUSTOMER_REGISTERED,
+                at,
+                events.customer_registered(row.uid, new, at, card.number if card else None),
+            )
+            view = card_view(uow, row, self._policy, self._clock)
+            uow.commit()
+            return view

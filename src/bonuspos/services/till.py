@@ -1,0 +1,62 @@
+"""The till's composition root: one lock, one database, the use cases over them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from bonuspos.domain.policy import DEFAULT_POLICY, Policy
+from bonuspos.ledger.db import Database, open_database
+from bonuspos.ledger.till_lock import TillLock
+from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.services.catalog import CatalogService
+from bonuspos.services.checkout import Checkout
+from bonuspos.services.clock import Clock, SystemClock
+from bonuspos.services.lookup import Lookup
+from bonuspos.services.registration import Registration
+from bonuspos.services.returns import Returns
+
+DB_NAME = "till.sqlite3"
+LOCK_NAME = "till.lock"
+POLICY_KEY = "policy"
+
+
+class Till:
+    """Everything one running till needs; a second copy on the same data folder refuses to open."""
+
+    def __init__(self, data_dir: Path, clock: Clock | None = None) -> None:
+        self._lock = TillLock(data_dir / LOCK_NAME).acquire()
+        try:
+            self.db: Database = open_database(data_dir / DB_NAME)
+        except BaseException:
+            self._lock.release()
+            raise
+        self.clock = clock or SystemClock()
+        self.policy = self._load_policy()
+        self.lookup = Lookup(self.db, self.clock, self.policy)
+        self.registration = Registration(self.db, self.clock, self.policy)
+        self.checkout = Checkout(self.db, self.clock, self.policy)
+        self.returns = Returns(self.db, self.clock, self.policy)
+        self.catalog = CatalogService(self.db)
+
+    def _load_policy(self) -> Policy:
+        with UnitOfWork(self.db.reading) as uow:
+            stored = uow.settings.get(POLICY_KEY)
+        return Policy.from_dict(json.loads(stored)) if stored else DEFAULT_POLICY
+
+    def close(self) -> None:
+        self.db.dispose()
+        self._lock.release()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,1 @@
+"""Talking to the central server (issue 4): outbox drain, changes pull, holds."""
