@@ -1,0 +1,44 @@
+"""Helpers the tests share: Minsk times and ringing up a sale in one call."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bonuspos.domain.cart import Cart, Tender, TenderKind
+from bonuspos.domain.money import Points
+from bonuspos.services.checkout import SaleRequest, new_sale_id
+from bonuspos.services.till import Till
+from bonuspos.services.views import CardView, Receipt
+
+MINSK = ZoneInfo("Europe/Minsk")
+
+
+def minsk(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=MINSK)
+
+
+def sell(
+    till: Till,
+    codes: dict[str, int],
+    *,
+    card: CardView | None = None,
+    spend: Points = Points(0),
+    kind: TenderKind = TenderKind.CASH,
+    sale_id: str | None = None,
+) -> Receipt:
+    """Ring up `codes` (barcode or SKU to quantity) and pay the rest in one tender."""
+    cart = Cart()
+    for code, qty in codes.items():
+        cart = cart.add(till.catalog.find(code).line(qty))
+    due = cart.total - spend.as_money()
+    tenders = (Tender(kind, due),) if due.minor > 0 else ()
+    return till.checkout.complete(
+        SaleRequest(
+            sale_id or new_sale_id(),
+            cart,
+            tenders,
+            spend=spend,
+            customer_uid=card.customer_uid if card else None,
+        )
+    )
