@@ -84,15 +84,16 @@ class Quote:
         if spend > self.cap:
             raise SpendRefused(f"Списать можно не больше {self.cap}, а не {spend}")
         kinds = frozenset(t.kind for t in paid)
-        if kinds != self.tender_kinds:
+        # Nothing to pay (free goods) needs no tender, as long as the quote assumed no credit.
+        if (paid and kinds != self.tender_kinds) or (
+            not paid and any(k.blocks_points for k in self.tender_kinds)
+        ):
             raise InvalidInput("Способ оплаты изменился после расчёта: пересчитайте чек")
         due = self.total - spend.as_money()
         if total([t.amount for t in paid]) != due:
             raise InvalidInput(
                 f"Оплата {total([t.amount for t in paid])} не равна сумме к оплате {due}"
             )
-        if not paid and due:
-            raise InvalidInput("Не указан способ оплаты")
         return Settlement(
             quote=self,
             spend=spend,
