@@ -41,7 +41,7 @@ def _offer(q: CheckoutQuote) -> str:
     quote = q.quote
     lines = [
         f"  Сумма чека: {quote.total}; без акций: {quote.eligible}",
-        f"  Можно списать: {quote.cap} — {CAP_REASONS[quote.cap_reason]}",
+        f"  Можно списать: {quote.cap} — {_why(q)}",
     ]
     if q.card is not None:
         balance = q.card.balance
@@ -49,8 +49,23 @@ def _offer(q: CheckoutQuote) -> str:
     for lq in quote.lines:
         if lq.exclusion is not None:
             lines.append(f"  «{lq.line.name}»: {lq.exclusion.explanation}")
-    lines.append(f"  Будет начислено: {quote.earns} (доступны с {quote.activates_on:%d.%m.%Y})")
+    if quote.earns:
+        lines.append(f"  Будет начислено: {quote.earns} (доступны с {quote.activates_on:%d.%m.%Y})")
+    else:
+        lines.append("  Баллы за эту покупку не начисляются")
     return "\n".join(lines)
+
+
+def _why(q: CheckoutQuote) -> str:
+    balance = q.card.balance if q.card else None
+    if q.quote.cap_reason is CapReason.BALANCE and balance and not balance.active.minor > 0:
+        if balance.pending and balance.next_activation:
+            return (
+                f"доступных баллов нет; {balance.pending} станут доступны "
+                f"{balance.next_activation:%d.%m.%Y}"
+            )
+        return "доступных баллов нет"
+    return CAP_REASONS[q.quote.cap_reason]
 
 
 def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> None:
@@ -111,6 +126,16 @@ def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> Non
         except DomainError as refused:
             out(f"  Кассир пробует списать 10,00 б. — отказ: {refused.message}")
         out("  Баллы, начисленные сегодня, списать сегодня нельзя: они станут доступны завтра.")
+        receipt = till.checkout.complete(
+            SaleRequest(
+                new_sale_id(),
+                cart,
+                (Tender(TenderKind.CASH, q.quote.total),),
+                customer_uid=found.customer_uid,
+            )
+        )
+        out("  Покупка проведена без списания баллов:")
+        out(format_slip(receipt))
 
         clock.set(datetime.combine(today + timedelta(days=1), time(10, 20), MINSK))
         step("На следующий день: наушники и робот-пылесос по акции, наличные")

@@ -226,3 +226,30 @@ def test_the_ledger_is_a_hash_chain(till: Till, anna: CardView, clock: ManualClo
     assert len(rows) == 3
     assert rows[0].prev_hash == "0" * 64
     assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
+
+
+def test_a_phone_order_is_rung_up_on_the_customer_s_card(till: Till, anna: CardView) -> None:
+    [found] = till.lookup.search("Иванова Анна")
+    cart = Cart().add(till.catalog.find("PB-10K").line())
+    receipt = till.checkout.complete(
+        SaleRequest(
+            new_sale_id(),
+            cart,
+            (Tender(TenderKind.CASH, cart.total),),
+            customer_uid=found.customer_uid,
+            channel=Channel.PHONE,
+        )
+    )
+    assert receipt.channel is Channel.PHONE
+    assert receipt.earned == Points(2_40)
+
+
+def test_points_never_expire_a_balance_from_years_ago_is_still_active(
+    till: Till, anna: CardView, clock: ManualClock
+) -> None:
+    clock.set(minsk(2019, 3, 1, 10, 0))
+    sell(till, {"TV-55Q": 1}, card=anna)
+    clock.set(minsk(2026, 11, 25, 12, 0))
+    found = till.lookup.find("80291234567")
+    assert found is not None
+    assert found.balance.active == Points(75_00)
