@@ -3,7 +3,7 @@
 Run as a script in one of three modes:
 
     crash_child.py sell DIR START UIDS [--vanish-after-commit]
-    crash_child.py zygote    # one seller forked per "SPAWN DIR START UIDS" line on stdin
+    crash_child.py zygote    # one seller forked per "DIR<tab>START<tab>UIDS" line on stdin
     crash_child.py hold DIR  # open the till, say READY, hold it until stdin closes
 
 A seller opens the real Till once, says ``READY <pid>``, then completes sale after sale
@@ -152,7 +152,7 @@ def sell(data_dir: Path, start: int, uids: Sequence[str], *, vanish: bool = Fals
 
 def zygote() -> None:
     while request := sys.stdin.readline():
-        _, data_dir, start, uids = request.split()
+        data_dir, start, uids = request.rstrip("\n").split("\t")
         sys.stdout.flush()
         pid = os.fork()
         if pid == 0:
