@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 
+from bonuspos import paths
 from bonuspos.domain.cart import Cart, Channel, Tender, TenderKind
+from bonuspos.domain.customer import CustomerForm
 from bonuspos.domain.errors import InvalidInput, SpendRefused
 from bonuspos.domain.money import Money, Points
 from bonuspos.domain.quote import CapReason
@@ -19,7 +21,7 @@ from bonuspos.services.clock import ManualClock
 from bonuspos.services.errors import SaleAlreadyCompleted
 from bonuspos.services.till import Till
 from bonuspos.services.views import CardView
-from tests.support import minsk, sell
+from tests.support import MINSK, minsk, sell
 
 MODELS = (Sale, SaleLine, LedgerRow, OutboxEvent)
 
@@ -253,3 +255,32 @@ def test_points_never_expire_a_balance_from_years_ago_is_still_active(
     found = till.lookup.find("80291234567")
     assert found is not None
     assert found.balance.active == Points(75_00)
+
+
+class TickingClock:
+    """A clock that moves on a millisecond every time it is read, like a real one at midnight."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self) -> datetime:
+        self.at += timedelta(milliseconds=1)
+        return self.at
+
+
+def test_a_sale_at_midnight_takes_its_day_and_its_activation_from_one_instant(
+    tmp_path: Path,
+) -> None:
+    for start_ms in range(0, 12):
+        start = minsk(2026, 11, 25, 23, 59) + timedelta(seconds=59, milliseconds=988 + start_ms)
+        with Till(tmp_path / f"t{start_ms}", TickingClock(start)) as t:
+            t.catalog.load_csv(paths.demo_catalog())
+            anna = t.registration.register(
+                CustomerForm("Иванова Анна", "+375 29 123-45-67", True, True)
+            )
+            receipt = sell(t, {"HP-BT": 1}, card=anna)
+            with t.db.reading() as s:
+                sale = s.get(Sale, receipt.sale_id)
+                assert sale is not None
+                assert sale.activates_on == sale.store_day + timedelta(days=1)
+                assert sale.store_day == sale.occurred_at.astimezone(MINSK).date()

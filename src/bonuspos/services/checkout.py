@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bonuspos.domain.cart import Cart, Channel, Tender, TenderKind
 from bonuspos.domain.errors import InvalidInput
@@ -69,7 +70,7 @@ class Checkout:
         """What the screen offers: the cap on points, with why, and what the sale earns."""
         with UnitOfWork(self._db.reading) as uow:
             customer = _customer(uow, customer_uid)
-            q, room = self._quote(uow, cart, customer, frozenset(tenders))
+            q, room = self._quote(uow, cart, customer, frozenset(tenders), self._clock.now())
             card = card_view(uow, customer, self._policy, self._clock) if customer else None
             return CheckoutQuote(q, card, offline=True, offline_room=room)
 
@@ -80,9 +81,11 @@ class Checkout:
             if done is not None:
                 raise SaleAlreadyCompleted(done.id, done.number)
             customer = _customer(uow, request.customer_uid)
-            q, _ = self._quote(uow, request.cart, customer, request.kinds)
+            # One instant for the whole sale: a sale rung at midnight must not take its
+            # day from one side of it and its activation date from the other.
+            q, _ = self._quote(uow, request.cart, customer, request.kinds, at)
             settlement = q.settle(request.spend, request.tenders)
-            sale = self._record(uow, request, settlement, customer)
+            sale = self._record(uow, request, settlement, customer, at)
             hashes: list[str] = []
             if customer is not None:
                 entries = sale_entries(settlement, at, self._policy)
@@ -115,10 +118,10 @@ class Checkout:
         cart: Cart,
         customer: CustomerRow | None,
         kinds: frozenset[TenderKind],
+        at: datetime,
     ) -> tuple[Quote, Points | None]:
         # Until the till talks to the server (issue 4) every spend is an offline spend,
         # bounded by the policy's offline limit per card per day on this till.
-        at = self._clock.now()
         balance: Points | None = None
         room: Points | None = None
         if customer is not None:
@@ -142,9 +145,9 @@ class Checkout:
         request: SaleRequest,
         settlement: Settlement,
         customer: CustomerRow | None,
+        at: datetime,
     ) -> Sale:
         q = settlement.quote
-        at = self._clock.now()
         sale = Sale(
             id=request.sale_id,
             number=uow.sales.next_number(),
