@@ -9,16 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.sqlite import insert
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bonuspos.domain.customer import NewCustomer, name_tokens, normalise_name
-from bonuspos.domain.ledger import Balance, LedgerEntry
+from bonuspos.domain.ledger import LedgerEntry
 from bonuspos.domain.money import Points
+from bonuspos.ledger import cards
+from bonuspos.ledger.cards import CardRow, read_card
 from bonuspos.ledger.models import (
     Barcode,
     CardBalance,
@@ -60,9 +62,6 @@ class Customers:
     def by_id(self, customer_id: int) -> CustomerRow | None:
         return self._one(Customer.id == customer_id)
 
-    def by_uid(self, uid: str) -> CustomerRow | None:
-        return self._one(Customer.uid == uid)
-
     def by_plastic(self, number: str) -> CustomerRow | None:
         row = self._s.execute(
             select(*self._columns)
@@ -93,48 +92,26 @@ class Customers:
     def attach_plastic(self, number: str, customer_id: int) -> None:
         self._s.add(PlasticCard(number=number, customer_id=customer_id))
 
-    def search_name(self, query: str, limit: int = 20) -> list[CustomerRow]:
+    def card_by_phone(self, e164: str, today: date) -> CardRow | None:
+        return read_card(self._s, cards.BY_PHONE, e164, today)
+
+    def card_by_plastic(self, number: str, today: date) -> CardRow | None:
+        return read_card(self._s, cards.BY_PLASTIC, number, today)
+
+    def card_by_uid(self, uid: str, today: date) -> CardRow | None:
+        return read_card(self._s, cards.BY_UID, uid, today)
+
+    def card_by_id(self, customer_id: int, today: date) -> CardRow | None:
+        return read_card(self._s, cards.BY_ID, customer_id, today)
+
+    def search_cards(self, query: str, today: date, limit: int = 20) -> list[CardRow]:
         """Customers whose name has a word starting with each word of `query`."""
-        words = sorted(set(normalise_name(query).replace("-", " ").split()), key=len, reverse=True)
-        if not words:
-            return []
-        lead = aliased(NameToken)
-        stmt = (
-            select(*self._columns).select_from(lead).join(Customer, Customer.id == lead.customer_id)
-        )
-        stmt = stmt.where(*_prefix(lead.token, words[0]))
-        for word in words[1:]:
-            other = aliased(NameToken)
-            stmt = stmt.join(other, other.customer_id == lead.customer_id).where(
-                *_prefix(other.token, word)
-            )
-        rows = self._s.execute(stmt.distinct().limit(limit)).all()
-        return sorted((CustomerRow(*r) for r in rows), key=lambda c: c.full_name)
-
-
-def _prefix(column: Any, word: str) -> list[Any]:
-    # A range on the indexed column, not LIKE: SQLite's LIKE cannot use the index for Cyrillic.
-    return [column >= word, column < word + "\U0010ffff"]
+        return cards.search_cards(self._s, query, today, limit)
 
 
 class Balances:
     def __init__(self, session: Session) -> None:
         self._s = session
-
-    def on(self, customer_id: int, today: date) -> Balance:
-        total = (
-            self._s.execute(
-                select(CardBalance.total).where(CardBalance.customer_id == customer_id)
-            ).scalar_one_or_none()
-            or 0
-        )
-        pending, first = self._s.execute(
-            select(
-                func.coalesce(func.sum(PendingPoints.points), 0),
-                func.min(PendingPoints.active_from),
-            ).where(PendingPoints.customer_id == customer_id, PendingPoints.active_from > today)
-        ).one()
-        return Balance(Points(total - pending), Points(pending), first)
 
     def apply(self, customer_id: int, entries: list[LedgerEntry], today: date) -> None:
         delta = sum(e.points.minor for e in entries)
@@ -172,7 +149,8 @@ class Ledger:
 
     def append(
         self,
-        customer: CustomerRow,
+        customer_id: int,
+        customer_uid: str,
         entries: list[LedgerEntry],
         *,
         at: datetime,
@@ -182,10 +160,10 @@ class Ledger:
         prev = self.last_hash()
         hashes = []
         for entry in entries:
-            digest = chain_hash(prev, customer.uid, sale_id, return_id, entry, at)
+            digest = chain_hash(prev, customer_uid, sale_id, return_id, entry, at)
             self._s.add(
                 LedgerRow(
-                    customer_id=customer.id,
+                    customer_id=customer_id,
                     sale_id=sale_id,
                     return_id=return_id,
                     kind=entry.kind.value,
@@ -218,7 +196,8 @@ def chain_hash(
             entry.kind.value,
             str(entry.points.minor),
             entry.active_from.isoformat(),
-            at.isoformat(),
+            # The text the ledger stores, so the chain can be re-checked from the rows alone.
+            at.astimezone(UTC).isoformat(timespec="microseconds"),
         ]
     )
     return hashlib.sha256(body.encode()).hexdigest()

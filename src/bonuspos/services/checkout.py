@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bonuspos.domain.cart import Cart, Channel, Tender, TenderKind
 from bonuspos.domain.errors import InvalidInput
@@ -17,9 +17,9 @@ from bonuspos.domain.ledger import sale_entries
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import Quote, Settlement, quote
+from bonuspos.ledger.cards import CardRow
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.models import Sale, SaleLine, SaleTender
-from bonuspos.ledger.repositories import CustomerRow
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
@@ -68,10 +68,11 @@ class Checkout:
         self, cart: Cart, customer_uid: str | None, tenders: Iterable[TenderKind]
     ) -> CheckoutQuote:
         """What the screen offers: the cap on points, with why, and what the sale earns."""
+        at = self._clock.now()
         with UnitOfWork(self._db.reading) as uow:
-            customer = _customer(uow, customer_uid)
-            q, room = self._quote(uow, cart, customer, frozenset(tenders), self._clock.now())
-            card = card_view(uow, customer, self._policy, self._clock) if customer else None
+            customer = _customer(uow, customer_uid, self._policy.store_day(at))
+            q, room = self._quote(uow, cart, customer, frozenset(tenders), at)
+            card = card_view(customer) if customer else None
             return CheckoutQuote(q, card, offline=True, offline_room=room)
 
     def complete(self, request: SaleRequest) -> Receipt:
@@ -80,7 +81,7 @@ class Checkout:
             done = uow.sales.get(request.sale_id)
             if done is not None:
                 raise SaleAlreadyCompleted(done.id, done.number)
-            customer = _customer(uow, request.customer_uid)
+            customer = _customer(uow, request.customer_uid, self._policy.store_day(at))
             # One instant for the whole sale: a sale rung at midnight must not take its
             # day from one side of it and its activation date from the other.
             q, _ = self._quote(uow, request.cart, customer, request.kinds, at)
@@ -89,7 +90,9 @@ class Checkout:
             hashes: list[str] = []
             if customer is not None:
                 entries = sale_entries(settlement, at, self._policy)
-                hashes = uow.ledger.append(customer, entries, at=at, sale_id=sale.id)
+                hashes = uow.ledger.append(
+                    customer.id, customer.uid, entries, at=at, sale_id=sale.id
+                )
                 uow.balances.apply(customer.id, entries, self._policy.store_day(at))
             uow.outbox.append(
                 str(uuid.uuid4()),
@@ -116,7 +119,7 @@ class Checkout:
         self,
         uow: UnitOfWork,
         cart: Cart,
-        customer: CustomerRow | None,
+        customer: CardRow | None,
         kinds: frozenset[TenderKind],
         at: datetime,
     ) -> tuple[Quote, Points | None]:
@@ -126,7 +129,7 @@ class Checkout:
         room: Points | None = None
         if customer is not None:
             today = self._policy.store_day(at)
-            balance = uow.balances.on(customer.id, today).active
+            balance = customer.balance.active
             room = self._policy.offline_limit - uow.sales.offline_spent(customer.id, today)
         q = quote(
             cart,
@@ -144,7 +147,7 @@ class Checkout:
         uow: UnitOfWork,
         request: SaleRequest,
         settlement: Settlement,
-        customer: CustomerRow | None,
+        customer: CardRow | None,
         at: datetime,
     ) -> Sale:
         q = settlement.quote
@@ -190,10 +193,10 @@ class Checkout:
         return sale
 
 
-def _customer(uow: UnitOfWork, uid: str | None) -> CustomerRow | None:
+def _customer(uow: UnitOfWork, uid: str | None, today: date) -> CardRow | None:
     if uid is None:
         return None
-    row = uow.customers.by_uid(uid)
+    row = uow.customers.card_by_uid(uid, today)
     if row is None:
         raise NotFound("Карта покупателя не найдена: найдите её заново")
     return row

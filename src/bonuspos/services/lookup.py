@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bonuspos.domain.card import Phone, PlasticCard, parse_card
 from bonuspos.domain.policy import Policy
+from bonuspos.ledger.cards import CardRow
 from bonuspos.ledger.db import Database
-from bonuspos.ledger.repositories import CustomerRow
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.clock import Clock
 from bonuspos.services.views import CardView
 
 
-def card_view(uow: UnitOfWork, customer: CustomerRow, policy: Policy, clock: Clock) -> CardView:
-    balance = uow.balances.on(customer.id, policy.store_day(clock.now()))
-    return CardView(customer.uid, customer.full_name, Phone(customer.phone), balance)
+def card_view(row: CardRow) -> CardView:
+    return CardView(row.uid, row.full_name, Phone(row.phone), row.balance)
 
 
-def find_row(uow: UnitOfWork, text: str) -> CustomerRow | None:
-    """The customer a typed phone or a scanned card names; raises on malformed input."""
+def card_of(uow: UnitOfWork, customer_id: int, today: date) -> CardView | None:
+    row = uow.customers.card_by_id(customer_id, today)
+    return card_view(row) if row else None
+
+
+def find_card(uow: UnitOfWork, text: str, today: date) -> CardRow | None:
+    """The card a typed phone or a scanned card names; raises on malformed input."""
     number = parse_card(text)
     if isinstance(number, PlasticCard):
-        return uow.customers.by_plastic(number.number)
-    return uow.customers.by_phone(number.e164)
+        return uow.customers.card_by_plastic(number.number, today)
+    return uow.customers.card_by_phone(number.e164, today)
 
 
 class Lookup:
@@ -32,17 +38,22 @@ class Lookup:
 
     def find(self, text: str) -> CardView | None:
         """The card for what the cashier typed or scanned, None if nobody holds it."""
+        today = self._today()
         with UnitOfWork(self._db.reading) as uow:
-            row = find_row(uow, text)
-            return card_view(uow, row, self._policy, self._clock) if row else None
+            row = find_card(uow, text, today)
+            return card_view(row) if row else None
 
     def by_uid(self, uid: str) -> CardView | None:
+        today = self._today()
         with UnitOfWork(self._db.reading) as uow:
-            row = uow.customers.by_uid(uid)
-            return card_view(uow, row, self._policy, self._clock) if row else None
+            row = uow.customers.card_by_uid(uid, today)
+            return card_view(row) if row else None
 
     def search(self, name: str, limit: int = 20) -> list[CardView]:
         """Customers by words of their name, for phone orders; each word matches a prefix."""
+        today = self._today()
         with UnitOfWork(self._db.reading) as uow:
-            rows = uow.customers.search_name(name, limit)
-            return [card_view(uow, row, self._policy, self._clock) for row in rows]
+            return [card_view(row) for row in uow.customers.search_cards(name, today, limit)]
+
+    def _today(self) -> date:
+        return self._policy.store_day(self._clock.now())

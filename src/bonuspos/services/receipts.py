@@ -8,15 +8,14 @@ from bonuspos.domain.policy import Policy
 from bonuspos.ledger.models import Sale
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.clock import Clock
-from bonuspos.services.lookup import card_view
+from bonuspos.services.lookup import card_of
 from bonuspos.services.views import Receipt, ReceiptLine
 
 
 def receipt_of(uow: UnitOfWork, sale: Sale, policy: Policy, clock: Clock) -> Receipt:
     card = None
     if sale.customer_id is not None:
-        row = uow.customers.by_id(sale.customer_id)
-        card = card_view(uow, row, policy, clock) if row else None
+        card = card_of(uow, sale.customer_id, policy.store_day(clock.now()))
     return Receipt(
         sale_id=sale.id,
         number=sale.number,

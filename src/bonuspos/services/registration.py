@@ -13,7 +13,7 @@ from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
 from bonuspos.services.errors import AlreadyRegistered
-from bonuspos.services.lookup import card_view
+from bonuspos.services.lookup import card_of
 from bonuspos.services.views import CardView
 
 
@@ -41,6 +41,7 @@ class Registration:
                 at,
                 events.customer_registered(row.uid, new, at, card.number if card else None),
             )
-            view = card_view(uow, row, self._policy, self._clock)
+            view = card_of(uow, row.id, self._policy.store_day(at))
             uow.commit()
+            assert view is not None  # just written in this transaction
             return view

@@ -16,7 +16,7 @@ from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
 from bonuspos.services.errors import NotFound, ReturnAlreadyRecorded
-from bonuspos.services.lookup import card_view
+from bonuspos.services.lookup import card_of
 from bonuspos.services.views import ReturnReceipt
 
 
@@ -82,9 +82,11 @@ class Returns:
                 entries = return_entries(
                     returned, earned_active_from=sale.activates_on, at=at, policy=self._policy
                 )
-                hashes = uow.ledger.append(customer, entries, at=at, return_id=ret.id)
+                hashes = uow.ledger.append(
+                    customer.id, customer.uid, entries, at=at, return_id=ret.id
+                )
                 uow.balances.apply(customer.id, entries, self._policy.store_day(at))
-                card = card_view(uow, customer, self._policy, self._clock)
+                card = card_of(uow, customer.id, self._policy.store_day(at))
             uow.outbox.append(
                 str(uuid.uuid4()),
                 events.SALE_RETURNED,
