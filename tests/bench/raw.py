@@ -67,6 +67,14 @@ class RawSale:
     lines: tuple[RawLine, ...]
 
 
+_TOP = "\U0010ffff"
+_PROBE_CAP = 20_000
+_RANGE_SIZE = (
+    "SELECT count(*) FROM (SELECT customer_id FROM customer_name_tokens"
+    " WHERE token >= ? AND token < ? LIMIT ?)"
+)
+
+
 class RawTill:
     def __init__(self, path: Path, policy: Policy = DEFAULT_POLICY) -> None:
         self.policy = policy
@@ -100,31 +108,39 @@ class RawTill:
             con.execute("ROLLBACK")
 
     def search(self, words: Sequence[str], today: str, limit: int = 20) -> list[RawCard]:
-        """Name search on prefixes of `words`, longest first, as the repository orders them."""
+        """Name search as the repository runs it: the rarest word leads, ids first."""
         con = self.con
-        params: list[object] = []
-        for word in words:
-            params += [word, word + "\U0010ffff"]
         con.execute("BEGIN DEFERRED")
         try:
-            rows = con.execute(self._search(len(words)), (*params, limit)).fetchall()
+            unique = sorted(set(words))
+            sizes = {
+                w: con.execute(_RANGE_SIZE, (w, w + _TOP, _PROBE_CAP)).fetchone()[0] for w in unique
+            }
+            if not all(sizes.values()):
+                return []
+            lead, *others = sorted(unique, key=lambda w: sizes[w])
+            params: list[object] = [lead, lead + _TOP]
+            for word in others:
+                params += [word, word + _TOP]
+            rows = con.execute(self._search(len(others)), (*params, limit)).fetchall()
             rows.sort(key=lambda r: r[3])
             return [self._card(row, today) for row in rows]
         finally:
             con.execute("ROLLBACK")
 
-    def _search(self, word_count: int) -> str:
-        if word_count not in self._search_sql:
-            joins = "".join(
-                f" JOIN customer_name_tokens AS t{n} ON t{n}.customer_id = t0.customer_id"
-                for n in range(1, word_count)
+    def _search(self, others: int) -> str:
+        if others not in self._search_sql:
+            exists = "".join(
+                f" AND EXISTS (SELECT 1 FROM customer_name_tokens AS t{n}"
+                f" WHERE t{n}.customer_id = t0.customer_id AND t{n}.token >= ? AND t{n}.token < ?)"
+                for n in range(1, others + 1)
             )
-            where = " AND ".join(f"t{n}.token >= ? AND t{n}.token < ?" for n in range(word_count))
-            self._search_sql[word_count] = (
-                "SELECT DISTINCT c.id, c.uid, c.phone, c.full_name FROM customer_name_tokens AS t0"
-                f" JOIN customers AS c ON c.id = t0.customer_id{joins} WHERE {where} LIMIT ?"
+            self._search_sql[others] = (
+                "SELECT c.id, c.uid, c.phone, c.full_name FROM customers AS c WHERE c.id IN"
+                " (SELECT DISTINCT t0.customer_id FROM customer_name_tokens AS t0"
+                f" WHERE t0.token >= ? AND t0.token < ?{exists} LIMIT ?)"
             )
-        return self._search_sql[word_count]
+        return self._search_sql[others]
 
     def _card(self, row: CustomerTuple, today: str) -> RawCard:
         total = self.con.execute(_TOTAL, (row[0],)).fetchone()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from bonuspos.ledger.db import open_database
 from bonuspos.ledger.models import Base
@@ -37,3 +39,28 @@ def test_the_ledger_is_durable_wal_with_full_sync_and_foreign_keys(tmp_path: Pat
         }
     db.dispose()
     assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
+
+
+def test_ledger_entries_cannot_be_edited_or_deleted(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "till.sqlite3")
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO customers (id, uid, phone, full_name, name_key, email, birth_date,"
+                " rules_version, registered_at) VALUES (1, 'u', '+375291234567', 'А Б', 'а б',"
+                " '', '', 1, '2026-11-25T09:00:00+00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO ledger_entries (customer_id, kind, points, active_from, occurred_at,"
+                " prev_hash, hash) VALUES (1, 'earned', 100, '2026-11-26',"
+                " '2026-11-25T09:00:00+00:00', '0', 'h1')"
+            )
+        )
+    for statement in ("UPDATE ledger_entries SET points = 1000", "DELETE FROM ledger_entries"):
+        with pytest.raises(IntegrityError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(text(statement))
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT points FROM ledger_entries")).scalar_one() == 100
+    db.dispose()
