@@ -23,7 +23,7 @@ from bonuspos.services.checkout import SaleRequest, new_sale_id
 from bonuspos.services.clock import ManualClock, SystemClock
 from bonuspos.services.slip import format_slip
 from bonuspos.services.till import Till
-from bonuspos.services.views import CheckoutQuote
+from bonuspos.services.views import CardView, CheckoutQuote, Receipt
 
 MINSK = ZoneInfo("Europe/Minsk")
 
@@ -68,6 +68,16 @@ def _why(q: CheckoutQuote) -> str:
     return CAP_REASONS[q.quote.cap_reason]
 
 
+def _pay(
+    till: Till, cart: Cart, card: CardView, kind: TenderKind, spend: Points = Points(0)
+) -> Receipt:
+    """Complete the sale, paying what points leave in one tender."""
+    due = cart.total - spend.as_money()
+    return till.checkout.complete(
+        SaleRequest(new_sale_id(), cart, (Tender(kind, due),), spend, card.customer_uid)
+    )
+
+
 def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> None:
     folder = data_dir or Path(tempfile.mkdtemp(prefix="bonuspos-demo-"))
     today = SystemClock().now().astimezone(MINSK).date()
@@ -98,15 +108,7 @@ def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> Non
         )
         q = till.checkout.quote(cart, found.customer_uid, [TenderKind.BANK_CARD])
         out(_offer(q))
-        receipt = till.checkout.complete(
-            SaleRequest(
-                new_sale_id(),
-                cart,
-                (Tender(TenderKind.BANK_CARD, q.quote.total),),
-                customer_uid=found.customer_uid,
-            )
-        )
-        out(format_slip(receipt))
+        out(format_slip(_pay(till, cart, found, TenderKind.BANK_CARD)))
 
         clock.advance(timedelta(hours=3))
         step("Та же карта в тот же день: наушники, наличные")
@@ -114,28 +116,12 @@ def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> Non
         q = till.checkout.quote(cart, found.customer_uid, [TenderKind.CASH])
         out(_offer(q))
         try:
-            till.checkout.complete(
-                SaleRequest(
-                    new_sale_id(),
-                    cart,
-                    (Tender(TenderKind.CASH, q.quote.total - Points(10_00).as_money()),),
-                    spend=Points(10_00),
-                    customer_uid=found.customer_uid,
-                )
-            )
+            _pay(till, cart, found, TenderKind.CASH, spend=Points(10_00))
         except DomainError as refused:
             out(f"  Кассир пробует списать 10,00 б. — отказ: {refused.message}")
         out("  Баллы, начисленные сегодня, списать сегодня нельзя: они станут доступны завтра.")
-        receipt = till.checkout.complete(
-            SaleRequest(
-                new_sale_id(),
-                cart,
-                (Tender(TenderKind.CASH, q.quote.total),),
-                customer_uid=found.customer_uid,
-            )
-        )
         out("  Покупка проведена без списания баллов:")
-        out(format_slip(receipt))
+        out(format_slip(_pay(till, cart, found, TenderKind.CASH)))
 
         clock.set(datetime.combine(today + timedelta(days=1), time(10, 20), MINSK))
         step("На следующий день: наушники и робот-пылесос по акции, наличные")
@@ -147,16 +133,7 @@ def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> Non
         out(_offer(q))
         spend = q.quote.cap
         out(f"  Покупательница списывает максимум: {spend}")
-        receipt = till.checkout.complete(
-            SaleRequest(
-                new_sale_id(),
-                cart,
-                (Tender(TenderKind.CASH, q.quote.total - spend.as_money()),),
-                spend=spend,
-                customer_uid=found.customer_uid,
-            )
-        )
-        out(format_slip(receipt))
+        out(format_slip(_pay(till, cart, found, TenderKind.CASH, spend=spend)))
 
         step("Ноутбук в кредит банка: баллы не списываются и не начисляются")
         cart = Cart().add(till.catalog.find("LP-14").line())

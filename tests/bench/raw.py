@@ -21,6 +21,7 @@ from pathlib import Path
 from bonuspos.domain.ledger import EntryKind, LedgerEntry
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
+from bonuspos.ledger.cards import RANGE_PROBE_CAP, lead_order
 from bonuspos.ledger.db import BUSY_TIMEOUT_MS
 from bonuspos.ledger.repositories import GENESIS_HASH, chain_hash
 from bonuspos.services import events
@@ -68,7 +69,7 @@ class RawSale:
 
 
 _TOP = "\U0010ffff"
-_PROBE_CAP = 20_000
+_PROBE_CAP = RANGE_PROBE_CAP
 _RANGE_SIZE = (
     "SELECT count(*) FROM (SELECT customer_id FROM customer_name_tokens"
     " WHERE token >= ? AND token < ? LIMIT ?)"
@@ -118,7 +119,7 @@ class RawTill:
             }
             if not all(sizes.values()):
                 return []
-            lead, *others = sorted(unique, key=lambda w: sizes[w])
+            lead, *others = sorted(unique, key=lambda w: lead_order(w, sizes[w]))
             params: list[object] = [lead, lead + _TOP]
             for word in others:
                 params += [word, word + _TOP]

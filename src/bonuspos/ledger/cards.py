@@ -21,7 +21,9 @@ from bonuspos.domain.money import Points
 from bonuspos.ledger.models import CardBalance, Customer, NameToken, PendingPoints, PlasticCard
 
 # The cheapest way to learn which word is rarest: count its index range, but stop early.
-RANGE_PROBE_CAP = 20_000
+# Past a few thousand rows a word is common whatever its exact count, and two common
+# words share enough customers that the search fills its page long before the range ends.
+RANGE_PROBE_CAP = 5_000
 
 _c = Customer.__table__
 _b = CardBalance.__table__
@@ -77,6 +79,11 @@ def _bounds(word: str) -> dict[str, str]:
     return {"lo": word, "hi": word + "\U0010ffff"}
 
 
+def lead_order(word: str, size: int) -> tuple[int, int]:
+    """Rarest first; among words too common to count, the longest is the most specific."""
+    return size, -len(word)
+
+
 def search_cards(session: Session, query: str, today: date, limit: int) -> list[CardRow]:
     """Customers with a name word starting with each word of `query`, sorted by name."""
     words = sorted(set(normalise_name(query).replace("-", " ").split()))
@@ -86,7 +93,7 @@ def search_cards(session: Session, query: str, today: date, limit: int) -> list[
     sizes = {w: conn.execute(_RANGE_SIZE, _bounds(w)).scalar_one() for w in words}
     if not all(sizes.values()):
         return []
-    lead_word, *others = sorted(words, key=lambda w: sizes[w])
+    lead_word, *others = sorted(words, key=lambda w: lead_order(w, sizes[w]))
     lead = aliased(NameToken, name="lead")
     ids = select(lead.customer_id).where(
         lead.token >= lead_word, lead.token < lead_word + "\U0010ffff"
