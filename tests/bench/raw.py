@@ -21,7 +21,6 @@ from pathlib import Path
 from bonuspos.domain.ledger import EntryKind, LedgerEntry
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
-from bonuspos.ledger.cards import RANGE_PROBE_CAP, lead_order
 from bonuspos.ledger.db import BUSY_TIMEOUT_MS
 from bonuspos.ledger.repositories import GENESIS_HASH, chain_hash
 from bonuspos.services import events
@@ -69,11 +68,6 @@ class RawSale:
 
 
 _TOP = "\U0010ffff"
-_PROBE_CAP = RANGE_PROBE_CAP
-_RANGE_SIZE = (
-    "SELECT count(*) FROM (SELECT customer_id FROM customer_name_tokens"
-    " WHERE token >= ? AND token < ? LIMIT ?)"
-)
 
 
 class RawTill:
@@ -109,21 +103,13 @@ class RawTill:
             con.execute("ROLLBACK")
 
     def search(self, words: Sequence[str], today: str, limit: int = 20) -> list[RawCard]:
-        """Name search as the repository runs it: the rarest word leads, ids first."""
+        """Name search as the repository runs it: the longest word walks the index."""
+        lead, *others = sorted(set(words), key=lambda w: -len(w))
         con = self.con
         con.execute("BEGIN DEFERRED")
         try:
-            unique = sorted(set(words))
-            sizes = {
-                w: con.execute(_RANGE_SIZE, (w, w + _TOP, _PROBE_CAP)).fetchone()[0] for w in unique
-            }
-            if not all(sizes.values()):
-                return []
-            lead, *others = sorted(unique, key=lambda w: lead_order(w, sizes[w]))
-            params: list[object] = [lead, lead + _TOP]
-            for word in others:
-                params += [word, word + _TOP]
-            rows = con.execute(self._search(len(others)), (*params, limit)).fetchall()
+            params = [lead, lead + _TOP, *(" " + w for w in others), limit]
+            rows = con.execute(self._search(len(others)), params).fetchall()
             rows.sort(key=lambda r: r[3])
             return [self._card(row, today) for row in rows]
         finally:
@@ -131,15 +117,11 @@ class RawTill:
 
     def _search(self, others: int) -> str:
         if others not in self._search_sql:
-            exists = "".join(
-                f" AND EXISTS (SELECT 1 FROM customer_name_tokens AS t{n}"
-                f" WHERE t{n}.customer_id = t0.customer_id AND t{n}.token >= ? AND t{n}.token < ?)"
-                for n in range(1, others + 1)
-            )
+            words = " AND instr(words, ?) > 0" * others
             self._search_sql[others] = (
                 "SELECT c.id, c.uid, c.phone, c.full_name FROM customers AS c WHERE c.id IN"
-                " (SELECT DISTINCT t0.customer_id FROM customer_name_tokens AS t0"
-                f" WHERE t0.token >= ? AND t0.token < ?{exists} LIMIT ?)"
+                " (SELECT DISTINCT customer_id FROM customer_name_tokens"
+                f" WHERE token >= ? AND token < ?{words} LIMIT ?)"
             )
         return self._search_sql[others]
 

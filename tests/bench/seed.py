@@ -31,7 +31,7 @@ from time import perf_counter
 
 from bonuspos import paths
 from bonuspos.domain.card import BELARUS_MOBILE_OPERATORS, ean13_check_digit, parse_phone
-from bonuspos.domain.customer import RULES_VERSION, name_tokens, normalise_name
+from bonuspos.domain.customer import RULES_VERSION, name_tokens, name_words, normalise_name
 from bonuspos.domain.errors import InvalidCardNumber
 from bonuspos.domain.ledger import EntryKind, LedgerEntry
 from bonuspos.domain.money import Points
@@ -196,7 +196,8 @@ class _Seeder:
                         iso(registered),
                     )
                 )
-                tokens.extend((token, customer_id) for token in name_tokens(full_name))
+                words = name_words(full_name)
+                tokens.extend((token, customer_id, words) for token in name_tokens(full_name))
                 self._uids.append(uid)
                 opening = 0
                 if rng.random() < OPENING_BALANCE_SHARE:
@@ -208,7 +209,8 @@ class _Seeder:
                 self._totals.append(opening)
             self._write("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", customers)
             self._write(
-                "INSERT INTO customer_name_tokens (token, customer_id) VALUES (?, ?)", tokens
+                "INSERT INTO customer_name_tokens (token, customer_id, words) VALUES (?, ?, ?)",
+                tokens,
             )
             self._write_ledger(ledger)
 

@@ -59,6 +59,11 @@ def name_tokens(name: str) -> list[str]:
     return sorted(set(normalise_name(name).replace("-", " ").split()))
 
 
+def name_words(name: str) -> str:
+    """Every word of a name, each after a space: `' ' + word` is found in it by prefix."""
+    return "".join(f" {token}" for token in name_tokens(name))
+
+
 def accept(form: CustomerForm) -> NewCustomer:
     """Check the form field by field; every problem is reported at once."""
     errors: dict[str, str] = {}

@@ -2,8 +2,8 @@
 
 The statements are built once at import and run through Core on the session's
 connection: at a million customers the ORM's per-call compilation would cost more
-than SQLite's own work. Name search finds customer ids in the token index first,
-led by the word whose range is smallest, and only then reads those customers.
+than SQLite's own work. Name search finds customer ids in the token index first and
+only then reads those customers.
 """
 
 from __future__ import annotations
@@ -12,18 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Select, and_, bindparam, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, func, select
+from sqlalchemy.orm import Session
 
 from bonuspos.domain.customer import normalise_name
 from bonuspos.domain.ledger import Balance
 from bonuspos.domain.money import Points
 from bonuspos.ledger.models import CardBalance, Customer, NameToken, PendingPoints, PlasticCard
-
-# The cheapest way to learn which word is rarest: count its index range, but stop early.
-# Past a few thousand rows a word is common whatever its exact count, and two common
-# words share enough customers that the search fills its page long before the range ends.
-RANGE_PROBE_CAP = 5_000
 
 _c = Customer.__table__
 _b = CardBalance.__table__
@@ -47,12 +42,6 @@ BY_ID = _CARD.where(_c.c.id == bindparam("key"))
 BY_PLASTIC = _CARD.join(
     PlasticCard.__table__, PlasticCard.__table__.c.customer_id == _c.c.id
 ).where(PlasticCard.__table__.c.number == bindparam("key"))
-_RANGE_SIZE = select(func.count()).select_from(
-    select(_t.c.customer_id)
-    .where(_t.c.token >= bindparam("lo"), _t.c.token < bindparam("hi"))
-    .limit(RANGE_PROBE_CAP)
-    .subquery()
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,43 +63,28 @@ def read_card(session: Session, stmt: Select[Any], key: object, today: date) -> 
     return _card(row) if row else None
 
 
-def _bounds(word: str) -> dict[str, str]:
-    # A range on the indexed column, not LIKE: SQLite's LIKE cannot use the index for Cyrillic.
-    return {"lo": word, "hi": word + "\U0010ffff"}
-
-
-def lead_order(word: str, size: int) -> tuple[int, int]:
-    """Rarest first; among words too common to count, the longest is the most specific."""
-    return size, -len(word)
-
-
 def search_cards(session: Session, query: str, today: date, limit: int) -> list[CardRow]:
-    """Customers with a name word starting with each word of `query`, sorted by name."""
-    words = sorted(set(normalise_name(query).replace("-", " ").split()))
+    """Customers with a name word starting with each word of `query`, sorted by name.
+
+    The longest word walks its range of the token index; every other word is checked
+    against the row's own copy of the name's words, so a candidate costs no second lookup.
+    """
+    words = sorted(set(normalise_name(query).replace("-", " ").split()), key=lambda w: -len(w))
     if not words:
         return []
-    conn = session.connection()
-    sizes = {w: conn.execute(_RANGE_SIZE, _bounds(w)).scalar_one() for w in words}
-    if not all(sizes.values()):
-        return []
-    lead_word, *others = sorted(words, key=lambda w: lead_order(w, sizes[w]))
-    lead = aliased(NameToken, name="lead")
-    ids = select(lead.customer_id).where(
-        lead.token >= lead_word, lead.token < lead_word + "\U0010ffff"
-    )
+    lead, *others = words
+    ids = select(_t.c.customer_id).where(*_prefix_range(lead))
     for word in others:
-        other = aliased(NameToken)
-        ids = ids.where(
-            select(other.customer_id)
-            .where(
-                other.customer_id == lead.customer_id,
-                other.token >= word,
-                other.token < word + "\U0010ffff",
-            )
-            .exists()
-        )
+        ids = ids.where(func.instr(_t.c.words, " " + word) > 0)
     found = ids.distinct().limit(limit).subquery()
-    rows = conn.execute(
-        _CARD.where(_c.c.id.in_(select(found.c.customer_id))), {"today": today}
-    ).all()
+    rows = (
+        session.connection()
+        .execute(_CARD.where(_c.c.id.in_(select(found.c.customer_id))), {"today": today})
+        .all()
+    )
     return sorted((_card(r) for r in rows), key=lambda card: card.full_name)
+
+
+def _prefix_range(word: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    # A range on the indexed column, not LIKE: SQLite's LIKE cannot use the index for Cyrillic.
+    return _t.c.token >= word, _t.c.token < word + "\U0010ffff"

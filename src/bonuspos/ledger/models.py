@@ -47,6 +47,9 @@ class NameToken(Base):
 
     token: Mapped[str] = mapped_column(String(60), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    # All the name's words again, so the other words of a query are checked in the same
+    # index row instead of by a second lookup per candidate.
+    words: Mapped[str] = mapped_column(String(200))
 
 
 class CardBalance(Base):

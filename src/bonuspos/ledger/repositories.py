@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
-from bonuspos.domain.customer import NewCustomer, name_tokens, normalise_name
+from bonuspos.domain.customer import NewCustomer, name_tokens, name_words, normalise_name
 from bonuspos.domain.ledger import LedgerEntry
 from bonuspos.domain.money import Points
 from bonuspos.ledger import cards
@@ -83,8 +83,10 @@ class Customers:
         )
         self._s.add(customer)
         self._s.flush()
+        words = name_words(new.full_name)
         self._s.add_all(
-            NameToken(token=t, customer_id=customer.id) for t in name_tokens(new.full_name)
+            NameToken(token=t, customer_id=customer.id, words=words)
+            for t in name_tokens(new.full_name)
         )
         self._s.add(CardBalance(customer_id=customer.id, total=0))
         return CustomerRow(customer.id, uid, customer.phone, customer.full_name)

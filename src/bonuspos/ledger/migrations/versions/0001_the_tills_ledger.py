@@ -90,6 +90,7 @@ def upgrade() -> None:
         "customer_name_tokens",
         sa.Column("token", sa.String(length=60), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("words", sa.String(length=200), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
