@@ -1,0 +1,241 @@
+"""The admin commands: stores, tills and their tokens, bulk imports, the ledger export.
+
+Imports are all or nothing: every row is checked first, and one refused row means none
+is loaded, with the report saying which rows and why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bonuspos.domain.card import PlasticCard as PlasticNumber
+from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
+from bonuspos.domain.errors import DomainError
+from bonuspos.domain.money import Money, Points
+from bonuspos_server.auth import new_token, token_hash
+from bonuspos_server.db import ServerDatabase
+from bonuspos_server.ingest import bump_feed
+from bonuspos_server.models import Customer, LedgerEntry, PlasticCard, Product, Store, Till
+
+
+class AdminError(Exception):
+    pass
+
+
+def run(db: ServerDatabase, args: argparse.Namespace) -> int:
+    commands: dict[str, Callable[[Session, argparse.Namespace], str]] = {
+        "migrate": lambda s, a: "database is up to date",
+        "add-store": add_store,
+        "add-till": add_till,
+        "revoke-till": revoke_till,
+        "import-catalog": import_catalog,
+        "import-customers": import_customers,
+        "export-ledger": export_ledger,
+    }
+    with db.sessions() as session, session.begin():
+        print(commands[args.command](session, args))
+    return 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_store(session: Session, args: argparse.Namespace) -> str:
+    if session.execute(select(Store).where(Store.code == args.code)).scalar_one_or_none():
+        raise AdminError(f"store {args.code} already exists")
+    session.add(Store(code=args.code, name=args.name, created_at=_now()))
+    return f"store {args.code} added"
+
+
+def _store(session: Session, code: str) -> Store:
+    store = session.execute(select(Store).where(Store.code == code)).scalar_one_or_none()
+    if store is None:
+        raise AdminError(f"no store {code}; add it with add-store first")
+    return store
+
+
+def _till(session: Session, store_code: str, till_code: str) -> Till | None:
+    store = _store(session, store_code)
+    return session.execute(
+        select(Till).where(Till.store_id == store.id, Till.code == till_code)
+    ).scalar_one_or_none()
+
+
+def add_till(session: Session, args: argparse.Namespace) -> str:
+    store = _store(session, args.store)
+    if _till(session, args.store, args.till) is not None:
+        raise AdminError(f"till {args.store}/{args.till} already exists; revoke-till, then add")
+    token = new_token()
+    session.add(
+        Till(
+            store_id=store.id,
+            code=args.till,
+            token_hash=token_hash(token),
+            registered_at=_now(),
+            revoked_at=None,
+        )
+    )
+    return (
+        f"till {args.store}/{args.till} added. Its token, shown only now "
+        f"(give it to `bonuspos configure --token-file`):\n{token}"
+    )
+
+
+def revoke_till(session: Session, args: argparse.Namespace) -> str:
+    till = _till(session, args.store, args.till)
+    if till is None:
+        raise AdminError(f"no till {args.store}/{args.till}")
+    if till.revoked_at is None:
+        till.revoked_at = _now()
+        # Free the code for a new till on the same register; the revoked token stays dead.
+        till.code = f"{till.code}~revoked-{till.id}"
+    return f"till {args.store}/{args.till} revoked"
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        yield from enumerate(csv.DictReader(handle, delimiter=";"), 2)
+
+
+def _refuse(refused: list[str], kind: str) -> None:
+    if refused:
+        report = "\n".join(f"  {line}" for line in refused)
+        raise AdminError(f"{len(refused)} row(s) refused, no {kind} imported:\n{report}")
+
+
+def import_catalog(session: Session, args: argparse.Namespace) -> str:
+    checked: list[dict[str, Any]] = []
+    refused: list[str] = []
+    seen: set[str] = set()
+    for n, row in _rows(args.csv):
+        try:
+            sku, name = row["sku"].strip(), row["name"].strip()
+            price, points = Money.parse(row["price"]), Points.parse(row["points"])
+            if not sku or not name or sku in seen:
+                raise ValueError("sku and name required, sku unique")
+            if price.is_negative or points.is_negative:
+                raise ValueError("price and points cannot be negative")
+            if row["promotional"].strip() not in ("0", "1"):
+                raise ValueError("promotional is 0 or 1")
+        except (KeyError, ValueError, DomainError) as exc:
+            refused.append(f"line {n}: {getattr(exc, 'message', exc)}")
+            continue
+        seen.add(sku)
+        checked.append(
+            {
+                "sku": sku,
+                "name": name,
+                "price": price.minor,
+                "points": points.minor,
+                "promotional": row["promotional"].strip() == "1",
+                "barcodes": ",".join(
+                    b.strip() for b in row.get("barcode", "").split(",") if b.strip()
+                ),
+            }
+        )
+    _refuse(refused, "products")
+    for item in checked:
+        product = session.get(Product, item["sku"])
+        if product is None:
+            session.add(Product(change_seq=0, **item))
+        else:
+            for key, value in item.items():
+                setattr(product, key, value)
+    session.flush()
+    if checked:
+        bump_feed(session, Product, Product.sku, {item["sku"] for item in checked})
+    return f"{len(checked)} product(s) imported"
+
+
+def import_customers(session: Session, args: argparse.Namespace) -> str:
+    checked: list[tuple[Any, str | None]] = []
+    refused: list[str] = []
+    phones: set[str] = set()
+    for n, row in _rows(args.csv):
+        try:
+            new = accept(
+                CustomerForm(
+                    row["full_name"],
+                    row["phone"],
+                    True,
+                    True,
+                    row.get("email", ""),
+                    row.get("birth_date", ""),
+                )
+            )
+            plastic = row.get("plastic_card", "").strip()
+            if plastic:
+                PlasticNumber(plastic)
+            if (
+                new.phone.e164 in phones
+                or session.execute(
+                    select(Customer.id).where(Customer.phone == new.phone.e164)
+                ).first()
+            ):
+                raise ValueError(f"phone {new.phone.masked()} is already in the programme")
+        except (KeyError, ValueError, DomainError) as exc:
+            refused.append(f"line {n}: {getattr(exc, 'message', exc)}")
+            continue
+        phones.add(new.phone.e164)
+        checked.append((new, plastic or None))
+    _refuse(refused, "customers")
+    ids = set()
+    for new, card in checked:
+        customer = Customer(
+            uid=str(uuid.uuid4()),
+            phone=new.phone.e164,
+            full_name=new.full_name,
+            email=new.email,
+            birth_date=new.birth_date,
+            rules_version=RULES_VERSION,
+            registered_at=_now(),
+            total=0,
+            change_seq=0,
+        )
+        session.add(customer)
+        session.flush()
+        if card:
+            session.add(PlasticCard(number=card, customer_id=customer.id))
+        ids.add(customer.id)
+    if ids:
+        bump_feed(session, Customer, Customer.id, ids)
+    return f"{len(checked)} customer(s) imported"
+
+
+def export_ledger(session: Session, args: argparse.Namespace) -> str:
+    count = 0
+    with args.csv.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, delimiter=";")
+        out.writerow(
+            ["entry", "customer_uid", "till", "kind", "points", "active_from", "occurred_at"]
+        )
+        rows = session.execute(
+            select(LedgerEntry, Customer.uid)
+            .join(Customer, Customer.id == LedgerEntry.customer_id)
+            .order_by(LedgerEntry.id)
+            .execution_options(yield_per=5000)
+        )
+        for entry, uid in rows:
+            out.writerow(
+                [
+                    entry.id,
+                    uid,
+                    entry.till_id or "",
+                    entry.kind,
+                    entry.points,
+                    entry.active_from.isoformat(),
+                    entry.occurred_at.isoformat(),
+                ]
+            )
+            count += 1
+    return f"{count} ledger entr(ies) written to {args.csv}"

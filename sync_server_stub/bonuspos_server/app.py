@@ -1,0 +1,173 @@
+"""The HTTP face of the server (protocol v1): FastAPI routes over the use cases."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bonuspos.domain.card import Phone
+from bonuspos_server import auth, cards, changes, holds, ingest, policies
+from bonuspos_server.auth import Caller
+from bonuspos_server.db import ServerDatabase
+from bonuspos_server.hardening import BodyLimit, RateLimit, RequestLog
+from bonuspos_server.problems import MEDIA_TYPE, Problem, forbidden
+from bonuspos_server.schemas import (
+    BatchAnswer,
+    CardAnswer,
+    ChangesPage,
+    EventBatch,
+    HoldAnswer,
+    HoldRequest,
+)
+from bonuspos_server.settings import Settings
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": "An RFC 9457 problem", "content": {MEDIA_TYPE: {}}}
+    for status in (400, 401, 403, 404, 409, 413, 422, 429)
+}
+
+
+def current_caller(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Caller:
+    db: ServerDatabase = request.app.state.db
+    with db.sessions() as session:
+        return auth.identify(session, authorization)
+
+
+Authed = Annotated[Caller, Depends(current_caller)]
+
+
+def create_app(db: ServerDatabase, settings: Settings) -> Any:
+    app = FastAPI(
+        title="BonusPOS sync server",
+        version="1",
+        description="The central ledger of the favourite customer card. See PROTOCOL.md.",
+        responses=PROBLEM_RESPONSES,
+    )
+
+    app.state.db = db
+
+    @app.post("/v1/events", response_model=BatchAnswer)
+    def post_events(batch: EventBatch, who: Authed) -> BatchAnswer:
+        _same_till(who, batch.store, batch.till)
+        if len(batch.events) > settings.max_batch:
+            raise Problem(
+                413,
+                "batch-too-large",
+                "Batch too large",
+                f"Send at most {settings.max_batch} events in one batch",
+            )
+        results = ingest.apply_batch(db, who, batch, settings.clock())
+        return BatchAnswer(results=results)
+
+    @app.get("/v1/changes", response_model=ChangesPage)
+    def get_changes(
+        who: Authed,
+        cursor: Annotated[str | None, Query(max_length=512)] = None,
+        limit: Annotated[int, Query(ge=1, le=changes.MAX_LIMIT)] = 1000,
+    ) -> ChangesPage:
+        with db.sessions() as session:
+            return changes.page(session, cursor, limit, settings.clock())
+
+    @app.post("/v1/holds", response_model=HoldAnswer, status_code=201)
+    def post_hold(request: HoldRequest, who: Authed, response: Response) -> HoldAnswer:
+        now = settings.clock()
+        with db.sessions() as session, session.begin():
+            hold, created = holds.place(session, who, request, now)
+        if not created:
+            response.status_code = 200
+        return hold
+
+    @app.delete("/v1/holds/{hold_id}", status_code=204)
+    def delete_hold(hold_id: Annotated[str, ...], who: Authed) -> Response:
+        with db.sessions() as session, session.begin():
+            holds.release(session, who, hold_id)
+        return Response(status_code=204)
+
+    @app.get("/v1/customers/{card}", response_model=CardAnswer)
+    def get_customer(card: str, who: Authed) -> CardAnswer:
+        now = settings.clock()
+        with db.sessions() as session:
+            customer = cards.by_number(session, card)
+            policy = policies.current(session)
+            state = cards.state(session, customer, policy.store_day(now), now)
+            return CardAnswer(
+                customer_uid=UUID(customer.uid),
+                phone=Phone(customer.phone).masked(),
+                full_name=customer.full_name,
+                active=state.balance.active.minor,
+                pending=state.balance.pending.minor,
+                next_activation=state.balance.next_activation,
+                held=state.held.minor,
+                available=state.available.minor,
+            )
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        try:
+            with db.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            raise Problem(503, "database-unavailable", "Database unavailable", str(exc)) from exc
+        return {"status": "ok", "database": db.engine.dialect.name}
+
+    _install_handlers(app)
+    app.add_middleware(RateLimit, rate=settings.rate_per_second, burst=settings.rate_burst)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestLog)
+    return app
+
+
+def _same_till(who: Caller, store: str, till: str) -> None:
+    if (store, till) != (who.store, who.till):
+        raise forbidden(f"This token belongs to till {who.store}/{who.till}, not {store}/{till}")
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def on_problem(request: Request, exc: Problem) -> JSONResponse:
+        return exc.response(instance=request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        if any(e["type"] == "json_invalid" for e in errors):
+            problem = Problem(
+                400, "malformed-json", "Malformed JSON", "The body is not valid JSON", errors=errors
+            )
+        else:
+            problem = Problem(
+                422,
+                "invalid-request",
+                "The request does not match the protocol",
+                f"{len(errors)} field(s) wrong",
+                errors=errors,
+            )
+        return problem.response(instance=request.url.path)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        problem = Problem(exc.status_code, "http-error", str(exc.detail))
+        return problem.response(instance=request.url.path)
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, exc: Exception) -> JSONResponse:
+        logging.getLogger("bonuspos_server").exception("unhandled error")
+        problem = Problem(
+            500,
+            "internal-error",
+            "Internal error",
+            "The server failed; nothing was acknowledged, retry later",
+        )
+        return problem.response(instance=request.url.path)

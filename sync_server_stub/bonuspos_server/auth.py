@@ -1,0 +1,52 @@
+"""Bearer tokens, one per till: made once by the admin command, stored only as a hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bonuspos_server.models import Store, Till
+from bonuspos_server.problems import unauthorized
+
+TOKEN_PREFIX = "bpt_"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The till a request comes from, as its token says."""
+
+    till_id: int
+    store: str
+    till: str
+    registered_at: datetime
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    # Tokens carry 256 random bits, so a plain digest is safe; no salt or stretching needed.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def identify(session: Session, authorization: str | None) -> Caller:
+    if not authorization:
+        raise unauthorized("Send the till's token as 'Authorization: Bearer <token>'")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized("Send the till's token as 'Authorization: Bearer <token>'")
+    row = session.execute(
+        select(Till, Store)
+        .join(Store, Store.id == Till.store_id)
+        .where(Till.token_hash == token_hash(token.strip()))
+    ).first()
+    if row is None or row[0].revoked_at is not None:
+        raise unauthorized("The token is unknown or has been revoked")
+    till, store = row
+    return Caller(till.id, store.code, till.code, till.registered_at)

@@ -1,0 +1,181 @@
+"""The server's tables. Money and points are integer minor units; times are aware UTC.
+
+`change_seq` on customers and products is the changes feed's order: every transaction
+that changes what tills cache takes the next value of `feed_counter` under its row lock,
+so sequence order is commit order and a till's cursor never skips a late commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bonuspos_server.types import UtcDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime}
+
+
+class Store(Base):
+    __tablename__ = "stores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+
+class Till(Base):
+    __tablename__ = "tills"
+    __table_args__ = (UniqueConstraint("store_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    code: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    registered_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (Index("ix_customers_feed", "change_seq", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(120), default="")
+    birth_date: Mapped[str] = mapped_column(String(10), default="")
+    rules_version: Mapped[int]
+    registered_at: Mapped[datetime]
+    total: Mapped[int] = mapped_column(BigInteger, default=0)  # sum of the card's ledger
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class CustomerAlias(Base):
+    """Another uid for the same person: two stores signed them up offline."""
+
+    __tablename__ = "customer_aliases"
+
+    uid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+
+
+class PlasticCard(Base):
+    __tablename__ = "plastic_cards"
+
+    number: Mapped[str] = mapped_column(String(13), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+
+
+class PendingPoints(Base):
+    __tablename__ = "pending_points"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    active_from: Mapped[date] = mapped_column(primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (Index("ix_products_feed", "change_seq", "sku"),)
+
+    sku: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    price: Mapped[int] = mapped_column(BigInteger)
+    points: Mapped[int] = mapped_column(BigInteger)
+    promotional: Mapped[bool]
+    barcodes: Mapped[str] = mapped_column(Text, default="")  # comma-separated
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class PolicyVersion(Base):
+    __tablename__ = "policies"
+
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)  # Policy.to_dict() as JSON
+    created_at: Mapped[datetime]
+
+
+class FeedCounter(Base):
+    __tablename__ = "feed_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class Event(Base):
+    """Every event ever answered, kept for good: a retry a year later gets the same answer."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("till_id", "seq"),)
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # accepted | rejected
+    problem: Mapped[str | None] = mapped_column(Text)  # RFC 9457 body, JSON
+    flag: Mapped[str | None] = mapped_column(String(64))
+
+
+class Sale(Base):
+    __tablename__ = "sales"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    occurred_at: Mapped[datetime]
+    total: Mapped[int] = mapped_column(BigInteger)
+    spent: Mapped[int] = mapped_column(BigInteger)
+    earned: Mapped[int] = mapped_column(BigInteger)
+    activates_on: Mapped[date]
+    offline: Mapped[bool]
+    hold_id: Mapped[str | None] = mapped_column(String(36))
+    flag: Mapped[str | None] = mapped_column(String(64))  # why the manager's report lists it
+    body: Mapped[str] = mapped_column(Text)  # the event payload, for returns and exports
+
+
+class Return(Base):
+    __tablename__ = "returns"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    occurred_at: Mapped[datetime]
+    body: Mapped[str] = mapped_column(Text)
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_customer", "customer_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"))
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(16))
+    points: Mapped[int] = mapped_column(BigInteger)
+    active_from: Mapped[date]
+    occurred_at: Mapped[datetime]
+
+
+class Hold(Base):
+    __tablename__ = "holds"
+    __table_args__ = (Index("ix_holds_customer_status", "customer_id", "status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    points: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # active | captured | released
+    sale_id: Mapped[str | None] = mapped_column(String(36))

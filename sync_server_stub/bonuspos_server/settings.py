@@ -1,0 +1,21 @@
+"""The server's tunables, from the command line or the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_batch: int = 500
+    rate_per_second: float = 50.0
+    rate_burst: int = 100
+    clock: Callable[[], datetime] = field(default=utc_now)

@@ -1,0 +1,115 @@
+"""A real server on SQLite always, and on PostgreSQL when BONUSPOS_TEST_PG_URL is set."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bonuspos_server import admin
+from bonuspos_server.app import create_app
+from bonuspos_server.db import ServerDatabase, normalise_url, open_server_database
+from bonuspos_server.settings import Settings
+
+PG_URL = os.environ.get("BONUSPOS_TEST_PG_URL")
+NO_PG = "PostgreSQL tests need BONUSPOS_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1/test)"
+
+
+class Clock:
+    """The server's clock, set by the test."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, delta: timedelta) -> None:
+        self.at += delta
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    if not PG_URL:
+        pytest.skip(NO_PG)
+    admin_url = make_url(normalise_url(PG_URL))
+    name = f"bonuspos_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    return str(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def server_db(database_url: str) -> Iterator[ServerDatabase]:
+    db = open_server_database(database_url)
+    yield db
+    db.dispose()
+
+
+def admin_command(db: ServerDatabase, command: str, **kwargs: Any) -> str:
+    handlers = {
+        "add-store": admin.add_store,
+        "add-till": admin.add_till,
+        "revoke-till": admin.revoke_till,
+    }
+    with db.sessions() as session, session.begin():
+        return handlers[command](session, argparse.Namespace(**kwargs))
+
+
+@dataclass
+class Chain:
+    """A running server with two stores' tills, as a test talks to it."""
+
+    db: ServerDatabase
+    client: TestClient
+    clock: Clock
+    tokens: dict[str, str]
+
+    def headers(self, till: str = "T1") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[till]}"}
+
+
+@pytest.fixture
+def chain(server_db: ServerDatabase, clock: Clock) -> Iterator[Chain]:
+    tokens = {}
+    for store in ("S1", "S2"):
+        admin_command(server_db, "add-store", code=store, name="")
+    for store, till in (("S1", "T1"), ("S1", "T2"), ("S2", "T3")):
+        out = admin_command(server_db, "add-till", store=store, till=till)
+        tokens[till] = out.splitlines()[-1]
+    # Tills were registered "now"; the test clock starts a day later so sales may be dated.
+    clock.at = datetime.now(UTC) + timedelta(days=1)
+    app = create_app(
+        server_db, Settings("test", clock=clock, rate_per_second=1000, rate_burst=1000)
+    )
+    with TestClient(app) as client:
+        yield Chain(server_db, client, clock, tokens)
