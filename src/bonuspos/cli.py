@@ -21,11 +21,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--data-dir", type=Path, help="папка демо-базы (по умолчанию новая временная)"
     )
     args = parser.parse_args(argv)
-    if args.command == "demo":
-        from bonuspos import demo as demo_module
+    from bonuspos.domain.errors import DomainError
+    from bonuspos.ledger.till_lock import TillAlreadyRunning
 
-        demo_module.run(data_dir=args.data_dir)
-        return 0
+    try:
+        if args.command == "demo":
+            from bonuspos import demo as demo_module
+
+            demo_module.run(data_dir=args.data_dir)
+            return 0
+    except (DomainError, TillAlreadyRunning) as refused:
+        print(f"bonuspos: {refused}", file=sys.stderr)
+        return 2
     parser.print_help()
     return 0
 

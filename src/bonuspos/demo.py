@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bonuspos import paths
 from bonuspos.domain.cart import Cart, Tender, TenderKind
 from bonuspos.domain.customer import CustomerForm
-from bonuspos.domain.errors import DomainError
+from bonuspos.domain.errors import DomainError, InvalidInput
 from bonuspos.domain.money import Points
 from bonuspos.domain.quote import CapReason
 from bonuspos.services.checkout import SaleRequest, new_sale_id
@@ -26,15 +26,6 @@ from bonuspos.services.till import Till
 from bonuspos.services.views import CardView, CheckoutQuote, Receipt
 
 MINSK = ZoneInfo("Europe/Minsk")
-
-CAP_REASONS = {
-    CapReason.PERCENT: "30% от суммы товаров без акций",
-    CapReason.BALANCE: "все доступные баллы карты",
-    CapReason.OFFLINE_LIMIT: "лимит списания без связи с сервером",
-    CapReason.NOTHING_ELIGIBLE: "в чеке нет товаров, которые можно оплатить баллами",
-    CapReason.CREDIT_TENDER: "покупка в кредит или рассрочку: баллы не списываются",
-    CapReason.NO_CARD: "карта не предъявлена",
-}
 
 
 def _offer(q: CheckoutQuote) -> str:
@@ -65,7 +56,7 @@ def _why(q: CheckoutQuote) -> str:
                 f"{balance.next_activation:%d.%m.%Y}"
             )
         return "доступных баллов нет"
-    return CAP_REASONS[q.quote.cap_reason]
+    return q.quote.cap_reason.explanation
 
 
 def _pay(
@@ -80,6 +71,8 @@ def _pay(
 
 def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> None:
     folder = data_dir or Path(tempfile.mkdtemp(prefix="bonuspos-demo-"))
+    if (folder / "till.sqlite3").exists():
+        raise InvalidInput(f"В папке {folder} уже есть база кассы: демо проходит на новой папке")
     today = SystemClock().now().astimezone(MINSK).date()
     clock = ManualClock(datetime.combine(today, time(11, 5), MINSK))
     with Till(folder, clock) as till:

@@ -182,7 +182,7 @@ class _Bench:
         ours = [name_query(c[3], self.rng) for c in self.sample_customers(self.n)]
         raw = [search_words(name_query(c[3], self.rng)) for c in self.sample_customers(self.n)]
         for query in ours[:20]:
-            found = {v.customer_uid for v in self.till.lookup.search(query)}
+            found = {v.customer_uid for v in self.till.lookup.search(query).cards}
             same = {c.uid for c in self.raw.search(search_words(query), self.today)}
             _expect(bool(found) and found == same, f"they disagree on {query!r}")
         return self.compare(

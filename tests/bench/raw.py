@@ -108,10 +108,10 @@ class RawTill:
         con = self.con
         con.execute("BEGIN DEFERRED")
         try:
-            params = [lead, lead + _TOP, *(" " + w for w in others), limit]
+            params = [lead, lead + _TOP, *(" " + w for w in others), limit + 1]
             rows = con.execute(self._search(len(others)), params).fetchall()
             rows.sort(key=lambda r: r[3])
-            return [self._card(row, today) for row in rows]
+            return [self._card(row, today) for row in rows[:limit]]
         finally:
             con.execute("ROLLBACK")
 

@@ -35,7 +35,7 @@ def lines(draw: st.DrawFn) -> Line:
         "Товар",
         Money(price),
         qty,
-        Points(draw(st.integers(0, 100_00))),
+        Points(draw(st.integers(0, min(100_00, price)))),
         draw(st.booleans()),
         Money(discount),
     )

@@ -231,7 +231,7 @@ def test_the_ledger_is_a_hash_chain(till: Till, anna: CardView, clock: ManualClo
 
 
 def test_a_phone_order_is_rung_up_on_the_customer_s_card(till: Till, anna: CardView) -> None:
-    [found] = till.lookup.search("Иванова Анна")
+    [found] = till.lookup.search("Иванова Анна").cards
     cart = Cart().add(till.catalog.find("PB-10K").line())
     receipt = till.checkout.complete(
         SaleRequest(

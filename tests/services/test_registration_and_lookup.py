@@ -78,10 +78,22 @@ def test_a_legacy_plastic_card_finds_its_holder(till: Till) -> None:
 def test_customers_are_found_by_the_beginnings_of_their_names(till: Till, anna: CardView) -> None:
     till.registration.register(CustomerForm("Иванов Пётр Ильич", "+375 44 222-33-44", True, True))
     till.registration.register(CustomerForm("Сидорова Анна", "+375 33 222-33-44", True, True))
-    assert [c.full_name for c in till.lookup.search("иван")] == [
+    assert [c.full_name for c in till.lookup.search("иван").cards] == [
         "Иванов Пётр Ильич",
         "Иванова Анна Сергеевна",
     ]
-    assert [c.full_name for c in till.lookup.search("Анна Ив")] == ["Иванова Анна Сергеевна"]
-    assert [c.full_name for c in till.lookup.search("петр")] == ["Иванов Пётр Ильич"]
-    assert till.lookup.search("   ") == []
+    assert [c.full_name for c in till.lookup.search("Анна Ив").cards] == ["Иванова Анна Сергеевна"]
+    assert [c.full_name for c in till.lookup.search("петр").cards] == ["Иванов Пётр Ильич"]
+    assert till.lookup.search("   ").cards == ()
+
+
+def test_a_name_search_with_more_matches_than_shown_says_so(till: Till) -> None:
+    for n in range(22):
+        till.registration.register(
+            CustomerForm(f"Иванов Клиент{chr(ord('а') + n)}", f"+375 44 5{n:02d}-00-00", True, True)
+        )
+    found = till.lookup.search("иванов", limit=20)
+    assert found.more
+    assert len(found.cards) == 20
+    assert [c.full_name for c in found.cards] == sorted(c.full_name for c in found.cards)
+    assert not till.lookup.search("иванов", limit=22).more

@@ -9,6 +9,7 @@ card from a product; the chain kept their numbers, each mapped to the customer h
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -18,7 +19,16 @@ from bonuspos.domain.errors import InvalidCardNumber
 
 BELARUS_MOBILE_OPERATORS = ("25", "29", "33", "44")
 
-_SEPARATORS = re.compile(r"[\s\-().\u00a0]")
+_SEPARATORS = re.compile(r"[\s\-–—/().\u00a0]")
+
+
+def _clean(text: str) -> str:
+    """Full-width and other compatibility digits become ASCII; separators go.
+
+    Error messages never repeat what was typed: it is a phone number, and messages end up
+    in logs, where full numbers must never appear.
+    """
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text).strip())
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +38,8 @@ class Phone:
     e164: str
 
     def __post_init__(self) -> None:
-        if not re.fullmatch(r"\+375\d{9}", self.e164):
-            raise InvalidCardNumber(f"Не номер в формате E.164: {self.e164!r}")
+        if not re.fullmatch(r"\+375[0-9]{9}", self.e164):
+            raise InvalidCardNumber("Номер телефона не в формате +375XXXXXXXXX")
 
     @property
     def operator(self) -> str:
@@ -59,7 +69,7 @@ class PlasticCard:
 
     def __post_init__(self) -> None:
         if not (is_card_barcode(self.number) and _ean13_ok(self.number)):
-            raise InvalidCardNumber(f"Не номер пластиковой карты: {self.number!r}")
+            raise InvalidCardNumber("Не номер пластиковой карты")
 
     def masked(self) -> str:
         return f"*********{self.number[-4:]}"
@@ -76,7 +86,7 @@ CardNumber = Phone | PlasticCard
 
 def is_card_barcode(text: str) -> bool:
     """Whether a scan looks like a loyalty card rather than goods (check digit not judged)."""
-    return len(text) == 13 and text.isdigit() and text[0] == "2"
+    return len(text) == 13 and text.isascii() and text.isdigit() and text[0] == "2"
 
 
 def _ean13_ok(digits: str) -> bool:
@@ -96,18 +106,20 @@ def parse_phone(text: str) -> Phone:
     Accepts `+375 29 123-45-67`, `375291234567`, `80291234567`, `8 029 ...` and the bare
     nine digits `291234567`; refuses letters, landlines and other countries.
     """
-    raw = text.strip()
-    if not raw:
+    compact = _clean(text)
+    if not compact:
         raise InvalidCardNumber("Введите номер телефона")
-    compact = _SEPARATORS.sub("", raw)
-    if not re.fullmatch(r"\+?\d+", compact):
-        raise InvalidCardNumber(f"В номере телефона только цифры: «{raw}»")
+    if not re.fullmatch(r"\+?[0-9]+", compact):
+        raise InvalidCardNumber("В номере телефона только цифры, пробелы, скобки и дефисы")
     digits = compact.lstrip("+")
-    national = _national_digits(digits)
+    # With a leading + the country code must follow: +291… is Eritrea, not 29 1…
+    national = (
+        _national_digits(digits)
+        if not compact.startswith("+") or digits.startswith("375")
+        else None
+    )
     if national is None:
-        raise InvalidCardNumber(
-            f"Не белорусский мобильный номер: «{raw}». Пример: +375 29 123-45-67"
-        )
+        raise InvalidCardNumber("Не белорусский мобильный номер. Пример: +375 29 123-45-67")
     if national[:2] not in BELARUS_MOBILE_OPERATORS:
         raise InvalidCardNumber(
             f"Код оператора {national[:2]} не мобильный: нужен 25, 29, 33 или 44"
@@ -115,12 +127,12 @@ def parse_phone(text: str) -> Phone:
     try:
         parsed = phonenumbers.parse("+375" + national, None)
     except NumberParseException as exc:  # pragma: no cover - digits already checked
-        raise InvalidCardNumber(f"Не номер телефона: «{raw}»") from exc
+        raise InvalidCardNumber("Не номер телефона") from exc
     if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in (
         PhoneNumberType.MOBILE,
         PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
-        raise InvalidCardNumber(f"Такого мобильного номера нет: «{raw}»")
+        raise InvalidCardNumber("Такого мобильного номера нет: проверьте цифры")
     return Phone(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
@@ -139,11 +151,11 @@ def _national_digits(digits: str) -> str | None:
 
 def parse_card(text: str) -> CardNumber:
     """A phone in any form, or a 13-digit plastic card number as its barcode reads."""
-    compact = _SEPARATORS.sub("", text.strip())
+    compact = _clean(text)
     if is_card_barcode(compact):
         if not _ean13_ok(compact):
             raise InvalidCardNumber(
-                f"Номер карты «{compact}» с ошибкой в контрольной цифре: пересканируйте"
+                "Номер карты с ошибкой в контрольной цифре: пересканируйте карту"
             )
         return PlasticCard(compact)
     return parse_phone(text)

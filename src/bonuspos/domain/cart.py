@@ -8,6 +8,11 @@ from enum import StrEnum
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Money, Points, total
 
+# Far beyond any real cart, and well inside SQLite's 64-bit integers: a barcode scanned
+# into the quantity field is refused here, not by an overflow in the database.
+MAX_QUANTITY = 9_999
+MAX_UNIT_PRICE = Money(99_999_999_99)
+
 
 @dataclass(frozen=True, slots=True)
 class Line:
@@ -22,12 +27,20 @@ class Line:
     discount: Money = Money(0)
 
     def __post_init__(self) -> None:
-        if type(self.quantity) is not int or self.quantity <= 0:
-            raise InvalidInput(f"Количество должно быть целым и больше нуля: {self.quantity!r}")
+        if type(self.quantity) is not int or not 0 < self.quantity <= MAX_QUANTITY:
+            raise InvalidInput(
+                f"Количество должно быть целым, от 1 до {MAX_QUANTITY}: {self.quantity!r}"
+            )
         if self.unit_price.is_negative:
             raise InvalidInput(f"Цена не может быть отрицательной: {self.unit_price}")
+        if self.unit_price > MAX_UNIT_PRICE:
+            raise InvalidInput(f"Цена больше {MAX_UNIT_PRICE}: {self.name}")
         if self.points_per_unit.is_negative:
             raise InvalidInput(f"Баллы на ценнике не могут быть отрицательными: {self.name}")
+        if self.points_per_unit.minor > self.unit_price.minor:
+            # 1 point pays 1 ruble: a tag worth more than its price (or a free gift that
+            # earns) is a data error, not a promotion.
+            raise InvalidInput(f"Баллов на ценнике больше, чем цена товара: {self.name}")
         if self.discount.is_negative:
             raise InvalidInput(f"Скидка не может быть отрицательной: {self.name}")
         if self.discount > self.gross:

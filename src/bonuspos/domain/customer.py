@@ -11,9 +11,32 @@ from bonuspos.domain.errors import InvalidInput
 
 RULES_VERSION = 1
 
-_NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '\-][^\W\d_]+)*$")
-# Words that mark a company or an individual entrepreneur rather than a person (rule 2).
-_LEGAL_MARKERS = ("ооо", "оао", "зао", "одо", "чуп", "уп", "ип", "ao", "llc", "ltd")
+_NAME_OK = re.compile(r"^[^\W\d_]+(?:[ '’ʼ\-][^\W\d_]+)*$")
+# Words that mark a company or an individual entrepreneur rather than a person (rule 2),
+# Belarusian legal forms first; Latin ones for names typed from foreign documents.
+_LEGAL_MARKERS = frozenset(
+    {
+        "ооо",
+        "оао",
+        "зао",
+        "одо",
+        "ао",
+        "пао",
+        "чуп",
+        "чтуп",
+        "тчуп",
+        "чп",
+        "уп",
+        "суп",
+        "руп",
+        "ип",
+        "llc",
+        "ltd",
+        "inc",
+        "gmbh",
+    }
+)
+_QUOTES = "\"'«»„“”"
 
 
 class FormError(InvalidInput):
@@ -67,14 +90,15 @@ def name_words(name: str) -> str:
 def accept(form: CustomerForm) -> NewCustomer:
     """Check the form field by field; every problem is reported at once."""
     errors: dict[str, str] = {}
-    name = " ".join(form.full_name.split())
+    name = " ".join(unicodedata.normalize("NFC", form.full_name).split())
     words = name.split(" ") if name else []
-    if len(words) < 2:
+    if any(w.casefold().strip(_QUOTES) in _LEGAL_MARKERS for w in words):
+        # Checked first: «ЗАО «Альфа»» must hear why, not that quotes are not letters.
+        errors["full_name"] = "Юридические лица и ИП не могут участвовать в программе"
+    elif len(words) < 2:
         errors["full_name"] = "Укажите фамилию и имя"
     elif not _NAME_OK.match(name) or len(name) > 120:
         errors["full_name"] = "В ФИО только буквы, пробел, дефис и апостроф"
-    elif any(w.casefold().strip('"«»') in _LEGAL_MARKERS for w in words):
-        errors["full_name"] = "Юридические лица и ИП не могут участвовать в программе"
     phone: Phone | None = None
     try:
         phone = parse_phone(form.phone)

@@ -13,7 +13,7 @@ from typing import Self
 
 from bonuspos.domain.errors import InvalidAmount
 
-_AMOUNT = re.compile(r"^(?P<sign>-)?(?P<units>\d{1,9})(?:[.,](?P<frac>\d{1,2}))?$")
+_AMOUNT = re.compile(r"^(?P<sign>-)?(?P<units>[0-9]{1,9})(?:[.,](?P<frac>[0-9]{1,2}))?$")
 
 
 def _parse_minor(text: str) -> int:

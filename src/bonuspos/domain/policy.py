@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Points
@@ -37,7 +37,14 @@ class Policy:
             raise InvalidInput("Баллы не могут становиться доступными в день покупки")
         if self.offline_limit.is_negative:
             raise InvalidInput("Лимит списания без связи не может быть отрицательным")
-        ZoneInfo(self.timezone)  # fails early on a misspelt zone
+        if type(self.version) is not int or self.version < 1:
+            raise InvalidInput(f"Номер версии политики должен быть ≥ 1: {self.version!r}")
+        if not 1 <= self.activation_days <= 366:
+            raise InvalidInput(f"Срок активации баллов вне 1–366 дней: {self.activation_days}")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise InvalidInput(f"Неизвестный часовой пояс: {self.timezone!r}") from exc
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,6 +69,9 @@ class Policy:
 
     @classmethod
     def from_dict(cls, data: dict[str, int | str]) -> Policy:
+        numbers = ("version", "cap_percent", "activation_days", "offline_limit", "hold_ttl_seconds")
+        if any(type(data.get(key)) is not int for key in numbers):
+            raise InvalidInput("Политика программы повреждена: числа должны быть целыми")
         try:
             return cls(
                 version=int(data["version"]),
@@ -71,8 +81,8 @@ class Policy:
                 offline_limit=Points(int(data["offline_limit"])),
                 hold_ttl=timedelta(seconds=int(data["hold_ttl_seconds"])),
             )
-        except (KeyError, ValueError) as exc:
-            raise InvalidInput(f"Политика программы повреждена: {exc}") from exc
+        except (KeyError, ValueError, TypeError) as exc:
+            raise InvalidInput(f"Политика программы повреждена: {exc!r}") from exc
 
 
 DEFAULT_POLICY = Policy()

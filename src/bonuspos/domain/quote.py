@@ -51,6 +51,20 @@ class CapReason(StrEnum):
     CREDIT_TENDER = "credit_tender"
     NO_CARD = "no_card"
 
+    @property
+    def explanation(self) -> str:
+        return _CAP_EXPLANATIONS[self]
+
+
+_CAP_EXPLANATIONS = {
+    CapReason.PERCENT: "30% от суммы товаров без акций",
+    CapReason.BALANCE: "все доступные баллы карты",
+    CapReason.OFFLINE_LIMIT: "лимит списания без связи с сервером",
+    CapReason.NOTHING_ELIGIBLE: "в чеке нет товаров, которые можно оплатить баллами",
+    CapReason.CREDIT_TENDER: "покупка в кредит или рассрочку: баллы не списываются",
+    CapReason.NO_CARD: "карта не предъявлена",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class LineQuote:
@@ -82,7 +96,9 @@ class Quote:
         if spend.is_negative:
             raise SpendRefused(f"Нельзя списать отрицательное число баллов: {spend}")
         if spend > self.cap:
-            raise SpendRefused(f"Списать можно не больше {self.cap}, а не {spend}")
+            raise SpendRefused(
+                f"Списать можно не больше {self.cap}, а не {spend} ({self.cap_reason.explanation})"
+            )
         kinds = frozenset(t.kind for t in paid)
         # Nothing to pay (free goods) needs no tender, as long as the quote assumed no credit.
         if (paid and kinds != self.tender_kinds) or (

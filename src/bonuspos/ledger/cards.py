@@ -64,7 +64,10 @@ def read_card(session: Session, stmt: Select[Any], key: object, today: date) -> 
 
 
 def search_cards(session: Session, query: str, today: date, limit: int) -> list[CardRow]:
-    """Customers with a name word starting with each word of `query`, sorted by name.
+    """Up to `limit` + 1 customers with a name word starting with each word of `query`.
+
+    One more than asked tells the caller the list was cut, so the screen can ask for more
+    letters instead of implying that nobody else matches. Sorted by name.
 
     The longest word walks its range of the token index; every other word is checked
     against the row's own copy of the name's words, so a candidate costs no second lookup.
@@ -76,7 +79,7 @@ def search_cards(session: Session, query: str, today: date, limit: int) -> list[
     ids = select(_t.c.customer_id).where(*_prefix_range(lead))
     for word in others:
         ids = ids.where(func.instr(_t.c.words, " " + word) > 0)
-    found = ids.distinct().limit(limit).subquery()
+    found = ids.distinct().limit(limit + 1).subquery()
     rows = (
         session.connection()
         .execute(_CARD.where(_c.c.id.in_(select(found.c.customer_id))), {"today": today})

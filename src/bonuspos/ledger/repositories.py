@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -117,10 +117,13 @@ class Balances:
 
     def apply(self, customer_id: int, entries: list[LedgerEntry], today: date) -> None:
         delta = sum(e.points.minor for e in entries)
+        # An upsert: a card cached from the server may have no balance row yet.
+        total = insert(CardBalance).values(customer_id=customer_id, total=delta)
         self._s.execute(
-            update(CardBalance)
-            .where(CardBalance.customer_id == customer_id)
-            .values(total=CardBalance.total + delta)
+            total.on_conflict_do_update(
+                index_elements=[CardBalance.customer_id],
+                set_={"total": CardBalance.total + total.excluded.total},
+            )
         )
         for entry in entries:
             if entry.active_from > today:

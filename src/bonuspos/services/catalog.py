@@ -49,21 +49,49 @@ class CatalogService:
 
     def load_csv(self, path: Path) -> int:
         """Load a price list (sku;barcode;name;price;points;promotional); all rows or none."""
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter=";"))
+        # utf-8-sig: Excel starts its CSV files with a byte-order mark.
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter=";")
+            missing = set(PRICE_LIST_COLUMNS) - set(reader.fieldnames or ())
+            if missing:
+                raise InvalidInput(f"{path.name}: нет столбцов {', '.join(sorted(missing))}")
+            rows = [(n, _product_row(path.name, n, row)) for n, row in enumerate(reader, 2)]
         with UnitOfWork(self._db.writing) as uow:
-            for n, row in enumerate(rows, 2):
-                try:
-                    price = Money.parse(row["price"])
-                    points = Points.parse(row["points"])
-                except (KeyError, InvalidInput) as exc:
-                    raise InvalidInput(f"{path.name}, строка {n}: {exc}") from exc
-                if price.is_negative or points.is_negative:
-                    raise InvalidInput(f"{path.name}, строка {n}: цена и баллы не могут быть < 0")
+            for _n, (product, barcodes) in rows:
                 uow.catalog.upsert(
-                    row["sku"], row["name"], price.minor, points.minor, row["promotional"] == "1"
+                    product.sku,
+                    product.name,
+                    product.price.minor,
+                    product.points.minor,
+                    product.promotional,
                 )
-                for code in filter(None, row.get("barcode", "").split(",")):
-                    uow.catalog.add_barcode(code.strip(), row["sku"])
+                for code in barcodes:
+                    uow.catalog.add_barcode(code, product.sku)
             uow.commit()
         return len(rows)
+
+
+PRICE_LIST_COLUMNS = ("sku", "barcode", "name", "price", "points", "promotional")
+
+
+def _product_row(file: str, n: int, row: dict[str, str | None]) -> tuple[ProductView, list[str]]:
+    """One checked row of a price list; a short row or an unclear flag is refused by line."""
+    if None in row.values() or None in row:
+        raise InvalidInput(f"{file}, строка {n}: не хватает или лишние столбцы")
+    cells = {key: (value or "").strip() for key, value in row.items() if key}
+    if not cells["sku"] or not cells["name"]:
+        raise InvalidInput(f"{file}, строка {n}: нужны артикул и название")
+    if cells["promotional"] not in ("0", "1"):
+        raise InvalidInput(f"{file}, строка {n}: признак акции — 0 или 1")
+    try:
+        product = ProductView(
+            cells["sku"],
+            cells["name"],
+            Money.parse(cells["price"]),
+            Points.parse(cells["points"]),
+            cells["promotional"] == "1",
+        )
+        product.line()  # the same checks a cart applies: bounds, points not above price
+    except InvalidInput as exc:
+        raise InvalidInput(f"{file}, строка {n}: {exc.message}") from exc
+    return product, [code.strip() for code in cells["barcode"].split(",") if code.strip()]

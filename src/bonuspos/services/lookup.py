@@ -10,7 +10,7 @@ from bonuspos.ledger.cards import CardRow
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.clock import Clock
-from bonuspos.services.views import CardView
+from bonuspos.services.views import CardView, NameMatches
 
 
 def card_view(row: CardRow) -> CardView:
@@ -49,11 +49,16 @@ class Lookup:
             row = uow.customers.card_by_uid(uid, today)
             return card_view(row) if row else None
 
-    def search(self, name: str, limit: int = 20) -> list[CardView]:
+    def search(self, name: str, limit: int = 20) -> NameMatches:
         """Customers by words of their name, for phone orders; each word matches a prefix."""
         today = self._today()
         with UnitOfWork(self._db.reading) as uow:
-            return [card_view(row) for row in uow.customers.search_cards(name, today, limit)]
+            rows = uow.customers.search_cards(name, today, limit)
+        cards = [card_view(row) for row in rows]
+        if len(cards) <= limit:
+            return NameMatches(tuple(cards), more=False)
+        # Which `limit` to show is arbitrary once the list is cut; keep them alphabetical.
+        return NameMatches(tuple(cards[:limit]), more=True)
 
     def _today(self) -> date:
         return self._policy.store_day(self._clock.now())

@@ -32,6 +32,10 @@ class Returns:
         """Return `quantities` (line number to units) of the sale; all or nothing."""
         if not quantities:
             raise InvalidInput("Выберите, что возвращается")
+        try:
+            uuid.UUID(return_id)
+        except ValueError:
+            raise InvalidInput("Неверный номер возврата") from None
         at = self._clock.now()
         with UnitOfWork(self._db.writing) as uow:
             if uow.session.get(Return, return_id) is not None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
 from bonuspos.ledger.db import Database, open_database
 from bonuspos.ledger.till_lock import TillLock
@@ -33,8 +34,12 @@ class Till:
         except BaseException:
             self._lock.release()
             raise
+        try:
+            self.policy = self._load_policy()
+        except BaseException:
+            self.close()
+            raise
         self.clock = clock or SystemClock()
-        self.policy = self._load_policy()
         self.lookup = Lookup(self.db, self.clock, self.policy)
         self.registration = Registration(self.db, self.clock, self.policy)
         self.checkout = Checkout(self.db, self.clock, self.policy)
@@ -44,7 +49,13 @@ class Till:
     def _load_policy(self) -> Policy:
         with UnitOfWork(self.db.reading) as uow:
             stored = uow.settings.get(POLICY_KEY)
-        return Policy.from_dict(json.loads(stored)) if stored else DEFAULT_POLICY
+        if not stored:
+            return DEFAULT_POLICY
+        try:
+            data = json.loads(stored)
+        except ValueError as exc:
+            raise InvalidInput("Политика программы в базе кассы повреждена") from exc
+        return Policy.from_dict(data)
 
     def close(self) -> None:
         self.db.dispose()

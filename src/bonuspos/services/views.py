@@ -23,6 +23,14 @@ class CardView:
 
 
 @dataclass(frozen=True, slots=True)
+class NameMatches:
+    """Customers found by name; `more` means others match too and the query needs letters."""
+
+    cards: tuple[CardView, ...]
+    more: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CheckoutQuote:
     """A quote with the context the cashier needs to offer points."""
 
