@@ -21,7 +21,10 @@ def resources_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)  # set by PyInstaller inside a frozen build
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    packaged = Path(__file__).resolve().parent / "resources"  # an installed wheel
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "resources"  # a source checkout
 
 
 def demo_catalog() -> Path:

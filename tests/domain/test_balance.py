@@ -28,11 +28,11 @@ def test_points_never_expire() -> None:
 def test_taking_back_pending_points_reduces_the_pending_balance() -> None:
     tomorrow = DAY + timedelta(days=1)
     entries = [earned(30_00, tomorrow), LedgerEntry(EntryKind.TAKEN_BACK, Points(-30_00), tomorrow)]
-    assert balance_on(entries, DAY) == Balance(Points(0), Points(0), tomorrow)
+    assert balance_on(entries, DAY) == Balance(Points(0), Points(0), None)
     assert balance_on(entries, tomorrow).total == Points(0)
 
 
-def test_taking_back_spent_points_can_leave_the_balance_below_zero() -> None:
+def test_taking_back_earned_points_already_spent_can_leave_the_balance_below_zero() -> None:
     entries = [
         earned(30_00, DAY - timedelta(days=3)),
         LedgerEntry(EntryKind.SPENT, Points(-30_00), DAY - timedelta(days=1)),

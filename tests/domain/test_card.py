@@ -81,3 +81,22 @@ def test_a_misread_plastic_card_is_refused_not_taken_for_a_phone() -> None:
 def test_goods_barcodes_are_not_cards() -> None:
     with pytest.raises(InvalidCardNumber):
         parse_card("4810000000012")
+
+
+@pytest.mark.parametrize(
+    "typed", ["+375 29 012-34-56", "+375 17 123-45-67", "+7 916 765-43-21", "200000012340"]
+)
+def test_a_refusal_never_repeats_the_number_typed(typed: str) -> None:
+    with pytest.raises(InvalidCardNumber) as refused:
+        parse_card(typed)
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    assert digits[-7:] not in "".join(ch for ch in str(refused.value) if ch.isdigit())
+
+
+def test_full_width_digits_from_a_pasted_number_are_read_as_digits() -> None:
+    assert parse_phone("２９１２３４５６７") == Phone("+375291234567")
+
+
+def test_a_plus_means_a_country_code_follows() -> None:
+    with pytest.raises(InvalidCardNumber):
+        parse_phone("+291234567")  # Eritrea's +291, not Belarus's 29

@@ -30,7 +30,18 @@ def test_without_consent_to_the_rules_no_card_is_issued() -> None:
     assert set(refused.value.fields) == {"consent"}
 
 
-@pytest.mark.parametrize("name", ["ООО Ромашка Плюс", "ИП Сидоров Иван", "Ромашка LLC"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ООО Ромашка Плюс",
+        "ИП Сидоров Иван",
+        "Ромашка LLC",
+        "АО Ромашка",
+        "ЧТУП Вектор Плюс",
+        "ЗАО «Альфа»",
+        "ЧП Петров",
+    ],
+)
 def test_legal_entities_may_not_join(name: str) -> None:
     with pytest.raises(FormError, match="Юридические лица"):
         accept(form(full_name=name))

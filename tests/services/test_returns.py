@@ -50,7 +50,7 @@ def test_returning_before_activation_takes_from_pending(till: Till, rich_anna: C
     assert balance(till)[1] == Points(0)
 
 
-def test_taking_back_spent_points_may_leave_the_balance_below_zero(
+def test_taking_back_earned_points_already_spent_may_leave_the_balance_below_zero(
     till: Till, anna: CardView, clock: ManualClock
 ) -> None:
     first = sell(till, {"TV-55Q": 1}, card=anna)  # earns 75,00

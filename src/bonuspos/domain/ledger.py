@@ -48,18 +48,18 @@ class Balance:
 
 
 def balance_on(entries: Iterable[LedgerEntry], today: date) -> Balance:
-    active = pending = 0
-    next_activation: date | None = None
+    active = 0
+    by_day: dict[date, int] = {}
     for entry in entries:
         if entry.active_from <= today:
             active += entry.points.minor
         else:
-            pending += entry.points.minor
-            if entry.points.minor > 0 and (
-                next_activation is None or entry.active_from < next_activation
-            ):
-                next_activation = entry.active_from
-    return Balance(Points(active), Points(pending), next_activation)
+            by_day[entry.active_from] = by_day.get(entry.active_from, 0) + entry.points.minor
+    # Like the ledger's pending_points table: a day whose points were all taken back is
+    # no day on which anything becomes active.
+    days = [day for day, points in by_day.items() if points > 0]
+    pending = sum(points for points in by_day.values() if points > 0)
+    return Balance(Points(active), Points(pending), min(days, default=None))
 
 
 def sale_entries(settlement: Settlement, at: datetime, policy: Policy) -> list[LedgerEntry]:
