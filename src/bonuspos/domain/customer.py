@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 
 from bonuspos.domain.card import Phone, parse_phone
 from bonuspos.domain.errors import InvalidInput
@@ -87,6 +88,14 @@ def name_words(name: str) -> str:
     return "".join(f" {token}" for token in name_tokens(name))
 
 
+def _is_birth_date(text: str) -> bool:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10 and 1900 <= day.year <= 2100
+
+
 def accept(form: CustomerForm) -> NewCustomer:
     """Check the form field by field; every problem is reported at once."""
     errors: dict[str, str] = {}
@@ -112,8 +121,8 @@ def accept(form: CustomerForm) -> NewCustomer:
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         errors["email"] = "Адрес почты выглядит неверно"
     birth = form.birth_date.strip()
-    if birth and not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", birth):
-        errors["birth_date"] = "Дата рождения в виде ГГГГ-ММ-ДД"
+    if birth and not _is_birth_date(birth):
+        errors["birth_date"] = "Дата рождения в виде ГГГГ-ММ-ДД, настоящая дата"
     if errors or phone is None:
         raise FormError(errors)
     return NewCustomer(name, phone, RULES_VERSION, email, birth)

@@ -66,7 +66,7 @@ class Receipt:
     channel: Channel
     order_ref: str
     offline: bool
-    card: CardView | None  # balance as it stands after the sale
+    card: CardView | None  # the balance when this receipt was made (a reprint: today's)
 
 
 @dataclass(frozen=True, slots=True)
