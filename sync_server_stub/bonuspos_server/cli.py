@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -52,7 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         url = args.serve_url or _url(args)
         db = open_server_database(url)
-        uvicorn.run(create_app(db, Settings(url)), host=args.host, port=args.port, log_level="info")
+        # One JSON object per line (the access log writes JSON itself); uvicorn's own
+        # access log would repeat each request without its request id.
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
+        uvicorn.run(
+            create_app(db, Settings(url)),
+            host=args.host,
+            port=args.port,
+            access_log=False,
+            log_config=None,
+        )
         return 0
     db = open_server_database(_url(args))
     try:
