@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,8 @@ def run(db: ServerDatabase, args: argparse.Namespace) -> int:
         "export-ledger": export_ledger,
     }
     with db.sessions() as session, session.begin():
-        print(commands[args.command](session, args))
+        message = commands[args.command](session, args)
+    print(message)  # only once committed: "revoked" must mean revoked
     return 0
 
 
@@ -50,7 +52,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+_CODE = re.compile(r"^[A-Za-z0-9_.\-]{1,32}$")
+
+
+def _code(what: str, code: str) -> str:
+    """Store and till codes as the protocol accepts them in a batch (schemas.Code)."""
+    if not _CODE.match(code):
+        raise AdminError(f"{what} code {code!r}: 1-32 of A-Z a-z 0-9 _ . -")
+    return code
+
+
 def add_store(session: Session, args: argparse.Namespace) -> str:
+    _code("store", args.code)
     if session.execute(select(Store).where(Store.code == args.code)).scalar_one_or_none():
         raise AdminError(f"store {args.code} already exists")
     session.add(Store(code=args.code, name=args.name, created_at=_now()))
@@ -72,6 +85,7 @@ def _till(session: Session, store_code: str, till_code: str) -> Till | None:
 
 
 def add_till(session: Session, args: argparse.Namespace) -> str:
+    _code("till", args.till)
     store = _store(session, args.store)
     if _till(session, args.store, args.till) is not None:
         raise AdminError(f"till {args.store}/{args.till} already exists; revoke-till, then add")
@@ -98,13 +112,35 @@ def revoke_till(session: Session, args: argparse.Namespace) -> str:
     if till.revoked_at is None:
         till.revoked_at = _now()
         # Free the code for a new till on the same register; the revoked token stays dead.
-        till.code = f"{till.code}~revoked-{till.id}"
+        till.code = f"~{till.id}"[:32]
     return f"till {args.store}/{args.till} revoked"
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        yield from enumerate(csv.DictReader(handle, delimiter=";"), 2)
+def _rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The file's rows with every cell a string; a short row's missing cells are empty."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter=";")
+            missing = set(columns) - set(reader.fieldnames or ())
+            if missing:
+                raise AdminError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+            return [(n, _cells(row)) for n, row in enumerate(reader, 2)]
+    except OSError as exc:
+        raise AdminError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise AdminError(f"{path} is not a UTF-8 CSV file with ';' separators: {exc}") from exc
+
+
+def _cells(row: dict[str | Any, str | Any]) -> dict[str, str]:
+    """A row's cells as text; a row with missing or extra cells is marked, to be refused."""
+    short = None in row.values() or None in row
+    cells = {k: (v or "") for k, v in row.items() if isinstance(k, str)}
+    if short:
+        cells[_SHORT] = "yes"
+    return cells
+
+
+_SHORT = "\x00short"
 
 
 def _refuse(refused: list[str], kind: str) -> None:
@@ -117,9 +153,13 @@ def import_catalog(session: Session, args: argparse.Namespace) -> str:
     checked: list[dict[str, Any]] = []
     refused: list[str] = []
     seen: set[str] = set()
-    for n, row in _rows(args.csv):
+    for n, row in _rows(args.csv, ("sku", "barcode", "name", "price", "points", "promotional")):
         try:
+            if _SHORT in row:
+                raise ValueError("missing or extra cells")
             sku, name = row["sku"].strip(), row["name"].strip()
+            if len(sku) > 32 or len(name) > 200:
+                raise ValueError("sku at most 32 characters, name at most 200")
             price, points = Money.parse(row["price"]), Points.parse(row["points"])
             if not sku or not name or sku in seen:
                 raise ValueError("sku and name required, sku unique")
@@ -161,8 +201,11 @@ def import_customers(session: Session, args: argparse.Namespace) -> str:
     checked: list[tuple[Any, str | None]] = []
     refused: list[str] = []
     phones: set[str] = set()
-    for n, row in _rows(args.csv):
+    plastics: set[str] = set()
+    for n, row in _rows(args.csv, ("phone", "full_name")):
         try:
+            if _SHORT in row:
+                raise ValueError("missing or extra cells")
             new = accept(
                 CustomerForm(
                     row["full_name"],
@@ -176,6 +219,8 @@ def import_customers(session: Session, args: argparse.Namespace) -> str:
             plastic = row.get("plastic_card", "").strip()
             if plastic:
                 PlasticNumber(plastic)
+                if plastic in plastics or session.get(PlasticCard, plastic) is not None:
+                    raise ValueError("this plastic card already belongs to someone")
             if (
                 new.phone.e164 in phones
                 or session.execute(
@@ -187,6 +232,8 @@ def import_customers(session: Session, args: argparse.Namespace) -> str:
             refused.append(f"line {n}: {getattr(exc, 'message', exc)}")
             continue
         phones.add(new.phone.e164)
+        if plastic:
+            plastics.add(plastic)
         checked.append((new, plastic or None))
     _refuse(refused, "customers")
     ids = set()

@@ -16,7 +16,7 @@ from bonuspos.domain.card import Phone
 from bonuspos_server import auth, cards, changes, holds, ingest, policies
 from bonuspos_server.auth import Caller
 from bonuspos_server.db import ServerDatabase
-from bonuspos_server.hardening import BodyLimit, RateLimit, RequestLog
+from bonuspos_server.hardening import BodyLimit, RateLimit, RequestLog, masked_path
 from bonuspos_server.problems import MEDIA_TYPE, Problem, forbidden
 from bonuspos_server.schemas import (
     BatchAnswer,
@@ -87,7 +87,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
         return hold
 
     @app.delete("/v1/holds/{hold_id}", status_code=204)
-    def delete_hold(hold_id: Annotated[str, ...], who: Authed) -> Response:
+    def delete_hold(hold_id: str, who: Authed) -> Response:
         with db.sessions() as session, session.begin():
             holds.release(session, who, hold_id)
         return Response(status_code=204)
@@ -116,7 +116,9 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
             with db.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except Exception as exc:
-            raise Problem(503, "database-unavailable", "Database unavailable", str(exc)) from exc
+            # The detail stays generic: /healthz needs no token, and the error names hosts.
+            logging.getLogger("bonuspos_server").exception("health check failed")
+            raise Problem(503, "database-unavailable", "Database unavailable") from exc
         return {"status": "ok", "database": db.engine.dialect.name}
 
     _install_handlers(app)
@@ -134,7 +136,7 @@ def _same_till(who: Caller, store: str, till: str) -> None:
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem) -> JSONResponse:
-        return exc.response(instance=request.url.path)
+        return exc.response(instance=masked_path(request.url.path))
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -154,12 +156,12 @@ def _install_handlers(app: FastAPI) -> None:
                 f"{len(errors)} field(s) wrong",
                 errors=errors,
             )
-        return problem.response(instance=request.url.path)
+        return problem.response(instance=masked_path(request.url.path))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         problem = Problem(exc.status_code, "http-error", str(exc.detail))
-        return problem.response(instance=request.url.path)
+        return problem.response(instance=masked_path(request.url.path))
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, exc: Exception) -> JSONResponse:
@@ -170,4 +172,4 @@ def _install_handlers(app: FastAPI) -> None:
             "Internal error",
             "The server failed; nothing was acknowledged, retry later",
         )
-        return problem.response(instance=request.url.path)
+        return problem.response(instance=masked_path(request.url.path))

@@ -44,9 +44,15 @@ def decode(cursor: str | None) -> dict[str, Any]:
         and isinstance(data["customers"], list)
         and [type(v) for v in data["customers"]] == [int, int]
     )
-    if not well_formed:
+    if not well_formed or not _in_range(data):
         raise problem
     return dict(data)
+
+
+def _in_range(data: dict[str, Any]) -> bool:
+    numbers = [data["policy"], data["products"][0], *data["customers"]]
+    sku = data["products"][1]
+    return all(0 <= n < 2**63 for n in numbers) and len(sku) <= 32 and "\x00" not in sku
 
 
 def encode(position: dict[str, Any]) -> str:

@@ -6,11 +6,13 @@ import hashlib
 import json
 import logging
 import math
+import re
 import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import unquote
 
 from bonuspos_server.problems import Problem
 
@@ -21,6 +23,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("bonuspos_server.access")
+MAX_BUCKETS = 100_000
 
 
 class BodyLimit:
@@ -85,13 +88,11 @@ class RateLimit:
         self._lock = threading.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        auth = (
-            dict(scope.get("headers", [])).get(b"authorization")
-            if scope["type"] == "http"
-            else None
-        )
-        if auth:
-            wait = self._take(hashlib.sha256(auth).hexdigest())
+        if scope["type"] == "http":
+            auth = dict(scope.get("headers", [])).get(b"authorization")
+            client = scope.get("client") or ("?", 0)
+            key = auth or f"anonymous {client[0]}".encode()
+            wait = self._take(hashlib.sha256(key).hexdigest())
             if wait > 0:
                 retry = str(max(1, math.ceil(wait)))
                 await _send_problem(
@@ -110,6 +111,8 @@ class RateLimit:
     def _take(self, key: str) -> float:
         now = time.monotonic()
         with self._lock:
+            if len(self._buckets) > MAX_BUCKETS:  # made-up tokens must not grow it for ever
+                self._buckets.clear()
             tokens, last = self._buckets.get(key, (float(self.burst), now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
             if tokens >= 1:
@@ -145,10 +148,7 @@ class RequestLog:
         try:
             await self.app(scope, receive, tagged)
         finally:
-            # Paths never carry a full phone to the log: card lookups are masked here.
-            path = scope["path"]
-            if path.startswith("/v1/customers/"):
-                path = "/v1/customers/***"
+            path = masked_path(scope["path"])
             log.info(
                 json.dumps(
                     {
@@ -160,6 +160,14 @@ class RequestLog:
                     }
                 )
             )
+
+
+_DIGIT_RUN = re.compile(r"\+?[0-9][0-9\s()+\-]{5,}[0-9]")
+
+
+def masked_path(path: str) -> str:
+    """A path fit for a log: any run of digits long enough to be a phone or card is masked."""
+    return _DIGIT_RUN.sub("***", unquote(path))
 
 
 async def _send_problem(send: Send, problem: Problem) -> None:

@@ -8,6 +8,7 @@ own after the policy's hold time (an expired hold no longer reserves anything).
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -82,6 +83,10 @@ def _again(session: Session, caller: Caller, known: Hold, request: HoldRequest) 
 
 
 def release(session: Session, caller: Caller, hold_id: str) -> None:
+    try:
+        hold_id = str(uuid.UUID(hold_id))
+    except ValueError:
+        raise not_found("No such hold") from None
     hold = session.get(Hold, hold_id, with_for_update=True)
     if hold is None:
         raise not_found("No such hold")

@@ -87,7 +87,7 @@ def _one(session: Session, caller: Caller, event: EventIn, ctx: Context) -> Even
         event_id=str(event.event_id),
         till_id=caller.till_id,
         seq=event.seq,
-        type=event.type,
+        type=event.type if event.type in HANDLERS else "unknown",
         occurred_at=event.occurred_at,
         received_at=ctx.now,
         payload_hash=digest,
@@ -176,6 +176,15 @@ def _effects(session: Session, caller: Caller, event: EventIn, ctx: Context) -> 
             f"{exc.error_count()} field(s) wrong",
             errors=json.loads(exc.json(include_url=False, include_input=False)),
         ) from exc
+    own_time = getattr(payload, "occurred_at", None)
+    if own_time is not None and own_time != event.occurred_at:
+        # Activation and the checks above use the sale's own time; they must be one time.
+        raise Problem(
+            422,
+            "time-mismatch",
+            "The event and its payload disagree on the time",
+            "payload.occurred_at must equal the event's occurred_at",
+        )
     try:
         return applier(session, caller, payload, ctx)
     except DomainError as exc:

@@ -6,11 +6,21 @@ and times arrive as JSON strings and are parsed. Amounts are integer minor units
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
 from bonuspos.domain.cart import Channel, TenderKind
 
@@ -20,6 +30,24 @@ Positive = Annotated[StrictInt, Field(ge=1, le=10**12)]
 Code = Annotated[StrictStr, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
 EVENT_TYPES = ("customer_registered", "sale_completed", "sale_returned", "balance_adjusted")
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _text_only(value: Any) -> Any:
+    # Lax pydantic reads a number as a Unix time; the protocol sends ISO-8601 text.
+    if not isinstance(value, str):
+        raise ValueError("a time is an ISO-8601 string with its zone")
+    return value
+
+
+def _plausible(value: datetime) -> datetime:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"a time between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_plausible)]
+Day = Annotated[date, BeforeValidator(_text_only)]
 
 
 class Strict(BaseModel):
@@ -29,8 +57,10 @@ class Strict(BaseModel):
 class EventIn(Strict):
     event_id: UUID
     seq: Annotated[StrictInt, Field(ge=1, le=2**62)]
-    occurred_at: AwareDatetime
-    type: StrictStr
+    occurred_at: Moment
+    # Any text: an unknown type is one refused event, not a refused batch that would stall
+    # the till's queue behind it.
+    type: Annotated[StrictStr, Field(max_length=200)]
     payload: dict[str, Any]
 
 
@@ -60,7 +90,7 @@ class CustomerRegistered(Strict):
     email: Annotated[StrictStr, Field(max_length=120)] = ""
     birth_date: Annotated[StrictStr, Field(max_length=10)] = ""
     rules_version: Count
-    consented_at: AwareDatetime
+    consented_at: Moment
     plastic_card: Annotated[StrictStr, Field(max_length=13)] | None = None
 
 
@@ -85,7 +115,7 @@ class SaleCompleted(Strict):
     sale_id: UUID
     number: Count
     customer_uid: UUID | None
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     policy_version: Count
     channel: Channel
     order_ref: Annotated[StrictStr, Field(max_length=64)] = ""
@@ -93,7 +123,7 @@ class SaleCompleted(Strict):
     total: Minor
     spent: Minor
     earned: Minor
-    activates_on: date
+    activates_on: Day
     lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=500)]
     tenders: Annotated[list[TenderIn], Field(max_length=10)]
     ledger_hashes: Annotated[list[StrictStr], Field(max_length=10)] = []
@@ -112,7 +142,7 @@ class SaleReturned(Strict):
     return_id: UUID
     sale_id: UUID
     customer_uid: UUID | None
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     money_back: Minor
     taken_back: Minor
     given_back: Minor
@@ -123,7 +153,7 @@ class SaleReturned(Strict):
 class BalanceAdjusted(Strict):
     adjustment_id: UUID
     customer_uid: UUID
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     points: Annotated[StrictInt, Field(ge=-(10**9), le=10**9)]
     reason: Annotated[StrictStr, Field(min_length=3, max_length=200)]
 
@@ -139,7 +169,7 @@ class HoldAnswer(Strict):
     hold_id: UUID
     customer_uid: UUID
     points: int
-    status: Literal["active", "captured", "released"]
+    status: Literal["active", "captured", "released", "expired"]
     expires_at: AwareDatetime
 
 
