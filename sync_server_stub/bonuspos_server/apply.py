@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.card import PlasticCard as PlasticNumber
@@ -34,6 +34,8 @@ from bonuspos_server.problems import Problem, invalid
 from bonuspos_server.schemas import BalanceAdjusted, CustomerRegistered, SaleCompleted, SaleReturned
 
 OVERSPENT = "overspent"  # the manager's report lists sales that drove a balance below zero
+# A till spent more offline than the policy allows it per card per day: a till to look at.
+OFFLINE_LIMIT = "offline-limit-exceeded"
 
 
 @dataclass
@@ -108,6 +110,11 @@ def sale_completed(session: Session, caller: Caller, p: SaleCompleted, ctx: Cont
             "Sale already recorded",
             "This sale id arrived before in another event",
         )
+    if p.spent and not p.offline and p.hold_id is None:
+        # Online, points are spent only through a hold: that is what stops double spending.
+        raise invalid("An online sale that spends points must name its hold")
+    if p.channel.needs_order_ref and not p.order_ref.strip():
+        raise invalid("A web-shop order paid at pickup needs its order number")
     policy = _policy(session, p.policy_version)
     customer = _card(session, p.customer_uid)
     cart = Cart(
@@ -142,9 +149,13 @@ def sale_completed(session: Session, caller: Caller, p: SaleCompleted, ctx: Cont
     ):
         _same(f"line {line.line_no} earned", line.earned, lq.earns.minor)
         _same(f"line {line.line_no} share", line.share, share.minor)
-    flag = None
+    flags: list[str] = []
     if p.hold_id is not None and p.spent:
-        flag = _capture(session, caller, str(p.hold_id), customer, p)
+        flags += filter(None, [_capture(session, caller, str(p.hold_id), customer, p)])
+    if p.offline and p.spent and customer is not None:
+        spent_today = _offline_spent(session, caller, customer, p.occurred_at, policy)
+        if spent_today + p.spent > policy.offline_limit.minor:
+            flags.append(OFFLINE_LIMIT)
     session.add(
         Sale(
             id=str(p.sale_id),
@@ -172,12 +183,31 @@ def sale_completed(session: Session, caller: Caller, p: SaleCompleted, ctx: Cont
             ctx.now,
         )
         if p.spent and _active_now(session, customer, policy, ctx.now).is_negative:
-            flag = OVERSPENT
+            flags.append(OVERSPENT)
         _touch(ctx, customer)
+    flag = ",".join(flags) or None  # the manager's report lists why, all reasons at once
     if flag:
         session.flush()
         session.get_one(Sale, str(p.sale_id)).flag = flag
     return flag
+
+
+def _offline_spent(
+    session: Session, caller: Caller, customer: Customer, at: datetime, policy: Policy
+) -> int:
+    """Points this till already spent offline on this card during the sale's store day."""
+    day = policy.store_day(at)
+    start = datetime.combine(day, time(0), policy.zone)
+    spent = session.execute(
+        select(func.coalesce(func.sum(Sale.spent), 0)).where(
+            Sale.customer_id == customer.id,
+            Sale.till_id == caller.till_id,
+            Sale.offline.is_(True),
+            Sale.occurred_at >= start,
+            Sale.occurred_at < start + timedelta(days=1),
+        )
+    ).scalar_one()
+    return int(spent)
 
 
 def _capture(
@@ -206,6 +236,10 @@ def sale_returned(session: Session, caller: Caller, p: SaleReturned, ctx: Contex
             409, "return-exists", "Return already recorded", "This return id arrived before"
         )
     body = SaleCompleted.model_validate_json(sale.body)
+    if body.customer_uid is not None and p.customer_uid is not None:
+        owner = cards.by_uid(session, str(p.customer_uid))
+        if owner is None or owner.id != sale.customer_id:
+            raise invalid("The return names another card than its sale's")
     policy = _policy(session, body.policy_version)
     returned_before: dict[int, int] = {}
     for earlier in session.execute(select(Return.body).where(Return.sale_id == sale.id)).scalars():
@@ -232,6 +266,9 @@ def sale_returned(session: Session, caller: Caller, p: SaleReturned, ctx: Contex
         _same(f"line {line.line_no} taken back", line.taken_back, back.points_taken_back.minor)
         _same(f"line {line.line_no} given back", line.given_back, back.points_given_back.minor)
         moved.append(back)
+    _same("money_back", p.money_back, sum(m.money_back.minor for m in moved))
+    _same("taken_back", p.taken_back, sum(m.points_taken_back.minor for m in moved))
+    _same("given_back", p.given_back, sum(m.points_given_back.minor for m in moved))
     session.add(
         Return(
             id=str(p.return_id),

@@ -20,13 +20,14 @@ from bonuspos_server.problems import Problem, not_found
 from bonuspos_server.schemas import HoldAnswer, HoldRequest
 
 
-def answer(hold: Hold, customer: Customer) -> HoldAnswer:
+def answer(hold: Hold, customer: Customer, now: datetime) -> HoldAnswer:
+    lapsed = hold.status == "active" and hold.expires_at <= now
     return HoldAnswer.model_validate(
         {
             "hold_id": hold.id,
             "customer_uid": customer.uid,
             "points": hold.points,
-            "status": hold.status,
+            "status": "expired" if lapsed else hold.status,
             "expires_at": hold.expires_at,
         }
     )
@@ -39,11 +40,11 @@ def place(
     hold_id = str(request.hold_id)
     known = session.get(Hold, hold_id)
     if known is not None:
-        return _again(session, caller, known, request), False
+        return _again(session, caller, known, request, now), False
     customer = cards.by_number(session, request.card, lock=True)
     known = session.get(Hold, hold_id)  # the same hold may have won the card's lock first
     if known is not None:
-        return _again(session, caller, known, request), False
+        return _again(session, caller, known, request, now), False
     policy = policies.current(session)
     state = cards.state(session, customer, policy.store_day(now), now)
     if request.points > state.available.minor:
@@ -66,10 +67,12 @@ def place(
     )
     session.add(hold)
     session.flush()
-    return answer(hold, customer), True
+    return answer(hold, customer, now), True
 
 
-def _again(session: Session, caller: Caller, known: Hold, request: HoldRequest) -> HoldAnswer:
+def _again(
+    session: Session, caller: Caller, known: Hold, request: HoldRequest, now: datetime
+) -> HoldAnswer:
     if known.till_id != caller.till_id:
         raise Problem(403, "forbidden", "Not this till's hold", "Another till made this hold")
     if known.points != request.points:
@@ -79,7 +82,7 @@ def _again(session: Session, caller: Caller, known: Hold, request: HoldRequest) 
             "Hold id already used",
             "This hold id was used for a different amount",
         )
-    return answer(known, session.get_one(Customer, known.customer_id))
+    return answer(known, session.get_one(Customer, known.customer_id), now)
 
 
 def release(session: Session, caller: Caller, hold_id: str) -> None:
