@@ -55,6 +55,25 @@ def lock_customer(session: Session, customer_id: int) -> Customer:
     ).scalar_one()
 
 
+def lock_all(session: Session, uids: set[str]) -> None:
+    """Lock every card a batch names, in id order, before the batch touches any of them.
+
+    Batches lock cards as their events come; two batches naming the same two cards in
+    opposite orders would deadlock. Taking them all first, always in the same order,
+    makes concurrent batches queue instead.
+    """
+    if not uids:
+        return
+    direct = select(Customer.id).where(Customer.uid.in_(uids))
+    aliased = select(CustomerAlias.customer_id).where(CustomerAlias.uid.in_(uids))
+    session.execute(
+        select(Customer.id)
+        .where(Customer.id.in_(direct.union(aliased).scalar_subquery()))
+        .order_by(Customer.id)
+        .with_for_update()
+    ).all()
+
+
 def by_number(session: Session, text: str, *, lock: bool = False) -> Customer:
     try:
         number = parse_card(text)

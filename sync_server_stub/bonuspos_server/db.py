@@ -54,7 +54,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per request; a dropped connection fails that one
+    # request (the till retries) and the pool replaces it.
+    return create_engine(url, pool_size=20, max_overflow=20, pool_recycle=3600)
 
 
 def migrate(engine: Engine) -> None:

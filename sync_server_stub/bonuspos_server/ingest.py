@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.errors import DomainError
-from bonuspos_server import apply
+from bonuspos_server import apply, cards
 from bonuspos_server.apply import Context
 from bonuspos_server.auth import Caller
 from bonuspos_server.db import ServerDatabase
@@ -57,6 +57,7 @@ def apply_batch(
 
     def attempt() -> list[EventResult]:
         with db.sessions() as session, session.begin():
+            cards.lock_all(session, _named_cards(events))
             ctx = Context(now)
             results = [_one(session, caller, event, ctx) for event in events]
             if ctx.customers:
@@ -64,6 +65,11 @@ def apply_batch(
             return results
 
     return retrying(attempt)
+
+
+def _named_cards(events: list[EventIn]) -> set[str]:
+    named = (event.payload.get("customer_uid") for event in events)
+    return {uid for uid in named if isinstance(uid, str) and len(uid) <= 36}
 
 
 def bump_feed(session: Session, model: Any, key: Any, keys: set[Any]) -> int:

@@ -18,6 +18,15 @@ def current(session: Session) -> Policy:
     return Policy.from_dict(json.loads(row.body))
 
 
+# A policy version never changes once written, so each is read once per database.
+_VERSIONS: dict[tuple[str, int], Policy] = {}
+
+
 def version(session: Session, number: int) -> Policy | None:
-    row = session.get(PolicyVersion, number)
-    return Policy.from_dict(json.loads(row.body)) if row else None
+    key = (str(session.get_bind().engine.url), number)
+    if key not in _VERSIONS:
+        row = session.get(PolicyVersion, number)
+        if row is None:
+            return None
+        _VERSIONS[key] = Policy.from_dict(json.loads(row.body))
+    return _VERSIONS[key]

@@ -1,0 +1,201 @@
+"""A real `bonuspos-server` on a loopback port, in its own process, for tests and benchmarks.
+
+`live_server()` starts `bonuspos-server serve` exactly as an operator would, waits until
+`/healthz` answers, and stops it (SIGTERM, then SIGKILL) on the way out; its output goes
+to a log file whose tail is quoted if it fails to start. With `workers > 1` it runs
+uvicorn's own process manager on `app()` below instead, because `serve` hands uvicorn an
+app object, which uvicorn can only run in one process:
+
+    python -m tests.server.live --database-url URL --port P --workers 2
+
+The database must already be migrated (`open_server_database` does it), so several
+workers never race to run the migrations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from bonuspos_server import admin
+from bonuspos_server.db import ENV_URL, ServerDatabase, open_server_database
+from bonuspos_server.models import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 60.0
+
+
+class ServerFailed(RuntimeError):
+    """The server process did not come up, or died."""
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    base_url: str
+    port: int
+    log: Path
+    process: subprocess.Popen[bytes]
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def serve_command(database_url: str, port: int, workers: int, access_log: bool) -> list[str]:
+    if workers == 1 and access_log:
+        script = Path(sys.executable).with_name("bonuspos-server")
+        head = [str(script)] if script.exists() else [sys.executable, "-m", "bonuspos_server.cli"]
+        return [
+            *head,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--database-url",
+            database_url,
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "tests.server.live",
+        "--database-url",
+        database_url,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        *([] if access_log else ["--no-access-log"]),
+    ]
+
+
+@contextmanager
+def live_server(
+    database_url: str, log_dir: Path, *, workers: int = 1, access_log: bool = True
+) -> Iterator[LiveServer]:
+    """The server, serving `database_url` on a free loopback port until the block ends."""
+    port = free_port()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / f"server-{port}.log"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop(ENV_URL, None)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            serve_command(database_url, port, workers, access_log),
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", port, log, process)
+    try:
+        _wait_until_healthy(server)
+        yield server
+    finally:
+        _stop(process)
+
+
+def _wait_until_healthy(server: LiveServer) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    with httpx.Client(base_url=server.base_url, timeout=2.0) as client:
+        while True:
+            if server.process.poll() is not None:
+                raise ServerFailed(
+                    f"the server exited with {server.process.returncode}:\n{server.log_tail()}"
+                )
+            try:
+                if client.get("/healthz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise ServerFailed(f"no /healthz after {STARTUP_SECONDS:g} s:\n{server.log_tail()}")
+            time.sleep(0.05)  # an outside process starting up: nothing to wait on but its port
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def add_tills(db: ServerDatabase, store: str, tills: Sequence[str]) -> dict[str, str]:
+    """Register `store` (if new) and its `tills`, as `bonuspos-server add-till` does; tokens."""
+    tokens = {}
+    with db.sessions() as session, session.begin():
+        if session.execute(select(Store).where(Store.code == store)).first() is None:
+            admin.add_store(session, argparse.Namespace(code=store, name=""))
+        for till in tills:
+            out = admin.add_till(session, argparse.Namespace(store=store, till=till))
+            tokens[till] = out.splitlines()[-1]
+    return tokens
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def app() -> Any:
+    """The app as `serve` builds it, for uvicorn's `--workers` (it needs an import string)."""
+    from bonuspos_server.app import create_app
+    from bonuspos_server.settings import Settings
+
+    url = os.environ[ENV_URL]
+    return create_app(open_server_database(url, run_migrations=False), Settings(url))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="the server under uvicorn with N workers")
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-access-log", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ[ENV_URL] = args.database_url
+    uvicorn.run(
+        "tests.server.live:app",
+        factory=True,
+        host="127.0.0.1",
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+        access_log=not args.no_access_log,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
