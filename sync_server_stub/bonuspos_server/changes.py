@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -79,26 +80,38 @@ def page(session: Session, cursor: str | None, limit: int, now: datetime) -> Cha
     if products:
         position["products"] = [products[-1].change_seq, products[-1].sku]
     room = limit - len(products)
-    customers: list[Customer] = []
+    customers: list[Any] = []
+    extras = _Extras()
     if room > 0:
         seq, cid = position["customers"]
+        after = tuple_(Customer.change_seq, Customer.id) > tuple_(seq, cid)
+        order = (Customer.change_seq, Customer.id)
+        # Plain rows, not ORM objects: a page is thousands of customers.
         customers = list(
-            session.execute(
-                select(Customer)
-                .where(tuple_(Customer.change_seq, Customer.id) > tuple_(seq, cid))
-                .order_by(Customer.change_seq, Customer.id)
-                .limit(room)
-            ).scalars()
+            session.execute(select(*_CUSTOMER_COLUMNS).where(after).order_by(*order).limit(room))
         )
         if customers:
             position["customers"] = [customers[-1].change_seq, customers[-1].id]
+            # The page again as a subquery, rather than thousands of bound ids.
+            ids = select(Customer.id).where(after).order_by(*order).limit(room).scalar_subquery()
+            extras = _extras(session, ids, policy.store_day(now))
     return ChangesPage(
         cursor=encode(position),
         has_more=len(products) + len(customers) >= limit,
         policy=policy_body,
         products=[_product(p) for p in products],
-        customers=_customers(session, customers, policy.store_day(now)),
+        customers=[extras.customer(row) for row in customers],
     )
+
+
+_CUSTOMER_COLUMNS = (
+    Customer.id,
+    Customer.uid,
+    Customer.phone,
+    Customer.full_name,
+    Customer.total,
+    Customer.change_seq,
+)
 
 
 def _product(p: Product) -> dict[str, Any]:
@@ -112,36 +125,37 @@ def _product(p: Product) -> dict[str, Any]:
     }
 
 
-def _customers(session: Session, customers: list[Customer], today: Any) -> list[dict[str, Any]]:
-    if not customers:
-        return []
-    ids = [c.id for c in customers]
-    pending: dict[int, list[list[Any]]] = {}
-    for row in session.execute(
-        select(PendingPoints).where(
-            PendingPoints.customer_id.in_(ids), PendingPoints.active_from > today
-        )
-    ).scalars():
-        pending.setdefault(row.customer_id, []).append([row.active_from.isoformat(), row.points])
-    aliases: dict[int, list[str]] = {}
-    for alias in session.execute(
-        select(CustomerAlias).where(CustomerAlias.customer_id.in_(ids))
-    ).scalars():
-        aliases.setdefault(alias.customer_id, []).append(alias.uid)
-    plastic: dict[int, list[str]] = {}
-    for card in session.execute(
-        select(PlasticCard).where(PlasticCard.customer_id.in_(ids))
-    ).scalars():
-        plastic.setdefault(card.customer_id, []).append(card.number)
-    return [
-        {
-            "uid": c.uid,
-            "phone": c.phone,
-            "full_name": c.full_name,
-            "total": c.total,
-            "pending": sorted(pending.get(c.id, [])),
-            "aliases": aliases.get(c.id, []),
-            "plastic_cards": plastic.get(c.id, []),
+@dataclass
+class _Extras:
+    """What a page of customers carries besides their own row, by customer id."""
+
+    pending: dict[int, list[list[Any]]] = field(default_factory=dict)
+    aliases: dict[int, list[str]] = field(default_factory=dict)
+    plastic: dict[int, list[str]] = field(default_factory=dict)
+
+    def customer(self, row: Any) -> dict[str, Any]:
+        return {
+            "uid": row.uid,
+            "phone": row.phone,
+            "full_name": row.full_name,
+            "total": row.total,
+            "pending": sorted(self.pending.get(row.id, [])),
+            "aliases": self.aliases.get(row.id, []),
+            "plastic_cards": self.plastic.get(row.id, []),
         }
-        for c in customers
-    ]
+
+
+def _extras(session: Session, ids: Any, today: Any) -> _Extras:
+    extras = _Extras()
+    pending = select(PendingPoints.customer_id, PendingPoints.active_from, PendingPoints.points)
+    for cid, day, points in session.execute(
+        pending.where(PendingPoints.customer_id.in_(ids), PendingPoints.active_from > today)
+    ):
+        extras.pending.setdefault(cid, []).append([day.isoformat(), points])
+    aliases = select(CustomerAlias.customer_id, CustomerAlias.uid)
+    for cid, uid in session.execute(aliases.where(CustomerAlias.customer_id.in_(ids))):
+        extras.aliases.setdefault(cid, []).append(uid)
+    plastic = select(PlasticCard.customer_id, PlasticCard.number)
+    for cid, number in session.execute(plastic.where(PlasticCard.customer_id.in_(ids))):
+        extras.plastic.setdefault(cid, []).append(number)
+    return extras
