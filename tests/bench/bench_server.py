@@ -61,7 +61,7 @@ from bonuspos_server.retry import ATTEMPTS
 from tests.bench.bench_lookup import environment
 from tests.bench.names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine
 from tests.bench.seed import RESULTS_DIR, plastic_number, unique_phones
-from tests.bench.timing import Stats, ms
+from tests.bench.timing import Stats, ms, triple
 from tests.server.builders import Sequencer, batch, sale
 from tests.server.live import LiveServer, add_tills, live_server
 
@@ -1022,7 +1022,7 @@ def _figure(row: Row, run: Run) -> str:
     if row.unit == "/s":
         return f"{run.rate:,.0f} events/s"
     if row.unit == "ms":
-        return f"{ms(run.latency.median)} / {ms(run.latency.p95)} / {ms(run.latency.p99)} ms"
+        return f"{triple(run.latency)} ms"
     return f"{run.seconds:.1f} s"
 
 
