@@ -23,8 +23,8 @@ from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Money, Points
 from bonuspos_server.auth import new_token, token_hash
+from bonuspos_server.changes import bump_feed
 from bonuspos_server.db import ServerDatabase
-from bonuspos_server.ingest import bump_feed
 from bonuspos_server.models import Customer, LedgerEntry, PlasticCard, Product, Store, Till
 
 

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bonuspos_server import policies
-from bonuspos_server.models import Customer, CustomerAlias, PendingPoints, PlasticCard, Product
+from bonuspos_server.models import (
+    Customer,
+    CustomerAlias,
+    FeedCounter,
+    PendingPoints,
+    PlasticCard,
+    Product,
+)
 from bonuspos_server.problems import Problem
 from bonuspos_server.schemas import ChangesPage
 
@@ -159,3 +166,21 @@ def _extras(session: Session, ids: Any, today: Any) -> _Extras:
     for cid, number in session.execute(plastic.where(PlasticCard.customer_id.in_(ids))):
         extras.plastic.setdefault(cid, []).append(number)
     return extras
+
+
+def next_feed_position(session: Session) -> int:
+    """The next feed position; the counter's row lock, held to commit, orders commits."""
+    value = session.execute(
+        update(FeedCounter)
+        .where(FeedCounter.id == 1)
+        .values(value=FeedCounter.value + 1)
+        .returning(FeedCounter.value)
+    ).scalar_one()
+    return int(value)
+
+
+def bump_feed(session: Session, model: Any, key: Any, keys: set[Any]) -> int:
+    """Give `keys` the next feed position."""
+    value = next_feed_position(session)
+    session.execute(update(model).where(key.in_(keys)).values(change_seq=value))
+    return value

@@ -1,11 +1,12 @@
 """Applying a till's batch of events exactly once, in its sequence order.
 
-Each event first claims its id by inserting its `events` row; a second delivery (a retry,
-or the same batch from another connection) finds the row, or on PostgreSQL waits on the
-unique index until the first commits, and answers "duplicate" with the stored outcome.
-The effects of one event run in a savepoint, so a refused event leaves nothing behind
-and the events after it still apply. The batch commits as one transaction, and only then
-is any event acknowledged.
+The batch reads what its events name (working.py), applies each event in seq order
+against those rows, and writes its effects and every event's answer in one transaction;
+only after it commits is any event acknowledged. An event's id is its key in `events`:
+an event already there is answered "duplicate" with its first answer. Two connections
+applying the same new events at once cannot both commit: the second one's insert into
+`events` waits for the first and fails, and the whole batch runs again (retry.py), now
+finding them known.
 """
 
 from __future__ import annotations
@@ -17,24 +18,20 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bonuspos.domain.errors import DomainError
-from bonuspos_server import apply, cards
-from bonuspos_server.apply import Context
+from bonuspos_server import apply
 from bonuspos_server.auth import Caller
 from bonuspos_server.db import ServerDatabase
-from bonuspos_server.models import Customer, Event, FeedCounter
 from bonuspos_server.problems import Problem
 from bonuspos_server.retry import retrying
 from bonuspos_server.schemas import EventBatch, EventIn, EventResult
+from bonuspos_server.working import KnownEvent, Working
 
 # How far a till's clock may run ahead of the server's before its events are refused.
 CLOCK_TOLERANCE = timedelta(minutes=5)
 
-Applier = Callable[[Session, Caller, Any, Context], str | None]
+Applier = Callable[[Working, Any], str | None]
 HANDLERS: dict[str, tuple[type[BaseModel], Applier]] = {
     "customer_registered": apply.CUSTOMER_REGISTERED,
     "sale_completed": apply.SALE_COMPLETED,
@@ -57,58 +54,20 @@ def apply_batch(
 
     def attempt() -> list[EventResult]:
         with db.sessions() as session, session.begin():
-            cards.lock_all(session, _named_cards(events))
-            ctx = Context(now)
-            results = [_one(session, caller, event, ctx) for event in events]
-            if ctx.customers:
-                bump_feed(session, Customer, Customer.id, ctx.customers)
+            work = Working.load(session, caller.till_id, now, events)
+            results = [_one(work, caller, event) for event in events]
+            work.write()
             return results
 
     return retrying(attempt)
 
 
-def _named_cards(events: list[EventIn]) -> set[str]:
-    named = (event.payload.get("customer_uid") for event in events)
-    return {uid for uid in named if isinstance(uid, str) and len(uid) <= 36}
-
-
-def bump_feed(session: Session, model: Any, key: Any, keys: set[Any]) -> int:
-    """Give `keys` the next feed position; the counter's row lock orders commits."""
-    value = session.execute(
-        update(FeedCounter)
-        .where(FeedCounter.id == 1)
-        .values(value=FeedCounter.value + 1)
-        .returning(FeedCounter.value)
-    ).scalar_one()
-    session.execute(update(model).where(key.in_(keys)).values(change_seq=value))
-    return int(value)
-
-
-def _one(session: Session, caller: Caller, event: EventIn, ctx: Context) -> EventResult:
-    digest = payload_hash(event)
-    known = session.get(Event, str(event.event_id))
+def _one(work: Working, caller: Caller, event: EventIn) -> EventResult:
+    event_id, digest = str(event.event_id), payload_hash(event)
+    known = work.events.get(event_id)
     if known is not None:
         return _duplicate(known, event, digest)
-    claim = Event(
-        event_id=str(event.event_id),
-        till_id=caller.till_id,
-        seq=event.seq,
-        type=event.type if event.type in HANDLERS else "unknown",
-        occurred_at=event.occurred_at,
-        received_at=ctx.now,
-        payload_hash=digest,
-        status="accepted",
-        problem=None,
-    )
-    savepoint = session.begin_nested()
-    try:
-        session.add(claim)
-        session.flush()
-    except IntegrityError:
-        savepoint.rollback()
-        known = session.get(Event, str(event.event_id))
-        if known is not None:  # another connection committed it while we waited
-            return _duplicate(known, event, digest)
+    if event.seq in work.seqs:
         problem = Problem(
             409,
             "seq-reused",
@@ -118,36 +77,33 @@ def _one(session: Session, caller: Caller, event: EventIn, ctx: Context) -> Even
         return EventResult(
             event_id=event.event_id, seq=event.seq, status="rejected", problem=problem.body()
         )
+    work.event_id = event_id
     try:
-        flag = _effects(session, caller, event, ctx)
-        claim.flag = flag
-        savepoint.commit()
-        return EventResult(event_id=event.event_id, seq=event.seq, status="accepted", flag=flag)
+        flag = _effects(work, caller, event)
+        refusal = None
     except Problem as problem:
-        savepoint.rollback()
-        claim = Event(**{c: getattr(claim, c) for c in _EVENT_COLUMNS})
-        claim.status = "rejected"
-        claim.problem = json.dumps(problem.body(), ensure_ascii=False)
-        with session.begin_nested():
-            session.add(claim)
+        flag, refusal = None, problem.body()
+    work.answered(
+        {
+            "event_id": event_id,
+            "seq": event.seq,
+            "type": event.type if event.type in HANDLERS else "unknown",
+            "occurred_at": event.occurred_at,
+            "payload_hash": digest,
+            "status": "rejected" if refusal else "accepted",
+            "problem": json.dumps(refusal, ensure_ascii=False) if refusal else None,
+            "flag": flag,
+        }
+    )
+    if refusal:
         return EventResult(
-            event_id=event.event_id, seq=event.seq, status="rejected", problem=problem.body()
+            event_id=event.event_id, seq=event.seq, status="rejected", problem=refusal
         )
+    return EventResult(event_id=event.event_id, seq=event.seq, status="accepted", flag=flag)
 
 
-_EVENT_COLUMNS = (
-    "event_id",
-    "till_id",
-    "seq",
-    "type",
-    "occurred_at",
-    "received_at",
-    "payload_hash",
-)
-
-
-def _effects(session: Session, caller: Caller, event: EventIn, ctx: Context) -> str | None:
-    now = ctx.now
+def _effects(work: Working, caller: Caller, event: EventIn) -> str | None:
+    now = work.now
     if event.occurred_at > now + CLOCK_TOLERANCE:
         raise Problem(
             422,
@@ -192,14 +148,14 @@ def _effects(session: Session, caller: Caller, event: EventIn, ctx: Context) -> 
             "payload.occurred_at must equal the event's occurred_at",
         )
     try:
-        return applier(session, caller, payload, ctx)
+        return applier(work, payload)
     except DomainError as exc:
         raise Problem(
             422, exc.code, "The event breaks a rule of the programme", exc.message
         ) from exc
 
 
-def _duplicate(known: Event, event: EventIn, digest: str) -> EventResult:
+def _duplicate(known: KnownEvent, event: EventIn, digest: str) -> EventResult:
     if known.payload_hash != digest:
         problem = Problem(
             409,

@@ -1,4 +1,10 @@
-"""Retrying a transaction PostgreSQL aborted to break a deadlock or a serialization conflict."""
+"""Running again a transaction PostgreSQL aborted and that a second run can get right.
+
+Deadlocks and serialization failures are the textbook cases. A unique violation is one
+too where a use case reads before it writes: the row that collided was committed by
+another transaction while this one worked, and the second run reads it (an event or a
+customer's phone that arrived twice at once).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,8 @@ from sqlalchemy.exc import DBAPIError
 
 T = TypeVar("T")
 
-# SQLSTATEs that mean "nothing was done, run it again": serialization_failure, deadlock_detected.
-RETRYABLE = {"40001", "40P01"}
+# SQLSTATEs: serialization_failure, deadlock_detected, unique_violation.
+RETRYABLE = {"40001", "40P01", "23505"}
 ATTEMPTS = 8
 
 

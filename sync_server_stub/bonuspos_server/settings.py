@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,4 +19,5 @@ class Settings:
     max_batch: int = 500
     rate_per_second: float = 50.0
     rate_burst: int = 100
+    threads: int = int(os.environ.get("BONUSPOS_SERVER_THREADS", "40"))
     clock: Callable[[], datetime] = field(default=utc_now)

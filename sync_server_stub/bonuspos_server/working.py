@@ -1,0 +1,367 @@
+"""What one batch of events reads and writes, held in memory until the batch commits.
+
+Applied one row at a time, a sale costs a dozen statements. Instead a batch reads every
+row its events name when it starts (the cards locked, in id order, so concurrent batches
+queue instead of deadlocking), each event checks the programme's rules against those rows
+and records what it does, and at the end each kind of row is written with one statement.
+
+An event that breaks a rule raises before it records anything (every handler checks
+first and records last), so a refused event leaves nothing behind and the events after
+it still apply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, func, insert, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from bonuspos.domain.policy import Policy
+from bonuspos_server import bulk, cards, policies
+from bonuspos_server.changes import next_feed_position
+from bonuspos_server.models import (
+    Base,
+    Customer,
+    CustomerAlias,
+    Event,
+    Hold,
+    LedgerEntry,
+    PendingPoints,
+    PlasticCard,
+    Return,
+    Sale,
+)
+from bonuspos_server.problems import invalid
+from bonuspos_server.schemas import EventIn
+
+_LONGEST_UUID = 45  # "urn:uuid:" and 36 characters: longer text is no uuid
+
+
+@dataclass
+class Card:
+    """A customer's balance as this batch sees it: its row is locked until commit."""
+
+    id: int
+    uid: str
+    total: int  # the sum of the card's ledger
+    pending: dict[date, int]  # points not active yet, by the day they become active
+
+    def active_on(self, today: date) -> int:
+        return self.total - sum(p for day, p in self.pending.items() if day > today)
+
+
+@dataclass
+class KnownSale:
+    """A sale a return may name: from the database, or recorded earlier in this batch."""
+
+    id: str
+    customer_id: int | None
+    activates_on: date
+    body: str  # the sale_completed payload as JSON
+    returned: dict[int, int] = field(default_factory=dict)  # line_no → quantity back so far
+
+
+@dataclass(frozen=True, slots=True)
+class KnownEvent:
+    event_id: str
+    seq: int
+    status: str
+    problem: str | None
+    flag: str | None
+    payload_hash: str
+
+
+class Working:
+    """The rows one batch works on, and the rows it will write."""
+
+    def __init__(self, session: Session, till_id: int, now: datetime) -> None:
+        self.session = session
+        self.till_id = till_id
+        self.now = now
+        self.event_id: str | None = None  # the event being applied; its ledger rows name it
+        self.events: dict[str, KnownEvent] = {}
+        self.seqs: dict[int, str] = {}  # this till's seqs already used, and by which event
+        self.cards: dict[str, Card] = {}  # by uid, aliases included
+        self.cards_by_id: dict[int, Card] = {}
+        self.sales: dict[str, KnownSale] = {}
+        self.return_ids: set[str] = set()
+        self.holds: dict[str, Hold] = {}
+        self._offline_before: dict[tuple[int, date], int] = {}
+        self._offline_here: dict[tuple[int, date], int] = defaultdict(int)
+        self._current: Policy | None = None
+        self.touched: set[int] = set()
+        self._sale_rows: list[dict[str, Any]] = []
+        self._return_rows: list[dict[str, Any]] = []
+        self._ledger_rows: list[dict[str, Any]] = []
+        self._pending: dict[tuple[int, date], int] = defaultdict(int)
+        self._event_rows: list[dict[str, Any]] = []
+
+    # --- reading ------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, session: Session, till_id: int, now: datetime, events: list[EventIn]) -> Working:
+        work = cls(session, till_id, now)
+        payloads = [event.payload for event in events]
+        work._load_events(events)
+        work._load_sales(_named(payloads, "sale_id"))
+        returned_sales = _named(
+            [p for e, p in zip(events, payloads, strict=True) if e.type == "sale_returned"],
+            "sale_id",
+        )
+        owners = {s.customer_id for s in work.sales.values() if s.customer_id is not None}
+        work._lock_cards(_named(payloads, "customer_uid"), owners)
+        if returned_sales:
+            work._load_returns(returned_sales, _named(payloads, "return_id"))
+        hold_ids = _named(payloads, "hold_id")
+        if hold_ids:
+            locked = select(Hold).where(work.among(Hold.id, hold_ids)).with_for_update()
+            work.holds = {h.id: h for h in session.execute(locked).scalars()}
+        return work
+
+    def _load_events(self, events: list[EventIn]) -> None:
+        ids = [str(e.event_id) for e in events]
+        seqs = [e.seq for e in events]
+        rows = self.session.execute(
+            select(
+                Event.event_id,
+                Event.seq,
+                Event.status,
+                Event.problem,
+                Event.flag,
+                Event.payload_hash,
+                Event.till_id,
+            ).where(
+                or_(
+                    self.among(Event.event_id, ids),
+                    and_(Event.till_id == self.till_id, self.among(Event.seq, seqs)),
+                )
+            )
+        )
+        for row in rows:
+            if row.event_id in ids:
+                self.events[row.event_id] = KnownEvent(*row[:6])
+            if row.till_id == self.till_id:
+                self.seqs[row.seq] = row.event_id
+
+    def _load_sales(self, sale_ids: set[str]) -> None:
+        if not sale_ids:
+            return
+        rows = self.session.execute(
+            select(Sale.id, Sale.customer_id, Sale.activates_on, Sale.body).where(
+                self.among(Sale.id, sale_ids)
+            )
+        )
+        self.sales = {row.id: KnownSale(*row) for row in rows}
+
+    def _lock_cards(self, uids: set[str], owners: set[int]) -> None:
+        """Every card the batch names, locked in id order before any is changed."""
+        if not uids and not owners:
+            return
+        direct = select(Customer.id).where(self.among(Customer.uid, uids))
+        aliased = select(CustomerAlias.customer_id).where(self.among(CustomerAlias.uid, uids))
+        named = direct.union(aliased, select(Customer.id).where(self.among(Customer.id, owners)))
+        rows = self.session.execute(
+            select(Customer.id, Customer.uid, Customer.total)
+            .where(Customer.id.in_(named.scalar_subquery()))
+            .order_by(Customer.id)
+            .with_for_update()
+        ).all()
+        for row in rows:
+            self._keep(Card(row.id, row.uid, row.total, {}))
+        missing = uids - self.cards.keys()
+        if missing:
+            for uid, customer_id in self.session.execute(
+                select(CustomerAlias.uid, CustomerAlias.customer_id).where(
+                    self.among(CustomerAlias.uid, missing)
+                )
+            ):
+                self.cards[uid] = self.cards_by_id[customer_id]
+        self._load_pending(list(self.cards_by_id))
+
+    def _load_pending(self, customer_ids: list[int]) -> None:
+        # Two days back covers any store day a policy's zone can give for `now`.
+        since = self.now.date() - timedelta(days=2)
+        for customer_id, day, points in self.session.execute(
+            select(PendingPoints.customer_id, PendingPoints.active_from, PendingPoints.points)
+            .where(self.among(PendingPoints.customer_id, customer_ids))
+            .where(PendingPoints.active_from > since)
+        ):
+            self.cards_by_id[customer_id].pending[day] = points
+
+    def _load_returns(self, sale_ids: set[str], return_ids: set[str]) -> None:
+        rows = self.session.execute(
+            select(Return.id, Return.sale_id, Return.body).where(
+                or_(self.among(Return.sale_id, sale_ids), self.among(Return.id, return_ids))
+            )
+        )
+        for return_id, sale_id, body in rows:
+            self.return_ids.add(return_id)
+            sale = self.sales.get(sale_id)
+            if sale is not None:
+                for line in json.loads(body)["lines"]:
+                    sale.returned[line["line_no"]] = (
+                        sale.returned.get(line["line_no"], 0) + line["quantity"]
+                    )
+
+    def among(self, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
+        return bulk.among(self.session, column, list(values))
+
+    def _keep(self, card: Card) -> None:
+        self.cards[card.uid] = card
+        self.cards_by_id[card.id] = card
+
+    def policy(self, number: int) -> Policy:
+        policy = policies.version(self.session, number)
+        if policy is None:
+            raise invalid(f"Unknown policy version {number}")
+        return policy
+
+    def current_policy(self) -> Policy:
+        if self._current is None:
+            self._current = policies.current(self.session)
+        return self._current
+
+    def card(self, uid: str) -> Card | None:
+        return self.cards.get(uid)
+
+    def card_by_phone(self, phone: str) -> Card | None:
+        """The card registered under this phone, locked; it may not be one the batch named."""
+        customer_id = self.session.execute(
+            select(Customer.id).where(Customer.phone == phone)
+        ).scalar_one_or_none()
+        if customer_id is None:
+            return None
+        if customer_id not in self.cards_by_id:
+            row = cards.lock_customer(self.session, customer_id)
+            self._keep(Card(row.id, row.uid, row.total, {}))
+            self._load_pending([row.id])
+        return self.cards_by_id[customer_id]
+
+    def plastic_holder(self, number: str) -> int | None:
+        return self.session.execute(
+            select(PlasticCard.customer_id).where(PlasticCard.number == number)
+        ).scalar_one_or_none()
+
+    def offline_spent(self, card: Card, day: date, policy: Policy) -> int:
+        """Points this till already spent offline on this card during one store day."""
+        key = (card.id, day)
+        if key not in self._offline_before:
+            start = datetime.combine(day, time(0), policy.zone)
+            self._offline_before[key] = int(
+                self.session.execute(
+                    select(func.coalesce(func.sum(Sale.spent), 0)).where(
+                        Sale.customer_id == card.id,
+                        Sale.till_id == self.till_id,
+                        Sale.offline.is_(True),
+                        Sale.occurred_at >= start,
+                        Sale.occurred_at < start + timedelta(days=1),
+                    )
+                ).scalar_one()
+            )
+        return self._offline_before[key] + self._offline_here[key]
+
+    # --- recording ----------------------------------------------------------------------
+
+    def register(self, row: dict[str, Any]) -> Card:
+        """A new customer is written at once: the events after it need its id."""
+        table = _table(Customer)
+        customer_id = self.session.execute(
+            insert(table).values(**row, total=0, change_seq=0).returning(table.c.id)
+        ).scalar_one()
+        card = Card(customer_id, row["uid"], 0, {})
+        self._keep(card)
+        self.touched.add(card.id)
+        return card
+
+    def alias(self, uid: str, card: Card) -> None:
+        self.session.execute(insert(_table(CustomerAlias)).values(uid=uid, customer_id=card.id))
+        self.cards[uid] = card
+        self.touched.add(card.id)
+
+    def issue_plastic(self, number: str, card: Card) -> None:
+        self.session.execute(insert(_table(PlasticCard)).values(number=number, customer_id=card.id))
+
+    def sale(self, row: dict[str, Any], day: date) -> None:
+        self._sale_rows.append(row)
+        self.sales[row["id"]] = KnownSale(
+            row["id"], row["customer_id"], row["activates_on"], row["body"]
+        )
+        if row["offline"] and row["customer_id"] is not None:
+            self._offline_here[row["customer_id"], day] += row["spent"]
+
+    def returned(self, sale: KnownSale, row: dict[str, Any], lines: dict[int, int]) -> None:
+        self._return_rows.append(row)
+        self.return_ids.add(row["id"])
+        for line_no, quantity in lines.items():
+            sale.returned[line_no] = sale.returned.get(line_no, 0) + quantity
+
+    def post(
+        self, card: Card, kind: str, points: int, active_from: date, at: datetime, today: date
+    ) -> None:
+        self._ledger_rows.append(
+            {
+                "customer_id": card.id,
+                "till_id": self.till_id,
+                "event_id": self.event_id,
+                "kind": kind,
+                "points": points,
+                "active_from": active_from,
+                "occurred_at": at,
+            }
+        )
+        card.total += points
+        if active_from > today:
+            card.pending[active_from] = card.pending.get(active_from, 0) + points
+            self._pending[card.id, active_from] += points
+        self.touched.add(card.id)
+
+    def answered(self, row: dict[str, Any]) -> None:
+        self._event_rows.append({**row, "till_id": self.till_id, "received_at": self.now})
+        self.events[row["event_id"]] = KnownEvent(
+            row["event_id"],
+            row["seq"],
+            row["status"],
+            row["problem"],
+            row["flag"],
+            row["payload_hash"],
+        )
+        self.seqs[row["seq"]] = row["event_id"]
+
+    # --- writing ------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Every recorded row, one statement per kind; the caller commits."""
+        session = self.session
+        bulk.insert_rows(session, Sale, self._sale_rows)
+        bulk.insert_rows(session, Return, self._return_rows)
+        bulk.insert_rows(session, LedgerEntry, self._ledger_rows)
+        bulk.insert_rows(session, Event, self._event_rows)
+        if self.touched:
+            totals = {i: self.cards_by_id[i].total for i in self.touched}
+            bulk.set_totals(session, totals, next_feed_position(session))
+        bulk.add_pending(session, self._pending)
+        session.flush()  # the holds this batch captured
+
+
+def _table(model: type[Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _named(payloads: list[dict[str, Any]], key: str) -> set[str]:
+    """The ids the payloads name under `key`, spelt as validation will spell them."""
+    named: set[str] = set()
+    for payload in payloads:
+        value = payload.get(key)
+        if isinstance(value, str) and len(value) <= _LONGEST_UUID:
+            with contextlib.suppress(ValueError):  # the event's own validation refuses it
+                named.add(str(uuid.UUID(value)))
+    return named
