@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bonuspos_server.models import Store, Till
@@ -41,12 +41,14 @@ def identify(session: Session, authorization: str | None) -> Caller:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized("Send the till's token as 'Authorization: Bearer <token>'")
-    row = session.execute(
-        select(Till, Store)
-        .join(Store, Store.id == Till.store_id)
-        .where(Till.token_hash == token_hash(token.strip()))
-    ).first()
-    if row is None or row[0].revoked_at is not None:
+    row = session.execute(_BY_TOKEN, {"token_hash": token_hash(token.strip())}).first()
+    if row is None or row.revoked_at is not None:
         raise unauthorized("The token is unknown or has been revoked")
-    till, store = row
-    return Caller(till.id, store.code, till.code, till.registered_at)
+    return Caller(*row[:4])
+
+
+_BY_TOKEN = (
+    select(Till.id, Store.code, Till.code, Till.registered_at, Till.revoked_at)
+    .join(Store, Store.id == Till.store_id)
+    .where(Till.token_hash == bindparam("token_hash"))
+)

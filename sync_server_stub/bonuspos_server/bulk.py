@@ -12,12 +12,12 @@ the statement compiles once, where `IN (...)` compiles anew for every list lengt
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Table, any_, bindparam, insert, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -28,13 +28,12 @@ def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def among(session: Session, column: Any, values: Sequence[Any]) -> ColumnElement[bool]:
-    if is_postgresql(session):
-        return cast(
-            ColumnElement[bool],
-            column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type))),
-        )
-    return cast(ColumnElement[bool], column.in_(values))
+def among(column: Any, name: str, *, postgresql: bool) -> ColumnElement[bool]:
+    """`column` is one of the list bound as `name` when the statement runs."""
+    if postgresql:
+        values = bindparam(name, type_=ARRAY(column.type))
+        return cast(ColumnElement[bool], column == any_(values))
+    return cast(ColumnElement[bool], column.in_(bindparam(name, expanding=True)))
 
 
 def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:

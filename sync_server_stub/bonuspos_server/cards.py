@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
+from bonuspos.domain.card import CardNumber, parse_card
 from bonuspos.domain.card import PlasticCard as PlasticNumber
-from bonuspos.domain.card import parse_card
 from bonuspos.domain.errors import InvalidCardNumber
 from bonuspos.domain.ledger import Balance
 from bonuspos.domain.money import Points
@@ -28,7 +28,7 @@ class CardState:
         return self.balance.active - self.held
 
 
-def _total(column: Any) -> Any:
+def total_of(column: Any) -> Any:
     # PostgreSQL sums BIGINT into NUMERIC; points stay integers.
     return cast(func.coalesce(func.sum(column), 0), BigInteger)
 
@@ -75,10 +75,7 @@ def lock_all(session: Session, uids: set[str]) -> None:
 
 
 def by_number(session: Session, text: str, *, lock: bool = False) -> Customer:
-    try:
-        number = parse_card(text)
-    except InvalidCardNumber as exc:
-        raise Problem(422, "invalid-card-number", "Not a card number", exc.message) from exc
+    number = _parse(text)
     if isinstance(number, PlasticNumber):
         card = session.get(PlasticCard, number.number)
         customer_id = card.customer_id if card else None
@@ -91,14 +88,50 @@ def by_number(session: Session, text: str, *, lock: bool = False) -> Customer:
     return lock_customer(session, customer_id) if lock else session.get_one(Customer, customer_id)
 
 
+@dataclass(frozen=True, slots=True)
+class LockedCard:
+    id: int
+    uid: str
+    total: int
+
+
+def lock_number(session: Session, text: str) -> LockedCard:
+    """The card a cashier's number names, its row locked until commit, in one statement."""
+    number = _parse(text)
+    if isinstance(number, PlasticNumber):
+        row = session.execute(_LOCK_BY_PLASTIC, {"number": number.number}).first()
+    else:
+        row = session.execute(_LOCK_BY_PHONE, {"phone": number.e164}).first()
+    if row is None:
+        raise not_found(f"No card {number.masked()} in the programme")
+    return LockedCard(*row)
+
+
+_LOCKED = select(Customer.id, Customer.uid, Customer.total).with_for_update()
+_LOCK_BY_PHONE = _LOCKED.where(Customer.phone == bindparam("phone"))
+_LOCK_BY_PLASTIC = _LOCKED.where(
+    Customer.id
+    == select(PlasticCard.customer_id)
+    .where(PlasticCard.number == bindparam("number"))
+    .scalar_subquery()
+)
+
+
+def _parse(text: str) -> CardNumber:
+    try:
+        return parse_card(text)
+    except InvalidCardNumber as exc:
+        raise Problem(422, "invalid-card-number", "Not a card number", exc.message) from exc
+
+
 def state(session: Session, customer: Customer, today: date, now: datetime) -> CardState:
     pending, first = session.execute(
-        select(_total(PendingPoints.points), func.min(PendingPoints.active_from)).where(
+        select(total_of(PendingPoints.points), func.min(PendingPoints.active_from)).where(
             PendingPoints.customer_id == customer.id, PendingPoints.active_from > today
         )
     ).one()
     held = session.execute(
-        select(_total(Hold.points)).where(
+        select(total_of(Hold.points)).where(
             Hold.customer_id == customer.id, Hold.status == "active", Hold.expires_at > now
         )
     ).scalar_one()

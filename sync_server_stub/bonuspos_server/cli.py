@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from bonuspos_server import admin
 from bonuspos_server.db import ENV_URL, default_url, open_server_database
+from bonuspos_server.settings import LOG_LEVEL
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -27,6 +27,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--database-url", dest="serve_url", help="as the global option")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes (default 1; about one per core)"
+    )
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="'info' logs every request as one JSON line",
+    )
     commands.add_parser("migrate", help="bring the database schema up to date")
     store = commands.add_parser("add-store", help="register a store")
     store.add_argument("code")
@@ -46,24 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "serve":
-        import uvicorn
-
-        from bonuspos_server.app import create_app
-        from bonuspos_server.settings import Settings
-
-        url = args.serve_url or _url(args)
-        db = open_server_database(url)
-        # One JSON object per line (the access log writes JSON itself); uvicorn's own
-        # access log would repeat each request without its request id.
-        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stdout)
-        uvicorn.run(
-            create_app(db, Settings(url)),
-            host=args.host,
-            port=args.port,
-            access_log=False,
-            log_config=None,
-        )
-        return 0
+        return _serve(args)
     db = open_server_database(_url(args))
     try:
         return admin.run(db, args)
@@ -72,6 +64,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         db.dispose()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    url = args.serve_url or _url(args)
+    open_server_database(url).dispose()  # migrate once, before any worker starts
+    # Workers are separate processes: they find the database through the environment.
+    os.environ[ENV_URL] = url
+    os.environ[LOG_LEVEL] = args.log_level.upper()
+    uvicorn.run(
+        "bonuspos_server.app:from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        # The app logs each request as JSON with its request id; uvicorn's access log
+        # would repeat each request without it.
+        access_log=False,
+        log_config=None,
+    )
+    return 0
 
 
 if __name__ == "__main__":

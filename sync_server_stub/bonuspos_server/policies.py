@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.policy import Policy
@@ -12,18 +13,20 @@ from bonuspos_server.models import PolicyVersion
 
 
 def current(session: Session) -> Policy:
-    row = session.execute(
-        select(PolicyVersion).order_by(PolicyVersion.version.desc()).limit(1)
-    ).scalar_one()
-    return Policy.from_dict(json.loads(row.body))
+    newest = session.execute(_NEWEST).scalar_one()
+    policy = version(session, newest)
+    assert policy is not None, "the first migration writes policy version 1"
+    return policy
 
+
+_NEWEST = select(func.max(PolicyVersion.version))
 
 # A policy version never changes once written, so each is read once per database.
-_VERSIONS: dict[tuple[str, int], Policy] = {}
+_VERSIONS: dict[tuple[URL, int], Policy] = {}
 
 
 def version(session: Session, number: int) -> Policy | None:
-    key = (str(session.get_bind().engine.url), number)
+    key = (session.get_bind().engine.url, number)
     if key not in _VERSIONS:
         row = session.get(PolicyVersion, number)
         if row is None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+LOG_LEVEL = "BONUSPOS_SERVER_LOG_LEVEL"  # set by `serve` for its worker processes
 
 
 def utc_now() -> datetime:
@@ -19,5 +20,4 @@ class Settings:
     max_batch: int = 500
     rate_per_second: float = 50.0
     rate_burst: int = 100
-    threads: int = int(os.environ.get("BONUSPOS_SERVER_THREADS", "40"))
     clock: Callable[[], datetime] = field(default=utc_now)

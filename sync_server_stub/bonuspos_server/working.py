@@ -13,15 +13,15 @@ it still apply.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, insert, or_, select
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -98,6 +98,8 @@ class Working:
         self._offline_before: dict[tuple[int, date], int] = {}
         self._offline_here: dict[tuple[int, date], int] = defaultdict(int)
         self._current: Policy | None = None
+        self.reads = _reads(False)
+        self._policies: dict[int, Policy] = {}
         self.touched: set[int] = set()
         self._sale_rows: list[dict[str, Any]] = []
         self._return_rows: list[dict[str, Any]] = []
@@ -110,6 +112,7 @@ class Working:
     @classmethod
     def load(cls, session: Session, till_id: int, now: datetime, events: list[EventIn]) -> Working:
         work = cls(session, till_id, now)
+        work.reads = _reads(bulk.is_postgresql(session))
         payloads = [event.payload for event in events]
         work._load_events(events)
         work._load_sales(_named(payloads, "sale_id"))
@@ -123,28 +126,15 @@ class Working:
             work._load_returns(returned_sales, _named(payloads, "return_id"))
         hold_ids = _named(payloads, "hold_id")
         if hold_ids:
-            locked = select(Hold).where(work.among(Hold.id, hold_ids)).with_for_update()
-            work.holds = {h.id: h for h in session.execute(locked).scalars()}
+            found = session.execute(work.reads.holds, {"ids": list(hold_ids)}).scalars()
+            work.holds = {hold.id: hold for hold in found}
         return work
 
     def _load_events(self, events: list[EventIn]) -> None:
         ids = [str(e.event_id) for e in events]
-        seqs = [e.seq for e in events]
         rows = self.session.execute(
-            select(
-                Event.event_id,
-                Event.seq,
-                Event.status,
-                Event.problem,
-                Event.flag,
-                Event.payload_hash,
-                Event.till_id,
-            ).where(
-                or_(
-                    self.among(Event.event_id, ids),
-                    and_(Event.till_id == self.till_id, self.among(Event.seq, seqs)),
-                )
-            )
+            self.reads.events,
+            {"ids": ids, "till_id": self.till_id, "seqs": [e.seq for e in events]},
         )
         for row in rows:
             if row.event_id in ids:
@@ -153,36 +143,21 @@ class Working:
                 self.seqs[row.seq] = row.event_id
 
     def _load_sales(self, sale_ids: set[str]) -> None:
-        if not sale_ids:
-            return
-        rows = self.session.execute(
-            select(Sale.id, Sale.customer_id, Sale.activates_on, Sale.body).where(
-                self.among(Sale.id, sale_ids)
-            )
-        )
-        self.sales = {row.id: KnownSale(*row) for row in rows}
+        if sale_ids:
+            rows = self.session.execute(self.reads.sales, {"ids": list(sale_ids)})
+            self.sales = {row.id: KnownSale(*row) for row in rows}
 
     def _lock_cards(self, uids: set[str], owners: set[int]) -> None:
         """Every card the batch names, locked in id order before any is changed."""
         if not uids and not owners:
             return
-        direct = select(Customer.id).where(self.among(Customer.uid, uids))
-        aliased = select(CustomerAlias.customer_id).where(self.among(CustomerAlias.uid, uids))
-        named = direct.union(aliased, select(Customer.id).where(self.among(Customer.id, owners)))
-        rows = self.session.execute(
-            select(Customer.id, Customer.uid, Customer.total)
-            .where(Customer.id.in_(named.scalar_subquery()))
-            .order_by(Customer.id)
-            .with_for_update()
-        ).all()
+        rows = self.session.execute(self.reads.lock, {"uids": list(uids), "owners": list(owners)})
         for row in rows:
             self._keep(Card(row.id, row.uid, row.total, {}))
         missing = uids - self.cards.keys()
         if missing:
             for uid, customer_id in self.session.execute(
-                select(CustomerAlias.uid, CustomerAlias.customer_id).where(
-                    self.among(CustomerAlias.uid, missing)
-                )
+                self.reads.aliases, {"uids": list(missing)}
             ):
                 self.cards[uid] = self.cards_by_id[customer_id]
         self._load_pending(list(self.cards_by_id))
@@ -191,17 +166,13 @@ class Working:
         # Two days back covers any store day a policy's zone can give for `now`.
         since = self.now.date() - timedelta(days=2)
         for customer_id, day, points in self.session.execute(
-            select(PendingPoints.customer_id, PendingPoints.active_from, PendingPoints.points)
-            .where(self.among(PendingPoints.customer_id, customer_ids))
-            .where(PendingPoints.active_from > since)
+            self.reads.pending, {"ids": customer_ids, "since": since}
         ):
             self.cards_by_id[customer_id].pending[day] = points
 
     def _load_returns(self, sale_ids: set[str], return_ids: set[str]) -> None:
         rows = self.session.execute(
-            select(Return.id, Return.sale_id, Return.body).where(
-                or_(self.among(Return.sale_id, sale_ids), self.among(Return.id, return_ids))
-            )
+            self.reads.returns, {"sale_ids": list(sale_ids), "ids": list(return_ids)}
         )
         for return_id, sale_id, body in rows:
             self.return_ids.add(return_id)
@@ -212,18 +183,17 @@ class Working:
                         sale.returned.get(line["line_no"], 0) + line["quantity"]
                     )
 
-    def among(self, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
-        return bulk.among(self.session, column, list(values))
-
     def _keep(self, card: Card) -> None:
         self.cards[card.uid] = card
         self.cards_by_id[card.id] = card
 
     def policy(self, number: int) -> Policy:
-        policy = policies.version(self.session, number)
-        if policy is None:
-            raise invalid(f"Unknown policy version {number}")
-        return policy
+        if number not in self._policies:
+            policy = policies.version(self.session, number)
+            if policy is None:
+                raise invalid(f"Unknown policy version {number}")
+            self._policies[number] = policy
+        return self._policies[number]
 
     def current_policy(self) -> Policy:
         if self._current is None:
@@ -354,6 +324,67 @@ class Working:
 
 def _table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """The statements a batch reads with, built once per kind of database."""
+
+    events: Any
+    sales: Any
+    lock: Any
+    aliases: Any
+    pending: Any
+    returns: Any
+    holds: Any
+
+
+@functools.cache
+def _reads(postgresql: bool) -> _Reads:
+    def among(column: Any, name: str) -> ColumnElement[bool]:
+        return bulk.among(column, name, postgresql=postgresql)
+
+    named = (
+        select(Customer.id)
+        .where(among(Customer.uid, "uids"))
+        .union(
+            select(CustomerAlias.customer_id).where(among(CustomerAlias.uid, "uids")),
+            select(Customer.id).where(among(Customer.id, "owners")),
+        )
+    )
+    return _Reads(
+        events=select(
+            Event.event_id,
+            Event.seq,
+            Event.status,
+            Event.problem,
+            Event.flag,
+            Event.payload_hash,
+            Event.till_id,
+        ).where(
+            or_(
+                among(Event.event_id, "ids"),
+                and_(Event.till_id == bindparam("till_id"), among(Event.seq, "seqs")),
+            )
+        ),
+        sales=select(Sale.id, Sale.customer_id, Sale.activates_on, Sale.body).where(
+            among(Sale.id, "ids")
+        ),
+        lock=select(Customer.id, Customer.uid, Customer.total)
+        .where(Customer.id.in_(named.scalar_subquery()))
+        .order_by(Customer.id)
+        .with_for_update(),
+        aliases=select(CustomerAlias.uid, CustomerAlias.customer_id).where(
+            among(CustomerAlias.uid, "uids")
+        ),
+        pending=select(PendingPoints.customer_id, PendingPoints.active_from, PendingPoints.points)
+        .where(among(PendingPoints.customer_id, "ids"))
+        .where(PendingPoints.active_from > bindparam("since")),
+        returns=select(Return.id, Return.sale_id, Return.body).where(
+            or_(among(Return.sale_id, "sale_ids"), among(Return.id, "ids"))
+        ),
+        holds=select(Hold).where(among(Hold.id, "ids")).with_for_update(),
+    )
 
 
 def _named(payloads: list[dict[str, Any]], key: str) -> set[str]:

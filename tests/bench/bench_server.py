@@ -5,7 +5,7 @@
 Makes a fresh database on the PostgreSQL server of `--pg-url` (default
 $BONUSPOS_TEST_PG_URL), migrates it, seeds N customers with COPY (balances, some pending
 points, plastic cards and aliases, 2,000 products), starts the real server as its own
-process (`bonuspos-server serve`, or uvicorn with `--workers N`, see tests/server/live.py)
+process (`bonuspos-server serve --workers N`, see tests/server/live.py)
 and measures, each time beside psycopg running the statements the server runs, on the same
 database in the same run:
 
@@ -1004,11 +1004,8 @@ async def _run(db: ServerDatabase, url: str, settings: Settings, work_dir: Path)
             ),
             Row(HOLDS, "ms", hold, hold_base, "p99 < 25 ms", {HEALTHZ: floor}),
         ]
-        server_kind = (
-            "bonuspos-server serve (uvicorn, 1 process)"
-            if settings.workers == 1 and settings.access_log
-            else f"uvicorn, {settings.workers} worker process(es)"
-            + ("" if settings.access_log else ", access log off")
+        server_kind = f"bonuspos-server serve --workers {settings.workers}" + (
+            "" if settings.access_log else " --log-level warning"
         )
     _expect(rows[0].ours.count == settings.customers, f"the feed gave {rows[0].ours.count}")
     _expect(rows[0].raw.count == settings.customers, f"raw paging gave {rows[0].raw.count}")

@@ -1,15 +1,9 @@
 """A real `bonuspos-server` on a loopback port, in its own process, for tests and benchmarks.
 
-`live_server()` starts `bonuspos-server serve` exactly as an operator would, waits until
-`/healthz` answers, and stops it (SIGTERM, then SIGKILL) on the way out; its output goes
-to a log file whose tail is quoted if it fails to start. With `workers > 1` it runs
-uvicorn's own process manager on `app()` below instead, because `serve` hands uvicorn an
-app object, which uvicorn can only run in one process:
-
-    python -m tests.server.live --database-url URL --port P --workers 2
-
-The database must already be migrated (`open_server_database` does it), so several
-workers never race to run the migrations.
+`live_server()` starts `bonuspos-server serve` exactly as an operator would (with
+`--workers N` for several processes), waits until `/healthz` answers, and stops it
+(SIGTERM, then SIGKILL) on the way out; its output goes to a log file whose tail is
+quoted if it fails to start.
 """
 
 from __future__ import annotations
@@ -26,13 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 from sqlalchemy import select
 
 from bonuspos_server import admin
-from bonuspos_server.db import ENV_URL, ServerDatabase, open_server_database
+from bonuspos_server.db import ENV_URL, ServerDatabase
 from bonuspos_server.models import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,30 +56,21 @@ def free_port() -> int:
 
 
 def serve_command(database_url: str, port: int, workers: int, access_log: bool) -> list[str]:
-    if workers == 1 and access_log:
-        script = Path(sys.executable).with_name("bonuspos-server")
-        head = [str(script)] if script.exists() else [sys.executable, "-m", "bonuspos_server.cli"]
-        return [
-            *head,
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--database-url",
-            database_url,
-        ]
+    script = Path(sys.executable).with_name("bonuspos-server")
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "bonuspos_server.cli"]
     return [
-        sys.executable,
-        "-m",
-        "tests.server.live",
-        "--database-url",
-        database_url,
+        *head,
+        "serve",
+        "--host",
+        "127.0.0.1",
         "--port",
         str(port),
+        "--database-url",
+        database_url,
         "--workers",
         str(workers),
-        *([] if access_log else ["--no-access-log"]),
+        "--log-level",
+        "info" if access_log else "warning",
     ]
 
 
@@ -164,38 +148,3 @@ def bearer(token: str) -> dict[str, str]:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def app() -> Any:
-    """The app as `serve` builds it, for uvicorn's `--workers` (it needs an import string)."""
-    from bonuspos_server.app import create_app
-    from bonuspos_server.settings import Settings
-
-    url = os.environ[ENV_URL]
-    return create_app(open_server_database(url, run_migrations=False), Settings(url))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    import uvicorn
-
-    parser = argparse.ArgumentParser(description="the server under uvicorn with N workers")
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--no-access-log", action="store_true")
-    args = parser.parse_args(argv)
-    os.environ[ENV_URL] = args.database_url
-    uvicorn.run(
-        "tests.server.live:app",
-        factory=True,
-        host="127.0.0.1",
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-        access_log=not args.no_access_log,
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
