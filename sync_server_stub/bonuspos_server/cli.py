@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bonuspos_server import admin
 from bonuspos_server.db import ENV_URL, default_url, open_server_database
-from bonuspos_server.settings import LOG_LEVEL
+from bonuspos_server.settings import LOG_LEVEL, THREADS
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -29,6 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--database-url", dest="serve_url", help="as the global option")
     serve.add_argument(
         "--workers", type=int, default=1, help="processes (default 1; about one per core)"
+    )
+    serve.add_argument(
+        "--threads", type=int, default=4, help="requests at work at once per process (default 4)"
     )
     serve.add_argument(
         "--log-level",
@@ -74,6 +77,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Workers are separate processes: they find the database through the environment.
     os.environ[ENV_URL] = url
     os.environ[LOG_LEVEL] = args.log_level.upper()
+    os.environ[THREADS] = str(args.threads)
     uvicorn.run(
         "bonuspos_server.app:from_environment",
         factory=True,

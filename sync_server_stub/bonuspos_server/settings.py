@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 LOG_LEVEL = "BONUSPOS_SERVER_LOG_LEVEL"  # set by `serve` for its worker processes
+THREADS = "BONUSPOS_SERVER_THREADS"
 
 
 def utc_now() -> datetime:
@@ -20,4 +21,5 @@ class Settings:
     max_batch: int = 500
     rate_per_second: float = 50.0
     rate_burst: int = 100
+    threads: int = 4  # per worker process: requests running their SQL at once
     clock: Callable[[], datetime] = field(default=utc_now)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.bench import bench_server
-from tests.bench.bench_server import FEED, HOLDS, INGEST, SMALL, Report, Row, Run
+from tests.bench.bench_server import FEED, HOLDS, INGEST, PACED, SMALL, Report, Row, Run
 from tests.bench.timing import Stats
 from tests.server.conftest import NO_PG, PG_URL
 
@@ -27,14 +27,15 @@ def test_the_benchmark_measures_every_side_on_a_tiny_chain(tmp_path: Path) -> No
 
     report = bench_server.run(PG_URL, TINY, tmp_path)
 
-    feed, ingest, holds = report.rows
-    assert (feed.operation, ingest.operation, holds.operation) == (FEED, INGEST, HOLDS)
+    feed, ingest, holds, paced = report.rows
+    assert [row.operation for row in report.rows] == [FEED, INGEST, HOLDS, PACED]
     assert feed.ours.count == feed.raw.count == TINY.customers
     events = TINY.tills * TINY.batches * TINY.batch_size
     assert ingest.ours.count == ingest.raw.count == events
     assert [run.count for run in ingest.extra.values()] == [events]
     assert holds.ours.count == holds.raw.count == TINY.clients * TINY.holds
     assert [run.count for run in holds.extra.values()] == [TINY.clients * TINY.holds]
+    assert paced.ours.count == paced.raw.count == TINY.clients * TINY.paced_holds
     assert set(holds.ours.cpu) == {"bench", "server", "postgres"}
     assert list(tmp_path.glob("server-*.log")), "the server's log was not kept"
 
@@ -49,11 +50,11 @@ def test_the_command_prints_a_readme_table_and_saves_json(
     assert bench_server.main([*argv, "--pg-url", PG_URL, "--results-dir", str(tmp_path)]) == 0
 
     out = capsys.readouterr().out
-    assert "| Measure (bonuspos-server serve (uvicorn, 1 process)) |" in out
+    assert "| Measure (bonuspos-server serve --workers 1) |" in out
     assert "| Paging every customer out of /v1/changes: 400 customers, pages of 1,000 |" in out
     (saved,) = tmp_path.glob("bench-server-400-*.json")
     figures = json.loads(saved.read_text(encoding="utf-8"))
-    assert [row["operation"] for row in figures["rows"]] == [FEED, INGEST, HOLDS]
+    assert [row["operation"] for row in figures["rows"]] == [FEED, INGEST, HOLDS, PACED]
     assert {"median", "p95", "p99"} <= figures["rows"][2]["ours"]["latency"].keys()
     assert not list(tmp_path.glob("server-*")), "the server's working folder was left behind"
 
@@ -80,7 +81,7 @@ def test_the_readme_table_has_a_row_per_measure_and_one_per_comparison() -> None
         Row(INGEST, "/s", _run(100, 1.0, 50), _run(400, 1.0, 20), "≥ 2,000 events/s"),
         Row(HOLDS, "ms", _run(100, 1.0, 30), _run(100, 1.0, 10), "p99 < 25 ms", floor),
     ]
-    report = Report(TINY, rows, 0.1, "bonuspos-server serve (uvicorn, 1 process)")
+    report = Report(TINY, rows, 0.1, "bonuspos-server serve --workers 1")
 
     table = bench_server.render_markdown(report).splitlines()
 
