@@ -14,6 +14,7 @@ from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -92,9 +93,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
                 f"Send at most {settings.max_batch} events in one batch",
             )
         results = ingest.apply_batch(db, who, batch, settings.clock())
-        # Built from checked models already; FastAPI would validate the answer once more.
-        body = BatchAnswer(results=results).model_dump_json()
-        return Response(content=body, media_type="application/json")
+        return _json(BatchAnswer(results=results))
 
     @app.get("/v1/changes", response_model=ChangesPage)
     def get_changes(
@@ -106,13 +105,11 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
             return changes.page(session, cursor, limit, settings.clock())
 
     @app.post("/v1/holds", response_model=HoldAnswer, status_code=201)
-    def post_hold(request: HoldRequest, who: Authed, response: Response) -> HoldAnswer:
+    def post_hold(request: HoldRequest, who: Authed) -> Response:
         now = settings.clock()
         with db.sessions() as session, session.begin():
             hold, created = holds.place(session, who, request, now)
-        if not created:
-            response.status_code = 200
-        return hold
+        return _json(hold, 201 if created else 200)
 
     @app.delete("/v1/holds/{hold_id}", status_code=204)
     def delete_hold(hold_id: str, who: Authed) -> Response:
@@ -154,6 +151,11 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog)
     return app
+
+
+def _json(answer: BaseModel, status: int = 200) -> Response:
+    # The answer is a checked model already; FastAPI would validate it once more.
+    return Response(answer.model_dump_json(), status, media_type="application/json")
 
 
 def _same_till(who: Caller, store: str, till: str) -> None:

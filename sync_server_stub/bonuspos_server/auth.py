@@ -41,7 +41,7 @@ def identify(session: Session, authorization: str | None) -> Caller:
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise unauthorized("Send the till's token as 'Authorization: Bearer <token>'")
-    row = session.execute(_BY_TOKEN, {"token_hash": token_hash(token.strip())}).first()
+    row = session.connection().execute(_BY_TOKEN, {"token_hash": token_hash(token.strip())}).first()
     if row is None or row.revoked_at is not None:
         raise unauthorized("The token is unknown or has been revoked")
     return Caller(*row[:4])

@@ -99,9 +99,9 @@ def lock_number(session: Session, text: str) -> LockedCard:
     """The card a cashier's number names, its row locked until commit, in one statement."""
     number = _parse(text)
     if isinstance(number, PlasticNumber):
-        row = session.execute(_LOCK_BY_PLASTIC, {"number": number.number}).first()
+        row = session.connection().execute(_LOCK_BY_PLASTIC, {"number": number.number}).first()
     else:
-        row = session.execute(_LOCK_BY_PHONE, {"phone": number.e164}).first()
+        row = session.connection().execute(_LOCK_BY_PHONE, {"phone": number.e164}).first()
     if row is None:
         raise not_found(f"No card {number.masked()} in the programme")
     return LockedCard(*row)

@@ -95,7 +95,9 @@ def page(session: Session, cursor: str | None, limit: int, now: datetime) -> Cha
         order = (Customer.change_seq, Customer.id)
         # Plain rows, not ORM objects: a page is thousands of customers.
         customers = list(
-            session.execute(select(*_CUSTOMER_COLUMNS).where(after).order_by(*order).limit(room))
+            session.connection().execute(
+                select(*_CUSTOMER_COLUMNS).where(after).order_by(*order).limit(room)
+            )
         )
         if customers:
             position["customers"] = [customers[-1].change_seq, customers[-1].id]
@@ -155,27 +157,32 @@ class _Extras:
 def _extras(session: Session, ids: Any, today: Any) -> _Extras:
     extras = _Extras()
     pending = select(PendingPoints.customer_id, PendingPoints.active_from, PendingPoints.points)
-    for cid, day, points in session.execute(
+    for cid, day, points in session.connection().execute(
         pending.where(PendingPoints.customer_id.in_(ids), PendingPoints.active_from > today)
     ):
         extras.pending.setdefault(cid, []).append([day.isoformat(), points])
     aliases = select(CustomerAlias.customer_id, CustomerAlias.uid)
-    for cid, uid in session.execute(aliases.where(CustomerAlias.customer_id.in_(ids))):
+    for cid, uid in session.connection().execute(aliases.where(CustomerAlias.customer_id.in_(ids))):
         extras.aliases.setdefault(cid, []).append(uid)
     plastic = select(PlasticCard.customer_id, PlasticCard.number)
-    for cid, number in session.execute(plastic.where(PlasticCard.customer_id.in_(ids))):
+    numbers = plastic.where(PlasticCard.customer_id.in_(ids))
+    for cid, number in session.connection().execute(numbers):
         extras.plastic.setdefault(cid, []).append(number)
     return extras
 
 
 def next_feed_position(session: Session) -> int:
     """The next feed position; the counter's row lock, held to commit, orders commits."""
-    value = session.execute(
-        update(FeedCounter)
-        .where(FeedCounter.id == 1)
-        .values(value=FeedCounter.value + 1)
-        .returning(FeedCounter.value)
-    ).scalar_one()
+    value = (
+        session.connection()
+        .execute(
+            update(FeedCounter)
+            .where(FeedCounter.id == 1)
+            .values(value=FeedCounter.value + 1)
+            .returning(FeedCounter.value)
+        )
+        .scalar_one()
+    )
     return int(value)
 
 

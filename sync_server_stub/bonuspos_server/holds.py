@@ -46,10 +46,14 @@ def place(
     hold_id = str(request.hold_id)
     policy = policies.current(session)
     card = cards.lock_number(session, request.card)
-    row = session.execute(
-        _CARD_AND_HOLD,
-        {"card": card.id, "today": policy.store_day(now), "now": now, "hold_id": hold_id},
-    ).one()
+    row = (
+        session.connection()
+        .execute(
+            _CARD_AND_HOLD,
+            {"card": card.id, "today": policy.store_day(now), "now": now, "hold_id": hold_id},
+        )
+        .one()
+    )
     if row.id is not None:  # asked again: a retry, or the same hold won the card's lock first
         same_card = card.uid if row.customer_id == card.id else None
         return _again(caller, row, request, same_card, now), False
@@ -63,7 +67,7 @@ def place(
             available=available,
         )
     hold = NewHold(hold_id, request.points, "active", now + policy.hold_ttl)
-    session.execute(
+    session.connection().execute(
         _INSERT,
         {
             "id": hold_id,

@@ -13,7 +13,7 @@ from bonuspos_server.models import PolicyVersion
 
 
 def current(session: Session) -> Policy:
-    newest = session.execute(_NEWEST).scalar_one()
+    newest = session.connection().execute(_NEWEST).scalar_one()
     policy = version(session, newest)
     assert policy is not None, "the first migration writes policy version 1"
     return policy

@@ -132,7 +132,7 @@ class Working:
 
     def _load_events(self, events: list[EventIn]) -> None:
         ids = [str(e.event_id) for e in events]
-        rows = self.session.execute(
+        rows = self.session.connection().execute(
             self.reads.events,
             {"ids": ids, "till_id": self.till_id, "seqs": [e.seq for e in events]},
         )
@@ -144,19 +144,20 @@ class Working:
 
     def _load_sales(self, sale_ids: set[str]) -> None:
         if sale_ids:
-            rows = self.session.execute(self.reads.sales, {"ids": list(sale_ids)})
+            rows = self.session.connection().execute(self.reads.sales, {"ids": list(sale_ids)})
             self.sales = {row.id: KnownSale(*row) for row in rows}
 
     def _lock_cards(self, uids: set[str], owners: set[int]) -> None:
         """Every card the batch names, locked in id order before any is changed."""
         if not uids and not owners:
             return
-        rows = self.session.execute(self.reads.lock, {"uids": list(uids), "owners": list(owners)})
+        named = {"uids": list(uids), "owners": list(owners)}
+        rows = self.session.connection().execute(self.reads.lock, named)
         for row in rows:
             self._keep(Card(row.id, row.uid, row.total, {}))
         missing = uids - self.cards.keys()
         if missing:
-            for uid, customer_id in self.session.execute(
+            for uid, customer_id in self.session.connection().execute(
                 self.reads.aliases, {"uids": list(missing)}
             ):
                 self.cards[uid] = self.cards_by_id[customer_id]
@@ -165,13 +166,13 @@ class Working:
     def _load_pending(self, customer_ids: list[int]) -> None:
         # Two days back covers any store day a policy's zone can give for `now`.
         since = self.now.date() - timedelta(days=2)
-        for customer_id, day, points in self.session.execute(
+        for customer_id, day, points in self.session.connection().execute(
             self.reads.pending, {"ids": customer_ids, "since": since}
         ):
             self.cards_by_id[customer_id].pending[day] = points
 
     def _load_returns(self, sale_ids: set[str], return_ids: set[str]) -> None:
-        rows = self.session.execute(
+        rows = self.session.connection().execute(
             self.reads.returns, {"sale_ids": list(sale_ids), "ids": list(return_ids)}
         )
         for return_id, sale_id, body in rows:
