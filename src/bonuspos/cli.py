@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bonuspos import __version__
@@ -20,6 +20,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument(
         "--data-dir", type=Path, help="папка демо-базы (по умолчанию новая временная)"
     )
+    configure = commands.add_parser(
+        "configure", help="подключить кассу к серверу (делает ИТ, один раз на ПК)"
+    )
+    configure.add_argument("--server", required=True, help="адрес сервера, https://…")
+    configure.add_argument("--store", required=True, help="код магазина")
+    configure.add_argument("--till", required=True, help="код кассы")
+    configure.add_argument(
+        "--token-file", type=Path, required=True, help="файл с токеном из bonuspos-server add-till"
+    )
+    configure.add_argument("--ca-file", type=Path, help="сертификат собственного УЦ сети (PEM)")
+    sync = commands.add_parser("sync", help="отправить на сервер события из очереди")
+    sync.add_argument("--once", action="store_true", required=True, help="один проход и выход")
+    sync.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    status = commands.add_parser("status", help="очередь событий и последняя синхронизация")
+    status.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    status.add_argument(
+        "--dead-letters", action="store_true", help="показать события, отклонённые сервером"
+    )
     args = parser.parse_args(argv)
     from bonuspos.domain.errors import DomainError
     from bonuspos.ledger.till_lock import TillAlreadyRunning
@@ -30,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             demo_module.run(data_dir=args.data_dir)
             return 0
+        if args.command in ("configure", "sync", "status"):
+            from bonuspos import headless
+
+            command: Callable[[argparse.Namespace], int] = getattr(headless, args.command)
+            return command(args)
     except (DomainError, TillAlreadyRunning) as refused:
         print(f"bonuspos: {refused}", file=sys.stderr)
         return 2

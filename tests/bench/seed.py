@@ -315,7 +315,8 @@ class _Seeder:
                 payload = sale.payload(self._uids, hashes)
                 outbox.append(
                     (number, str(uuid.UUID(int=self._rng.getrandbits(128), version=4)),
-                     events.SALE_COMPLETED, iso(at), payload, acked)
+                     events.SALE_COMPLETED, iso(at), payload, acked,
+                     "accepted" if acked else None, None)
                 )  # fmt: skip
             self._write(
                 "INSERT INTO sales VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sales
@@ -325,7 +326,7 @@ class _Seeder:
             )
             self._write("INSERT INTO sale_tenders VALUES (?, ?, ?, ?)", tenders)
             self._write_ledger(ledger)
-            self._write("INSERT INTO outbox VALUES (?, ?, ?, ?, ?, ?)", outbox)
+            self._write("INSERT INTO outbox VALUES (?, ?, ?, ?, ?, ?, ?, ?)", outbox)
         self._write(
             "INSERT INTO pending_points (customer_id, active_from, points) VALUES (?, ?, ?)",
             [(c, day, points) for (c, day), points in pending.items()],

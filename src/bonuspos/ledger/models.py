@@ -194,6 +194,9 @@ class OutboxEvent(Base):
     occurred_at: Mapped[datetime]
     payload: Mapped[str] = mapped_column(Text)
     acked_at: Mapped[datetime | None]
+    # The server's answer: accepted, duplicate or rejected (a dead letter, with its problem).
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    problem: Mapped[str | None] = mapped_column(Text)
 
 
 class TillSetting(Base):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -283,6 +283,39 @@ class Outbox:
         return self._s.execute(
             select(func.count()).select_from(OutboxEvent).where(OutboxEvent.acked_at.is_(None))
         ).scalar_one()
+
+    def unsent(self, limit: int) -> list[OutboxEvent]:
+        """The oldest events the server has not answered, in the till's sequence order."""
+        return list(
+            self._s.execute(
+                select(OutboxEvent)
+                .where(OutboxEvent.acked_at.is_(None))
+                .order_by(OutboxEvent.seq)
+                .limit(limit)
+            ).scalars()
+        )
+
+    def answered(self, event_id: str, outcome: str, problem: str | None, at: datetime) -> None:
+        self._s.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.event_id == event_id, OutboxEvent.acked_at.is_(None))
+            .values(acked_at=at, outcome=outcome, problem=problem)
+        )
+
+    def oldest_unsent(self) -> datetime | None:
+        return self._s.execute(
+            select(func.min(OutboxEvent.occurred_at)).where(OutboxEvent.acked_at.is_(None))
+        ).scalar_one()
+
+    def dead_letters(self) -> list[OutboxEvent]:
+        """Events the server refused for good: the manager's list, oldest first."""
+        return list(
+            self._s.execute(
+                select(OutboxEvent)
+                .where(OutboxEvent.outcome == "rejected")
+                .order_by(OutboxEvent.seq)
+            ).scalars()
+        )
 
 
 class Settings:

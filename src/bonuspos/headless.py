@@ -1,0 +1,98 @@
+"""The commands IT and managers run without the screens: configure, sync --once, status.
+
+Each prints what a person needs in one line or a few, in Russian, and exits 0 only when
+the thing asked for is done (`sync --once`: the server reached and every event answered).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from bonuspos import paths
+from bonuspos.domain.errors import InvalidInput
+from bonuspos.domain.policy import DEFAULT_POLICY
+from bonuspos.ledger.db import open_database
+from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.services.till import DB_NAME, Till
+from bonuspos.sync import config as sync_config
+from bonuspos.sync import status as sync_status
+from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
+from bonuspos.sync.push import push_all
+
+
+def configure(args: argparse.Namespace) -> int:
+    try:
+        token = Path(args.token_file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(
+            f"Не удалось прочитать файл токена {args.token_file}: {exc.strerror}"
+        ) from None
+    settings = sync_config.checked(args.server, args.store, args.till, token, args.ca_file)
+    where = sync_config.save(settings)
+    # Never the token itself: this line may end up in a ticket or a screenshot.
+    till = f"{settings.store}/{settings.till}"
+    print(f"Касса {till} подключена к {settings.server}; настройки: {where}")
+    return 0
+
+
+def sync(args: argparse.Namespace) -> int:
+    settings = sync_config.load()
+    with (
+        Till(args.data_dir or paths.data_dir()) as till,
+        ServerClient(settings) as client,
+    ):
+        try:
+            pushed = push_all(till.db, client, till.clock.now)
+        except (ServerUnavailable, ServerRefused) as failed:
+            waiting = sync_status.read(till.db).waiting
+            print(f"bonuspos sync: {failed}; в очереди {waiting} событий", file=sys.stderr)
+            return 1
+        left = sync_status.read(till.db)
+    line = (
+        f"Отправлено: принято {pushed.accepted}, уже было на сервере {pushed.duplicate},"
+        f" отклонено {pushed.rejected}; в очереди {left.waiting}"
+    )
+    if left.dead_letters:
+        line += f"; отклонённых всего {left.dead_letters} (bonuspos status --dead-letters)"
+    print(line)
+    return 0 if left.waiting == 0 else 1
+
+
+def status(args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or paths.data_dir()
+    if not (data_dir / DB_NAME).exists():
+        raise InvalidInput(f"В папке {data_dir} нет базы кассы")
+    # No till lock: a manager may ask while the cashier's screen is open.
+    db = open_database(data_dir / DB_NAME)
+    try:
+        state = sync_status.read(db)
+        oldest = f", самое старое от {_local(state.oldest_unsent)}" if state.oldest_unsent else ""
+        last = _local(state.last_sync) if state.last_sync else "не было"
+        print(f"В очереди: {state.waiting} событий{oldest}")
+        print(f"Последняя синхронизация: {last}")
+        print(f"Отклонено сервером: {state.dead_letters}")
+        print(f"Курсор изменений: {state.cursor or 'нет (кэш не загружался)'}")
+        if args.dead_letters:
+            with UnitOfWork(db.reading) as uow:
+                for event in uow.outbox.dead_letters():
+                    when = _local(event.occurred_at)
+                    print(f"  #{event.seq} {event.type} {when}: {_why(event.problem)}")
+    finally:
+        db.dispose()
+    return 0
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(DEFAULT_POLICY.zone).strftime("%d.%m.%Y %H:%M")
+
+
+def _why(problem: str | None) -> str:
+    try:
+        body = json.loads(problem or "{}")
+    except ValueError:
+        return "причина не записана"
+    return str(body.get("detail") or body.get("title") or "причина не записана")

@@ -1,0 +1,127 @@
+"""The till's side of the protocol (sync_server_stub/PROTOCOL.md): one httpx client per user.
+
+Every failure is one of two kinds, because the caller does different things with them:
+`ServerUnavailable` (no network, a timeout, the server busy or broken) means "try again
+later, nothing was lost"; `ServerRefused` means the server understood and said no to
+the whole request (a revoked token, a till it does not know), which retrying will not fix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from bonuspos.sync.config import SyncConfig
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+
+
+class ServerUnavailable(Exception):
+    """Not reached, or not able to answer now; `retry_after` in seconds when it said so."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class ServerRefused(Exception):
+    """The server answered and refused the request as a whole."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class ServerClient:
+    def __init__(
+        self,
+        config: SyncConfig,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.config = config
+        self.server_date: datetime | None = None  # from the last answer's Date header
+        self._http = httpx.Client(
+            base_url=config.server,
+            headers={"Authorization": f"Bearer {config.token}"},
+            timeout=timeout,
+            verify=str(config.ca_file) if config.ca_file else True,
+            transport=transport,
+        )
+
+    def post_events(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each event's answer, in the server's words (accepted, duplicate, rejected)."""
+        body = {"store": self.config.store, "till": self.config.till, "events": events}
+        answer = self._send("POST", "/v1/events", body)
+        results: list[dict[str, Any]] = answer["results"]
+        return results
+
+    def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        try:
+            response = self._http.request(
+                method,
+                path,
+                content=json.dumps(body, ensure_ascii=False).encode() if body is not None else None,
+                headers={"Content-Type": "application/json"} if body is not None else None,
+            )
+        except httpx.TimeoutException as exc:
+            raise ServerUnavailable(f"сервер не ответил вовремя ({type(exc).__name__})") from exc
+        except httpx.TransportError as exc:
+            raise ServerUnavailable(f"нет связи с сервером ({type(exc).__name__})") from exc
+        self._note_date(response)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise ServerUnavailable(
+                f"сервер занят или неисправен (HTTP {response.status_code})",
+                _retry_after(response),
+            )
+        if response.status_code >= 400:
+            raise ServerRefused(response.status_code, _problem_text(response))
+        try:
+            return response.json()
+        except ValueError as exc:  # a proxy's error page, say
+            raise ServerUnavailable("сервер ответил не по протоколу") from exc
+
+    def _note_date(self, response: httpx.Response) -> None:
+        stamp = response.headers.get("date")
+        # A Date the till cannot read only skips the clock check.
+        if stamp:
+            with contextlib.suppress(TypeError, ValueError):
+                self.server_date = parsedate_to_datetime(stamp)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    return float(value) if value.isdigit() else None
+
+
+def _problem_text(response: httpx.Response) -> str:
+    try:
+        problem = response.json()
+        detail = problem.get("detail") or problem.get("title")
+    except (ValueError, AttributeError):
+        detail = None
+    if response.status_code == 401:
+        return "сервер не принял токен кассы (отозван или неверен): нужен новый bonuspos configure"
+    return f"сервер отказал (HTTP {response.status_code}): {detail or response.reason_phrase}"

@@ -1,0 +1,102 @@
+"""Draining the outbox: events go to the server in sequence order, in batches, until none is left.
+
+An event counts as sent only from the server's answer to it, recorded in the same
+transaction for the whole batch: a till killed between the post and the record sends the
+batch again, and the server answers "duplicate" (idempotency keys are kept for good). A
+refused event is kept as a dead letter with its problem, for the manager; the events
+behind it go on, so one bad event never stalls the queue.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bonuspos.ledger.db import Database
+from bonuspos.ledger.models import OutboxEvent
+from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.sync.client import ServerClient, ServerUnavailable
+
+BATCH = 500  # the server's largest batch
+LAST_SYNC = "sync.last_success"
+
+
+@dataclass(frozen=True, slots=True)
+class Pushed:
+    accepted: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+
+    def __add__(self, other: Pushed) -> Pushed:
+        return Pushed(
+            self.accepted + other.accepted,
+            self.duplicate + other.duplicate,
+            self.rejected + other.rejected,
+        )
+
+    @property
+    def answered(self) -> int:
+        return self.accepted + self.duplicate + self.rejected
+
+
+def push_all(
+    db: Database, client: ServerClient, now: Callable[[], datetime], batch: int = BATCH
+) -> Pushed:
+    """Send every waiting event; ServerUnavailable/ServerRefused stop it with nothing lost."""
+    total = Pushed()
+    while True:
+        with UnitOfWork(db.reading) as uow:
+            waiting = [_protocol(event) for event in uow.outbox.unsent(batch)]
+        if not waiting:
+            break
+        answers = client.post_events(waiting)
+        pushed = _record(db, answers, {e["event_id"] for e in waiting}, now())
+        if pushed.answered == 0:
+            # The server answered none of them: sending the same batch again would loop.
+            raise ServerUnavailable("сервер не ответил ни на одно событие пакета")
+        total += pushed
+    with UnitOfWork(db.writing) as uow:
+        uow.settings.set(LAST_SYNC, now().isoformat())
+        uow.commit()
+    return total
+
+
+def _protocol(event: OutboxEvent) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.isoformat(),
+        "type": event.type,
+        "payload": json.loads(event.payload),
+    }
+
+
+def _record(db: Database, answers: list[dict[str, Any]], sent: set[str], at: datetime) -> Pushed:
+    counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
+    with UnitOfWork(db.writing) as uow:
+        for answer in answers:
+            event_id = str(answer.get("event_id"))
+            if event_id not in sent:
+                continue  # not ours to record: an answer to an event we did not send
+            outcome = _outcome(answer)
+            problem = answer.get("problem")
+            uow.outbox.answered(
+                event_id,
+                outcome,
+                json.dumps(problem, ensure_ascii=False) if outcome == "rejected" else None,
+                at,
+            )
+            counts[outcome] += 1
+        uow.commit()
+    return Pushed(**counts)
+
+
+def _outcome(answer: dict[str, Any]) -> str:
+    status = answer.get("status")
+    if status == "duplicate":
+        # The first answer is what counts: a duplicate of a refused event is still refused.
+        return "rejected" if answer.get("first_status") == "rejected" else "duplicate"
+    return "accepted" if status == "accepted" else "rejected"
