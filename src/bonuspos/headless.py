@@ -21,7 +21,7 @@ from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync import config as sync_config
 from bonuspos.sync import status as sync_status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
-from bonuspos.sync.push import push_all
+from bonuspos.sync.push import push_all, reached
 
 
 def configure(args: argparse.Namespace) -> int:
@@ -47,6 +47,9 @@ def sync(args: argparse.Namespace) -> int:
     ):
         try:
             pushed = push_all(till.db, client, till.clock.now)
+            if pushed.answered == 0:
+                client.ping()  # exit 0 means the server was reached, even with nothing to send
+                reached(till.db, till.clock.now())
         except (ServerUnavailable, ServerRefused) as failed:
             waiting = sync_status.read(till.db).waiting
             print(f"bonuspos sync: {failed}; в очереди {waiting} событий", file=sys.stderr)

@@ -73,16 +73,19 @@ def test_configure_refuses_plain_http_across_a_network(
     assert not (config_dir / FILE_NAME).exists()
 
 
-def test_sync_once_exits_0_when_everything_is_on_the_server_and_status_says_so(
-    central: Central,
-    config_dir: Path,
-    data_dir: Path,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    _configure(central, tmp_path, capsys)
+@pytest.fixture
+def configured(
+    central: Central, config_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """This till, configured against the central server by `bonuspos configure`; its token."""
+    token = _configure(central, tmp_path, capsys)
     capsys.readouterr()
+    return token
 
+
+def test_sync_once_exits_0_when_everything_is_on_the_server_and_status_says_so(
+    configured: str, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["sync", "--once", "--data-dir", str(data_dir)]) == 0
     assert "принято 2" in capsys.readouterr().out
     assert main(["status", "--data-dir", str(data_dir)]) == 0
@@ -113,3 +116,16 @@ def test_sync_once_on_a_till_never_configured_tells_it_to_run_configure(
 ) -> None:
     assert main(["sync", "--once", "--data-dir", str(data_dir)]) == 2
     assert "bonuspos configure" in capsys.readouterr().err
+
+
+def test_sync_once_with_nothing_to_send_still_exits_1_when_the_server_is_unreachable(
+    configured: str, data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sync", "--once", "--data-dir", str(data_dir)]) == 0
+    token_file = tmp_path / "token.txt"
+    argv = ["--server", f"http://127.0.0.1:{free_port()}", "--store", "S1", "--till", "T1"]
+    main(["configure", *argv, "--token-file", str(token_file)])
+    capsys.readouterr()
+
+    assert main(["sync", "--once", "--data-dir", str(data_dir)]) == 1
+    assert "нет связи с сервером" in capsys.readouterr().err

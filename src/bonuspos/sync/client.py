@@ -64,6 +64,10 @@ class ServerClient:
         results: list[dict[str, Any]] = answer["results"]
         return results
 
+    def ping(self) -> None:
+        """Reach the server (and read its clock) when there is nothing to send."""
+        self._send("GET", "/healthz")
+
     def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         try:
             response = self._http.request(

@@ -58,10 +58,16 @@ def push_all(
             # The server answered none of them: sending the same batch again would loop.
             raise ServerUnavailable("сервер не ответил ни на одно событие пакета")
         total += pushed
-    with UnitOfWork(db.writing) as uow:
-        uow.settings.set(LAST_SYNC, now().isoformat())
-        uow.commit()
+    if total.answered:
+        reached(db, now())
     return total
+
+
+def reached(db: Database, at: datetime) -> None:
+    """The server answered and nothing is left waiting: what "last sync" tells a manager."""
+    with UnitOfWork(db.writing) as uow:
+        uow.settings.set(LAST_SYNC, at.isoformat())
+        uow.commit()
 
 
 def _protocol(event: OutboxEvent) -> dict[str, Any]:
