@@ -59,6 +59,9 @@ def sync(args: argparse.Namespace) -> int:
         f"Отправлено: принято {pushed.accepted}, уже было на сервере {pushed.duplicate},"
         f" отклонено {pushed.rejected}; в очереди {left.waiting}"
     )
+    if pushed.recovered:
+        lost = pushed.recovered
+        line += f"; сервер потерял {lost} событий (восстановлен из копии?), они отправлены снова"
     if left.dead_letters:
         line += f"; отклонённых всего {left.dead_letters} (bonuspos status --dead-letters)"
     print(line)

@@ -31,6 +31,7 @@ from bonuspos_server.schemas import (
     EventBatch,
     HoldAnswer,
     HoldRequest,
+    TillAnswer,
 )
 from bonuspos_server.settings import LOG_LEVEL, THREADS, Settings
 
@@ -94,6 +95,12 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
             )
         results = ingest.apply_batch(db, who, batch, settings.clock())
         return _json(BatchAnswer(results=results))
+
+    @app.get("/v1/tills/me", response_model=TillAnswer)
+    def get_till(who: Authed) -> TillAnswer:
+        with db.sessions() as session:
+            last = ingest.last_seq(session, who.till_id)
+        return TillAnswer(store=who.store, till=who.till, last_seq=last)
 
     @app.get("/v1/changes", response_model=ChangesPage)
     def get_changes(

@@ -18,11 +18,14 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bonuspos.domain.errors import DomainError
 from bonuspos_server import apply
 from bonuspos_server.auth import Caller
 from bonuspos_server.db import ServerDatabase
+from bonuspos_server.models import Event
 from bonuspos_server.problems import Problem
 from bonuspos_server.retry import retrying
 from bonuspos_server.schemas import EventBatch, EventIn, EventResult
@@ -60,6 +63,11 @@ def apply_batch(
             return results
 
     return retrying(attempt)
+
+
+def last_seq(session: Session, till_id: int) -> int:
+    newest = session.execute(select(func.max(Event.seq)).where(Event.till_id == till_id))
+    return int(newest.scalar_one() or 0)
 
 
 def _one(work: Working, caller: Caller, event: EventIn) -> EventResult:

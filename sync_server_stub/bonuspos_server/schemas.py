@@ -173,6 +173,14 @@ class HoldAnswer(Strict):
     expires_at: AwareDatetime
 
 
+class TillAnswer(Strict):
+    store: str
+    till: str
+    # The highest seq the server holds from this till: lower than what the till knows it
+    # sent means the server's database went back to a backup, and the till sends the rest.
+    last_seq: int
+
+
 class CardAnswer(Strict):
     customer_uid: UUID
     phone: str  # masked: +375 29 ***-**-67

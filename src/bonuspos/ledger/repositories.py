@@ -10,10 +10,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.customer import NewCustomer, name_tokens, name_words, normalise_name
@@ -301,6 +302,23 @@ class Outbox:
             .where(OutboxEvent.event_id == event_id, OutboxEvent.acked_at.is_(None))
             .values(acked_at=at, outcome=outcome, problem=problem)
         )
+
+    def last_answered_seq(self) -> int:
+        return int(
+            self._s.execute(
+                select(func.max(OutboxEvent.seq)).where(OutboxEvent.acked_at.is_not(None))
+            ).scalar_one()
+            or 0
+        )
+
+    def send_again_after(self, seq: int) -> int:
+        """Mark every answered event after `seq` as waiting again; how many."""
+        done = self._s.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.seq > seq, OutboxEvent.acked_at.is_not(None))
+            .values(acked_at=None, outcome=None, problem=None)
+        )
+        return int(cast(CursorResult[Any], done).rowcount)
 
     def oldest_unsent(self) -> datetime | None:
         return self._s.execute(

@@ -64,6 +64,11 @@ class ServerClient:
         results: list[dict[str, Any]] = answer["results"]
         return results
 
+    def last_seq(self) -> int:
+        """The highest event seq the server holds from this till."""
+        answer = self._send("GET", "/v1/tills/me")
+        return int(answer["last_seq"])
+
     def ping(self) -> None:
         """Reach the server (and read its clock) when there is nothing to send."""
         self._send("GET", "/healthz")

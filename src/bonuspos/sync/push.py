@@ -10,6 +10,7 @@ behind it go on, so one bad event never stalls the queue.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,8 @@ from bonuspos.ledger.models import OutboxEvent
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.sync.client import ServerClient, ServerUnavailable
 
+log = logging.getLogger(__name__)
+
 BATCH = 500  # the server's largest batch
 LAST_SYNC = "sync.last_success"
 
@@ -29,12 +32,14 @@ class Pushed:
     accepted: int = 0
     duplicate: int = 0
     rejected: int = 0
+    recovered: int = 0  # answered before, but lost by the server (restored from a backup)
 
     def __add__(self, other: Pushed) -> Pushed:
         return Pushed(
             self.accepted + other.accepted,
             self.duplicate + other.duplicate,
             self.rejected + other.rejected,
+            self.recovered + other.recovered,
         )
 
     @property
@@ -46,7 +51,7 @@ def push_all(
     db: Database, client: ServerClient, now: Callable[[], datetime], batch: int = BATCH
 ) -> Pushed:
     """Send every waiting event; ServerUnavailable/ServerRefused stop it with nothing lost."""
-    total = Pushed()
+    total = Pushed(recovered=_recover(db, client))
     while True:
         with UnitOfWork(db.reading) as uow:
             waiting = [_protocol(event) for event in uow.outbox.unsent(batch)]
@@ -68,6 +73,23 @@ def reached(db: Database, at: datetime) -> None:
     with UnitOfWork(db.writing) as uow:
         uow.settings.set(LAST_SYNC, at.isoformat())
         uow.commit()
+
+
+def _recover(db: Database, client: ServerClient) -> int:
+    """Send again what the server once answered but no longer has.
+
+    A server restored from last night's backup has forgotten the events it acknowledged
+    since; its highest seq from this till says so. The events after it go again: the
+    server applies them as new, and nothing it still has can be counted twice.
+    """
+    server_has = client.last_seq()
+    with UnitOfWork(db.writing) as uow:
+        if uow.outbox.last_answered_seq() <= server_has:
+            return 0
+        lost = uow.outbox.send_again_after(server_has)
+        uow.commit()
+    log.warning("the server lost %d of this till's events (a restored backup?); resending", lost)
+    return lost
 
 
 def _protocol(event: OutboxEvent) -> dict[str, Any]:
