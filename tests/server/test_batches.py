@@ -91,3 +91,19 @@ def test_a_uid_spelt_in_capitals_names_the_same_card(chain: Chain) -> None:
     [result] = post(chain, [till.event("sale_completed", at, sale(uid.upper(), at, (TV,)))])
     assert result["status"] == "accepted", result
     assert card(chain)["pending"] == 75_00
+
+
+def test_an_event_sent_again_a_year_later_is_still_a_duplicate(chain: Chain) -> None:
+    till, uid = Sequencer(), str(uuid.uuid4())
+    at = chain.clock() - timedelta(minutes=30)
+    events = [
+        till.event("customer_registered", at, registered(uid, PHONE, at)),
+        till.event("sale_completed", at, sale(uid, at, (TV,))),
+    ]
+    post(chain, events)
+    chain.clock.advance(timedelta(days=366))  # idempotency keys are kept for good
+
+    again = post(chain, events)
+
+    assert [r["status"] for r in again] == ["duplicate", "duplicate"]
+    assert card(chain)["active"] == 75_00  # the points activated once, long ago
