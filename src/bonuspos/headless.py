@@ -21,6 +21,7 @@ from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync import config as sync_config
 from bonuspos.sync import status as sync_status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
+from bonuspos.sync.pull import pull_all
 from bonuspos.sync.push import push_all, reached
 
 
@@ -47,9 +48,8 @@ def sync(args: argparse.Namespace) -> int:
     ):
         try:
             pushed = push_all(till.db, client, till.clock.now)
-            if pushed.answered == 0:
-                client.ping()  # exit 0 means the server was reached, even with nothing to send
-                reached(till.db, till.clock.now())
+            pulled = pull_all(till.db, client, till.clock.now)  # reaches the server, always
+            reached(till.db, till.clock.now())
         except (ServerUnavailable, ServerRefused) as failed:
             waiting = sync_status.read(till.db).waiting
             print(f"bonuspos sync: {failed}; в очереди {waiting} событий", file=sys.stderr)
@@ -57,7 +57,8 @@ def sync(args: argparse.Namespace) -> int:
         left = sync_status.read(till.db)
     line = (
         f"Отправлено: принято {pushed.accepted}, уже было на сервере {pushed.duplicate},"
-        f" отклонено {pushed.rejected}; в очереди {left.waiting}"
+        f" отклонено {pushed.rejected}; в очереди {left.waiting};"
+        f" получено: покупателей {pulled.customers}, товаров {pulled.products}"
     )
     if pushed.recovered:
         lost = pushed.recovered

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
@@ -296,11 +296,16 @@ class Outbox:
             ).scalars()
         )
 
-    def answered(self, event_id: str, outcome: str, problem: str | None, at: datetime) -> None:
-        self._s.execute(
-            update(OutboxEvent)
-            .where(OutboxEvent.event_id == event_id, OutboxEvent.acked_at.is_(None))
-            .values(acked_at=at, outcome=outcome, problem=problem)
+    def answered(self, answers: list[tuple[str, str, str | None]], at: datetime) -> None:
+        """Record the server's answers, (event_id, outcome, problem), one statement for all."""
+        if not answers:
+            return
+        outbox = cast(Table, OutboxEvent.__table__)
+        self._s.connection().execute(
+            update(outbox)
+            .where(outbox.c.event_id == bindparam("answered_id"), outbox.c.acked_at.is_(None))
+            .values(acked_at=at, outcome=bindparam("answered_as"), problem=bindparam("why")),
+            [{"answered_id": e, "answered_as": o, "why": p} for e, o, p in answers],
         )
 
     def last_answered_seq(self) -> int:

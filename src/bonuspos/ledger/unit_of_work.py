@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bonuspos.ledger.cache import Cache
 from bonuspos.ledger.repositories import (
     Balances,
     Catalog,
@@ -21,6 +22,7 @@ from bonuspos.ledger.repositories import (
 class UnitOfWork:
     customers: Customers
     balances: Balances
+    cache: Cache
     catalog: Catalog
     sales: Sales
     ledger: Ledger
@@ -35,6 +37,7 @@ class UnitOfWork:
         self.session = self._factory()
         self.customers = Customers(self.session)
         self.balances = Balances(self.session)
+        self.cache = Cache(self.session)
         self.catalog = Catalog(self.session)
         self.sales = Sales(self.session)
         self.ledger = Ledger(self.session)

@@ -64,6 +64,12 @@ class ServerClient:
         results: list[dict[str, Any]] = answer["results"]
         return results
 
+    def changes(self, cursor: str | None, limit: int) -> dict[str, Any]:
+        """One page of the changes feed after `cursor` (None: from the start)."""
+        params = f"?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        page: dict[str, Any] = self._send("GET", f"/v1/changes{params}")
+        return page
+
     def last_seq(self) -> int:
         """The highest event seq the server holds from this till."""
         answer = self._send("GET", "/v1/tills/me")

@@ -63,8 +63,6 @@ def push_all(
             # The server answered none of them: sending the same batch again would loop.
             raise ServerUnavailable("сервер не ответил ни на одно событие пакета")
         total += pushed
-    if total.answered:
-        reached(db, now())
     return total
 
 
@@ -104,20 +102,18 @@ def _protocol(event: OutboxEvent) -> dict[str, Any]:
 
 def _record(db: Database, answers: list[dict[str, Any]], sent: set[str], at: datetime) -> Pushed:
     counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
+    rows: list[tuple[str, str, str | None]] = []
+    for answer in answers:
+        event_id = str(answer.get("event_id"))
+        if event_id not in sent:
+            continue  # not ours to record: an answer to an event we did not send
+        outcome = _outcome(answer)
+        problem = answer.get("problem") if outcome == "rejected" else None
+        why = json.dumps(problem, ensure_ascii=False) if problem else None
+        rows.append((event_id, outcome, why))
+        counts[outcome] += 1
     with UnitOfWork(db.writing) as uow:
-        for answer in answers:
-            event_id = str(answer.get("event_id"))
-            if event_id not in sent:
-                continue  # not ours to record: an answer to an event we did not send
-            outcome = _outcome(answer)
-            problem = answer.get("problem")
-            uow.outbox.answered(
-                event_id,
-                outcome,
-                json.dumps(problem, ensure_ascii=False) if outcome == "rejected" else None,
-                at,
-            )
-            counts[outcome] += 1
+        uow.outbox.answered(rows, at)
         uow.commit()
     return Pushed(**counts)
 

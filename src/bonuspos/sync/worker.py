@@ -22,6 +22,7 @@ from bonuspos.ledger.db import Database, open_database
 from bonuspos.sync import status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.config import SyncConfig
+from bonuspos.sync.pull import pull_all
 from bonuspos.sync.push import push_all, reached
 
 log = logging.getLogger(__name__)
@@ -107,9 +108,9 @@ class SyncWorker:
             while not self._stop.is_set():
                 wait = self._backoff.idle
                 try:
-                    if push_all(db, client, self._now).answered == 0:
-                        client.ping()  # an empty queue still tells online from offline
-                        reached(db, self._now())
+                    push_all(db, client, self._now)
+                    pull_all(db, client, self._now)  # reaches the server even with nothing to send
+                    reached(db, self._now())
                     failures = 0
                     self._publish(db, client, online=True, error=None)
                 except ServerUnavailable as exc:

@@ -1,0 +1,94 @@
+"""Pulling the changes feed into the till's cache: cards with balances, the catalog, the policy.
+
+Page by page from the saved cursor; each page and the cursor after it are written in one
+transaction, so an interrupted fill resumes where it stopped and never applies a page
+twice. A new policy takes effect when the till next starts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bonuspos.domain.policy import DEFAULT_POLICY, Policy
+from bonuspos.ledger.cache import ServerCard
+from bonuspos.ledger.db import Database
+from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.sync.client import ServerClient
+from bonuspos.sync.status import CURSOR
+
+PAGE = 5_000  # the server's largest page
+POLICY_KEY = "policy"  # where the Till reads its policy at start-up
+
+
+@dataclass(frozen=True, slots=True)
+class Pulled:
+    pages: int = 0
+    customers: int = 0
+    products: int = 0
+    policy: int | None = None  # the version received, if one was
+
+
+def pull_all(
+    db: Database,
+    client: ServerClient,
+    now: Callable[[], datetime],
+    *,
+    page_size: int = PAGE,
+    progress: Callable[[Pulled], None] | None = None,
+) -> Pulled:
+    done = Pulled()
+    while True:
+        with UnitOfWork(db.reading) as uow:
+            cursor = uow.settings.get(CURSOR)
+        page = client.changes(cursor, page_size)
+        done = _store(db, page, now(), done)
+        if progress is not None:
+            progress(done)
+        if not page["has_more"]:
+            return done
+
+
+def _store(db: Database, page: dict[str, Any], at: datetime, done: Pulled) -> Pulled:
+    policy = Policy.from_dict(page["policy"]) if page.get("policy") else None
+    today = (policy or DEFAULT_POLICY).store_day(at)
+    with UnitOfWork(db.writing) as uow:
+        for product in page["products"]:
+            uow.catalog.upsert(
+                product["sku"],
+                product["name"],
+                product["price"],
+                product["points"],
+                product["promotional"],
+            )
+            for code in product["barcodes"]:
+                uow.catalog.add_barcode(code, product["sku"])
+        mine = uow.cache.unanswered(today)
+        for raw in page["customers"]:
+            # The till's own unanswered points stay on top of the server's figures.
+            uow.cache.store(_card(raw), at, mine)
+        if policy is not None:
+            uow.settings.set(POLICY_KEY, json.dumps(policy.to_dict()))
+        uow.settings.set(CURSOR, page["cursor"])
+        uow.commit()
+    return Pulled(
+        done.pages + 1,
+        done.customers + len(page["customers"]),
+        done.products + len(page["products"]),
+        policy.version if policy else done.policy,
+    )
+
+
+def _card(raw: dict[str, Any]) -> ServerCard:
+    return ServerCard(
+        uid=raw["uid"],
+        phone=raw["phone"],
+        full_name=raw["full_name"],
+        total=raw["total"],
+        pending={date.fromisoformat(day): points for day, points in raw["pending"]},
+        aliases=tuple(raw["aliases"]),
+        plastic_cards=tuple(raw["plastic_cards"]),
+    )
