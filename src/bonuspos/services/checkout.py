@@ -150,44 +150,16 @@ class Checkout:
         customer: CardRow | None,
         at: datetime,
     ) -> Sale:
-        q = settlement.quote
-        sale = Sale(
-            id=request.sale_id,
-            number=uow.sales.next_number(),
-            customer_id=customer.id if customer else None,
-            occurred_at=at,
-            store_day=self._policy.store_day(at),
-            policy_version=q.policy_version,
-            total=q.total.minor,
-            eligible=q.eligible.minor,
-            spent=settlement.spend.minor,
-            earned=q.earns.minor,
-            activates_on=q.activates_on,
+        sale = sale_row(
+            request.sale_id,
+            uow.sales.next_number(),
+            customer.id if customer else None,
+            settlement,
+            at,
+            self._policy,
             channel=request.channel.value,
             order_ref=request.order_ref.strip(),
-            offline=True,
         )
-        sale.lines = [
-            SaleLine(
-                line_no=n,
-                sku=lq.line.sku,
-                name=lq.line.name,
-                unit_price=lq.line.unit_price.minor,
-                quantity=lq.line.quantity,
-                discount=lq.line.discount.minor,
-                points_per_unit=lq.line.points_per_unit.minor,
-                promotional=lq.line.promotional,
-                exclusion=lq.exclusion.value if lq.exclusion else None,
-                earned=lq.earns.minor,
-                share=share.minor,
-                returned=0,
-            )
-            for n, (lq, share) in enumerate(zip(q.lines, settlement.shares, strict=True), 1)
-        ]
-        sale.tenders = [
-            SaleTender(n=n, kind=t.kind.value, amount=t.amount.minor)
-            for n, t in enumerate(settlement.tenders, 1)
-        ]
         uow.sales.add(sale)
         uow.session.flush()
         return sale
@@ -200,3 +172,56 @@ def _customer(uow: UnitOfWork, uid: str | None, today: date) -> CardRow | None:
     if row is None:
         raise NotFound("Карта покупателя не найдена: найдите её заново")
     return row
+
+
+def sale_row(
+    sale_id: str,
+    number: int,
+    customer_id: int | None,
+    settlement: Settlement,
+    at: datetime,
+    policy: Policy,
+    *,
+    channel: str = "in_store",
+    order_ref: str = "",
+) -> Sale:
+    """The sale, its lines and tenders as the ledger keeps them; the caller adds it."""
+    q = settlement.quote
+    sale = Sale(
+        id=sale_id,
+        number=number,
+        customer_id=customer_id,
+        occurred_at=at,
+        store_day=policy.store_day(at),
+        policy_version=q.policy_version,
+        total=q.total.minor,
+        eligible=q.eligible.minor,
+        spent=settlement.spend.minor,
+        earned=q.earns.minor,
+        activates_on=q.activates_on,
+        channel=channel,
+        order_ref=order_ref,
+        offline=True,
+    )
+    sale.lines = [
+        SaleLine(
+            line_no=n,
+            sku=lq.line.sku,
+            name=lq.line.name,
+            unit_price=lq.line.unit_price.minor,
+            quantity=lq.line.quantity,
+            discount=lq.line.discount.minor,
+            points_per_unit=lq.line.points_per_unit.minor,
+            promotional=lq.line.promotional,
+            exclusion=lq.exclusion.value if lq.exclusion else None,
+            earned=lq.earns.minor,
+            share=share.minor,
+            returned=0,
+        )
+        for n, (lq, share) in enumerate(zip(q.lines, settlement.shares, strict=True), 1)
+    ]
+    sale.tenders = [
+        SaleTender(n=n, kind=t.kind.value, amount=t.amount.minor)
+        for n, t in enumerate(settlement.tenders, 1)
+    ]
+    return sale
