@@ -23,6 +23,7 @@ from bonuspos.sync import status as sync_status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.pull import pull_all
 from bonuspos.sync.push import push_all, reached
+from bonuspos.sync.worker import CLOCK_WARNING
 
 
 def configure(args: argparse.Namespace) -> int:
@@ -49,7 +50,7 @@ def sync(args: argparse.Namespace) -> int:
         try:
             pushed = push_all(till.db, client, till.clock.now)
             pulled = pull_all(till.db, client, till.clock.now)  # reaches the server, always
-            reached(till.db, till.clock.now())
+            reached(till.db, till.clock.now(), client.server_date)
         except (ServerUnavailable, ServerRefused) as failed:
             waiting = sync_status.read(till.db).waiting
             print(f"bonuspos sync: {failed}; в очереди {waiting} событий", file=sys.stderr)
@@ -83,6 +84,10 @@ def status(args: argparse.Namespace) -> int:
         print(f"Последняя синхронизация: {last}")
         print(f"Отклонено сервером: {state.dead_letters}")
         print(f"Курсор изменений: {state.cursor or 'нет (кэш не загружался)'}")
+        if state.clock_skew is not None and abs(state.clock_skew) > CLOCK_WARNING:
+            minutes = round(state.clock_skew.total_seconds() / 60)
+            way = "спешат" if minutes > 0 else "отстают"
+            print(f"ВНИМАНИЕ: часы кассы {way} на {abs(minutes)} мин относительно сервера")
         if args.dead_letters:
             with UnitOfWork(db.reading) as uow:
                 for event in uow.outbox.dead_letters():

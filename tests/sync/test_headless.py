@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,11 @@ import pytest
 from bonuspos import paths
 from bonuspos.cli import main
 from bonuspos.domain.customer import CustomerForm
+from bonuspos.ledger.db import open_database
 from bonuspos.services.clock import ManualClock
-from bonuspos.services.till import Till
+from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync.config import FILE_NAME
+from bonuspos.sync.push import reached
 from tests.server.live import free_port
 from tests.support import sell
 from tests.sync.conftest import Central
@@ -129,3 +132,16 @@ def test_sync_once_with_nothing_to_send_still_exits_1_when_the_server_is_unreach
 
     assert main(["sync", "--once", "--data-dir", str(data_dir)]) == 1
     assert "нет связи с сервером" in capsys.readouterr().err
+
+
+def test_status_warns_when_the_tills_clock_was_minutes_off_the_servers(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = open_database(data_dir / DB_NAME)
+    server_now = datetime.now(UTC)
+    reached(db, server_now + timedelta(minutes=4), server_clock=server_now)
+    db.dispose()
+
+    assert main(["status", "--data-dir", str(data_dir)]) == 0
+
+    assert "часы кассы спешат на 4 мин" in capsys.readouterr().out

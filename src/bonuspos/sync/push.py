@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 500  # the server's largest batch
 LAST_SYNC = "sync.last_success"
+CLOCK_SKEW = "sync.clock_skew_seconds"  # the till's clock minus the server's, last seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +67,16 @@ def push_all(
     return total
 
 
-def reached(db: Database, at: datetime) -> None:
-    """The server answered and nothing is left waiting: what "last sync" tells a manager."""
+def reached(db: Database, at: datetime, server_clock: datetime | None = None) -> None:
+    """The server answered and nothing is left waiting: what "last sync" tells a manager.
+
+    The server's clock (its Date header) is kept beside it: a till whose clock is off
+    dates its sales wrongly, and `bonuspos status` says so.
+    """
     with UnitOfWork(db.writing) as uow:
         uow.settings.set(LAST_SYNC, at.isoformat())
+        if server_clock is not None:
+            uow.settings.set(CLOCK_SKEW, str(round((at - server_clock).total_seconds())))
         uow.commit()
 
 

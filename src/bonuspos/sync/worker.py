@@ -110,7 +110,7 @@ class SyncWorker:
                 try:
                     push_all(db, client, self._now)
                     pull_all(db, client, self._now)  # reaches the server even with nothing to send
-                    reached(db, self._now())
+                    reached(db, self._now(), client.server_date)
                     failures = 0
                     self._publish(db, client, online=True, error=None)
                 except ServerUnavailable as exc:
