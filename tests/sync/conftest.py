@@ -5,16 +5,21 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from bonuspos import paths
 from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import Till
+from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
+from bonuspos.sync.pull import pull_all
+from bonuspos.sync.push import push_all
 from bonuspos_server.db import ServerDatabase, open_server_database
+from bonuspos_server.models import Till as ServerTill
 from tests.server.live import LiveServer, add_tills, live_server
 from tests.support import MINSK
 
@@ -26,11 +31,29 @@ class Central:
     server: LiveServer
     db: ServerDatabase
 
-    def new_till(self) -> SyncConfig:
-        """A till registered on the server now, as `bonuspos-server add-till` makes one."""
+    def new_till(self, installed: timedelta = timedelta(0)) -> SyncConfig:
+        """A till registered on the server `installed` ago, as `bonuspos-server add-till` does.
+
+        The server refuses events dated before their till's registration: a till that
+        sells in the past must have been installed before.
+        """
         code = f"T{next(_TILLS)}"
         token = add_tills(self.db, "S1", [code])[code]
+        if installed:
+            with self.db.sessions() as session, session.begin():
+                session.execute(
+                    update(ServerTill)
+                    .where(ServerTill.code == code)
+                    .values(registered_at=datetime.now(MINSK) - installed)
+                )
         return SyncConfig(self.server.base_url, "S1", code, token)
+
+
+def sync(till: Till, config: SyncConfig) -> None:
+    """One full round, as `bonuspos sync --once` does: push, then pull."""
+    with ServerClient(config) as client:
+        push_all(till.db, client, till.clock.now)
+        pull_all(till.db, client, till.clock.now)
 
 
 @pytest.fixture(scope="module")

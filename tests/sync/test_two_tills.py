@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from bonuspos import paths
 from bonuspos.domain.customer import CustomerForm
@@ -23,12 +23,9 @@ from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
-from bonuspos.sync.pull import pull_all
-from bonuspos.sync.push import push_all
 from bonuspos_server.models import Sale
-from bonuspos_server.models import Till as ServerTill
 from tests.support import MINSK, sell
-from tests.sync.conftest import Central
+from tests.sync.conftest import Central, sync
 
 PHONE = "+375 29 555-06-01"
 
@@ -36,14 +33,7 @@ PHONE = "+375 29 555-06-01"
 @pytest.fixture
 def tills(central: Central, tmp_path: Path) -> Iterator[tuple[Till, Till, SyncConfig, SyncConfig]]:
     now = datetime.now(MINSK)
-    a, b = central.new_till(), central.new_till()
-    with central.db.sessions() as session, session.begin():
-        # Installed days ago: a sale from the day before yesterday is theirs to send.
-        session.execute(
-            update(ServerTill)
-            .where(ServerTill.code.in_((a.till, b.till)))
-            .values(registered_at=now - timedelta(days=3))
-        )
+    a, b = central.new_till(installed=timedelta(days=3)), central.new_till(timedelta(days=3))
     with (
         Till(tmp_path / "a", ManualClock(now - timedelta(days=2))) as till_a,
         Till(tmp_path / "b", ManualClock(now)) as till_b,
@@ -51,12 +41,6 @@ def tills(central: Central, tmp_path: Path) -> Iterator[tuple[Till, Till, SyncCo
         for till in (till_a, till_b):
             till.catalog.load_csv(paths.demo_catalog())
         yield till_a, till_b, a, b
-
-
-def sync(till: Till, config: SyncConfig) -> None:
-    with ServerClient(config) as client:
-        push_all(till.db, client, till.clock.now)
-        pull_all(till.db, client, till.clock.now)
 
 
 def test_offline_double_spending_is_bounded_by_the_limit_flagged_and_the_books_agree(

@@ -24,6 +24,7 @@ from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
 from bonuspos.services.errors import NotFound, SaleAlreadyCompleted
+from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import card_view
 from bonuspos.services.receipts import receipt_of
 from bonuspos.services.views import CheckoutQuote, Receipt
@@ -59,10 +60,13 @@ class SaleRequest:
 
 
 class Checkout:
-    def __init__(self, db: Database, clock: Clock, policy: Policy) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, policy: Policy, holds: OnlineHolds | None = None
+    ) -> None:
         self._db = db
         self._clock = clock
         self._policy = policy
+        self._holds = holds  # None: a till with no server, always offline
 
     def quote(
         self, cart: Cart, customer_uid: str | None, tenders: Iterable[TenderKind]
@@ -76,6 +80,33 @@ class Checkout:
             return CheckoutQuote(q, card, offline=True, offline_room=room)
 
     def complete(self, request: SaleRequest) -> Receipt:
+        hold_id = self._hold(request)
+        try:
+            return self._complete(request, hold_id)
+        except BaseException:
+            if hold_id is not None:
+                self._release(hold_id)
+            raise
+
+    def _hold(self, request: SaleRequest) -> str | None:
+        """Online, the points are reserved on the server before the sale is written."""
+        if self._holds is None or not request.spend or request.customer_uid is None:
+            return None
+        with UnitOfWork(self._db.reading) as uow:
+            if uow.sales.get(request.sale_id) is not None:
+                return None  # completed before: complete() says so
+            customer = uow.customers.card_by_uid(
+                request.customer_uid, self._policy.store_day(self._clock.now())
+            )
+        if customer is None:
+            return None  # complete() refuses an unknown card with its own message
+        return self._holds.reserve(request.sale_id, customer.phone, request.spend)
+
+    def _release(self, hold_id: str) -> None:
+        if self._holds is not None:
+            self._holds.release(hold_id)
+
+    def _complete(self, request: SaleRequest, hold_id: str | None) -> Receipt:
         at = self._clock.now()
         with UnitOfWork(self._db.writing) as uow:
             done = uow.sales.get(request.sale_id)
@@ -84,9 +115,11 @@ class Checkout:
             customer = _customer(uow, request.customer_uid, self._policy.store_day(at))
             # One instant for the whole sale: a sale rung at midnight must not take its
             # day from one side of it and its activation date from the other.
-            q, _ = self._quote(uow, request.cart, customer, request.kinds, at)
+            q, _ = self._quote(
+                uow, request.cart, customer, request.kinds, at, online=hold_id is not None
+            )
             settlement = q.settle(request.spend, request.tenders)
-            sale = self._record(uow, request, settlement, customer, at)
+            sale = self._record(uow, request, settlement, customer, at, online=hold_id is not None)
             hashes: list[str] = []
             if customer is not None:
                 entries = sale_entries(settlement, at, self._policy)
@@ -98,7 +131,9 @@ class Checkout:
                 str(uuid.uuid4()),
                 events.SALE_COMPLETED,
                 at,
-                events.sale_completed(sale, customer.uid if customer else None, hashes),
+                events.sale_completed(
+                    sale, customer.uid if customer else None, hashes, hold_id=hold_id
+                ),
             )
             receipt = receipt_of(uow, sale, self._policy, self._clock)
             uow.commit()
@@ -122,15 +157,18 @@ class Checkout:
         customer: CardRow | None,
         kinds: frozenset[TenderKind],
         at: datetime,
+        *,
+        online: bool = False,
     ) -> tuple[Quote, Points | None]:
-        # Until the till talks to the server (issue 4) every spend is an offline spend,
-        # bounded by the policy's offline limit per card per day on this till.
+        # Offline, a spend is bounded by the policy's offline limit per card per day on this
+        # till; online, the server's hold already guarantees the points exist.
         balance: Points | None = None
         room: Points | None = None
         if customer is not None:
             today = self._policy.store_day(at)
             balance = customer.balance.active
-            room = self._policy.offline_limit - uow.sales.offline_spent(customer.id, today)
+            if not online:
+                room = self._policy.offline_limit - uow.sales.offline_spent(customer.id, today)
         q = quote(
             cart,
             tenders=kinds,
@@ -149,6 +187,8 @@ class Checkout:
         settlement: Settlement,
         customer: CardRow | None,
         at: datetime,
+        *,
+        online: bool,
     ) -> Sale:
         sale = sale_row(
             request.sale_id,
@@ -159,6 +199,7 @@ class Checkout:
             self._policy,
             channel=request.channel.value,
             order_ref=request.order_ref.strip(),
+            offline=not online,
         )
         uow.sales.add(sale)
         uow.session.flush()
@@ -184,6 +225,7 @@ def sale_row(
     *,
     channel: str = "in_store",
     order_ref: str = "",
+    offline: bool = True,
 ) -> Sale:
     """The sale, its lines and tenders as the ledger keeps them; the caller adds it."""
     q = settlement.quote
@@ -201,7 +243,7 @@ def sale_row(
         activates_on=q.activates_on,
         channel=channel,
         order_ref=order_ref,
-        offline=True,
+        offline=offline,
     )
     sale.lines = [
         SaleLine(

@@ -29,7 +29,7 @@ def customer_registered(
 
 
 def sale_completed(
-    sale: Sale, customer_uid: str | None, ledger_hashes: list[str]
+    sale: Sale, customer_uid: str | None, ledger_hashes: list[str], hold_id: str | None = None
 ) -> dict[str, Any]:
     return {
         "sale_id": sale.id,
@@ -60,6 +60,7 @@ def sale_completed(
         ],
         "tenders": [{"kind": t.kind, "amount": t.amount} for t in sale.tenders],
         "ledger_hashes": ledger_hashes,
+        "hold_id": hold_id,
     }
 
 

@@ -15,6 +15,7 @@ from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.catalog import CatalogService
 from bonuspos.services.checkout import Checkout
 from bonuspos.services.clock import Clock, SystemClock
+from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import Lookup
 from bonuspos.services.registration import Registration
 from bonuspos.services.returns import Returns
@@ -27,7 +28,9 @@ POLICY_KEY = "policy"
 class Till:
     """Everything one running till needs; a second copy on the same data folder refuses to open."""
 
-    def __init__(self, data_dir: Path, clock: Clock | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, clock: Clock | None = None, holds: OnlineHolds | None = None
+    ) -> None:
         self._lock = TillLock(data_dir / LOCK_NAME).acquire()
         try:
             self.db: Database = open_database(data_dir / DB_NAME)
@@ -42,7 +45,7 @@ class Till:
         self.clock = clock or SystemClock()
         self.lookup = Lookup(self.db, self.clock, self.policy)
         self.registration = Registration(self.db, self.clock, self.policy)
-        self.checkout = Checkout(self.db, self.clock, self.policy)
+        self.checkout = Checkout(self.db, self.clock, self.policy, holds)
         self.returns = Returns(self.db, self.clock, self.policy)
         self.catalog = CatalogService(self.db)
 

@@ -34,10 +34,11 @@ class ServerUnavailable(Exception):
 class ServerRefused(Exception):
     """The server answered and refused the request as a whole."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, problem: dict[str, Any] | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.problem = problem or {}
 
 
 class ServerClient:
@@ -63,6 +64,15 @@ class ServerClient:
         answer = self._send("POST", "/v1/events", body)
         results: list[dict[str, Any]] = answer["results"]
         return results
+
+    def place_hold(self, hold_id: str, card: str, points: int, sale_id: str) -> dict[str, Any]:
+        """Reserve `points` on the card; ServerRefused(409) when the card has not enough."""
+        body = {"hold_id": hold_id, "card": card, "points": points, "sale_id": sale_id}
+        answer: dict[str, Any] = self._send("POST", "/v1/holds", body)
+        return answer
+
+    def release_hold(self, hold_id: str) -> None:
+        self._send("DELETE", f"/v1/holds/{hold_id}")
 
     def changes(self, cursor: str | None, limit: int) -> dict[str, Any]:
         """One page of the changes feed after `cursor` (None: from the start)."""
@@ -98,7 +108,9 @@ class ServerClient:
                 _retry_after(response),
             )
         if response.status_code >= 400:
-            raise ServerRefused(response.status_code, _problem_text(response))
+            raise ServerRefused(response.status_code, _problem_text(response), _problem(response))
+        if response.status_code == 204:
+            return None
         try:
             return response.json()
         except ValueError as exc:  # a proxy's error page, say
@@ -129,6 +141,14 @@ class ServerClient:
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after", "")
     return float(value) if value.isdigit() else None
+
+
+def _problem(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
 
 
 def _problem_text(response: httpx.Response) -> str:
