@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from bonuspos import paths
+from bonuspos.domain.customer import CustomerForm
 from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
@@ -21,7 +22,7 @@ from bonuspos.sync.push import push_all
 from bonuspos_server.db import ServerDatabase, open_server_database
 from bonuspos_server.models import Till as ServerTill
 from tests.server.live import LiveServer, add_tills, live_server
-from tests.support import MINSK
+from tests.support import MINSK, sell
 
 _TILLS = itertools.count(1)
 
@@ -79,3 +80,12 @@ def shop(tmp_path: Path, now_clock: ManualClock) -> Iterator[Till]:
     with Till(tmp_path / "till", now_clock) as till:
         till.catalog.load_csv(paths.demo_catalog())
         yield till
+
+
+def day_of_sales(shop: Till, phone: str) -> int:
+    """A new card and three sales (two on it): four events; the points the card earns."""
+    card = shop.registration.register(CustomerForm("Петрова Анна", phone, True, True))
+    earned = sell(shop, {"TV-55Q": 1}, card=card).earned.minor
+    earned += sell(shop, {"HP-BT": 2}, card=card).earned.minor
+    sell(shop, {"CB-USBC": 1})
+    return earned

@@ -20,7 +20,7 @@ from bonuspos.sync.push import push_all
 from bonuspos_server import admin
 from tests.server.live import free_port
 from tests.support import sell
-from tests.sync.conftest import Central
+from tests.sync.conftest import Central, day_of_sales
 
 PHONE = "+375 29 555-01-02"
 
@@ -35,20 +35,11 @@ def _customer(central: Central, config: SyncConfig, phone: str) -> dict[str, obj
     return body
 
 
-def _day_of_sales(shop: Till, phone: str) -> int:
-    """A new customer and three sales (two on the card); the points they earn."""
-    anna = shop.registration.register(CustomerForm("Петрова Анна", phone, True, True))
-    earned = sell(shop, {"TV-55Q": 1}, card=anna).earned.minor
-    earned += sell(shop, {"HP-BT": 2}, card=anna).earned.minor
-    sell(shop, {"CB-USBC": 1})
-    return earned
-
-
 def test_every_event_reaches_the_server_once_and_a_second_drain_sends_nothing(
     central: Central, shop: Till
 ) -> None:
     config = central.new_till()
-    earned = _day_of_sales(shop, PHONE)
+    earned = day_of_sales(shop, PHONE)
 
     with ServerClient(config) as client:
         first = push_all(shop.db, client, shop.clock.now)
@@ -65,7 +56,7 @@ def test_answers_lost_after_the_server_committed_are_resent_and_count_once(
     central: Central, shop: Till
 ) -> None:
     config = central.new_till()
-    earned = _day_of_sales(shop, "+375 29 555-01-03")
+    earned = day_of_sales(shop, "+375 29 555-01-03")
     with ServerClient(config) as client:
         push_all(shop.db, client, shop.clock.now)
         # The till died after the server committed and before it wrote the answers down.

@@ -325,6 +325,21 @@ class Outbox:
         )
         return int(cast(CursorResult[Any], done).rowcount)
 
+    def first_unsent_seq(self) -> int | None:
+        return self._s.execute(
+            select(func.min(OutboxEvent.seq)).where(OutboxEvent.acked_at.is_(None))
+        ).scalar_one()
+
+    def renumber_unsent_after(self, seq: int) -> None:
+        """Move every unsent event above `seq`, in the same order; new events follow them."""
+        # Through negative numbers: a row moved onto one not yet moved would collide.
+        self._s.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.acked_at.is_(None))
+            .values(seq=-(OutboxEvent.seq + seq))
+        )
+        self._s.execute(update(OutboxEvent).where(OutboxEvent.seq < 0).values(seq=-OutboxEvent.seq))
+
     def oldest_unsent(self) -> datetime | None:
         return self._s.execute(
             select(func.min(OutboxEvent.occurred_at)).where(OutboxEvent.acked_at.is_(None))

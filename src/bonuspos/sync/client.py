@@ -13,7 +13,7 @@ import json
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 
 import httpx
 
@@ -62,8 +62,8 @@ class ServerClient:
         """Each event's answer, in the server's words (accepted, duplicate, rejected)."""
         body = {"store": self.config.store, "till": self.config.till, "events": events}
         answer = self._send("POST", "/v1/events", body)
-        results: list[dict[str, Any]] = answer["results"]
-        return results
+        results = _field(answer, "results", list)
+        return [r for r in results if isinstance(r, dict)]
 
     def place_hold(self, hold_id: str, card: str, points: int, sale_id: str) -> dict[str, Any]:
         """Reserve `points` on the card; ServerRefused(409) when the card has not enough."""
@@ -77,13 +77,16 @@ class ServerClient:
     def changes(self, cursor: str | None, limit: int) -> dict[str, Any]:
         """One page of the changes feed after `cursor` (None: from the start)."""
         params = f"?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
-        page: dict[str, Any] = self._send("GET", f"/v1/changes{params}")
-        return page
+        page = self._send("GET", f"/v1/changes{params}")
+        shape = (("cursor", str), ("has_more", bool), ("customers", list), ("products", list))
+        for key, kind in shape:
+            _field(page, key, kind)
+        return cast(dict[str, Any], page)
 
     def last_seq(self) -> int:
         """The highest event seq the server holds from this till."""
         answer = self._send("GET", "/v1/tills/me")
-        return int(answer["last_seq"])
+        return int(_field(answer, "last_seq", int))
 
     def ping(self) -> None:
         """Reach the server (and read its clock) when there is nothing to send."""
@@ -101,6 +104,8 @@ class ServerClient:
             raise ServerUnavailable(f"сервер не ответил вовремя ({type(exc).__name__})") from exc
         except httpx.TransportError as exc:
             raise ServerUnavailable(f"нет связи с сервером ({type(exc).__name__})") from exc
+        except httpx.DecodingError as exc:  # a proxy mangled the body
+            raise ServerUnavailable("сервер ответил не по протоколу") from exc
         self._note_date(response)
         if response.status_code == 429 or response.status_code >= 500:
             raise ServerUnavailable(
@@ -136,6 +141,14 @@ class ServerClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _field(answer: Any, key: str, kind: type) -> Any:
+    """`answer[key]` when the answer is the protocol's; a proxy's page is not, say."""
+    value = answer.get(key) if isinstance(answer, dict) else None
+    if not isinstance(value, kind):
+        raise ServerUnavailable(f"сервер ответил не по протоколу (нет поля {key})")
+    return value
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -89,6 +89,15 @@ def _recover(db: Database, client: ServerClient) -> int:
     """
     server_has = client.last_seq()
     with UnitOfWork(db.writing) as uow:
+        first_unsent = uow.outbox.first_unsent_seq()
+        if first_unsent is not None and first_unsent <= server_has:
+            # The server holds seqs this till has not answered: the till was restored from
+            # its own backup and numbers its new events again from there. Its unsent events
+            # move above the server's, or the server would refuse them as seqs reused.
+            uow.outbox.renumber_unsent_after(server_has)
+            uow.commit()
+            log.warning("this till's outbox was behind the server (a restored till?)")
+            return 0
         if uow.outbox.last_answered_seq() <= server_has:
             return 0
         lost = uow.outbox.send_again_after(server_has)
