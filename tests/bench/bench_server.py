@@ -49,7 +49,7 @@ from time import perf_counter, perf_counter_ns
 from typing import Any
 
 import psycopg
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bonuspos.domain.cart import Line
@@ -64,6 +64,7 @@ from tests.bench.seed import RESULTS_DIR, plastic_number, unique_phones
 from tests.bench.timing import Stats, ms, triple
 from tests.server.builders import Sequencer, batch, sale
 from tests.server.live import LiveServer, add_tills, live_server
+from tests.server.pg import fresh_pg_database
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 PRODUCTS = 2_000
@@ -917,19 +918,8 @@ def _raw_page(
 @contextmanager
 def fresh_database(pg_url: str) -> Iterator[str]:
     """An empty database on the server of `pg_url`, dropped afterwards."""
-    admin = make_url(normalise_url(pg_url))
-    name = f"bonuspos_bench_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield admin.set(database=name).render_as_string(hide_password=False)
-        finally:
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
+    with fresh_pg_database(pg_url, prefix="bonuspos_bench") as url:
+        yield url
 
 
 def conninfo_of(url: str) -> str:

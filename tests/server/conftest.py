@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,16 +11,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bonuspos_server import admin
 from bonuspos_server.app import create_app
-from bonuspos_server.db import ServerDatabase, normalise_url, open_server_database
+from bonuspos_server.db import ServerDatabase, open_server_database
 from bonuspos_server.settings import Settings
-
-PG_URL = os.environ.get("BONUSPOS_TEST_PG_URL")
-NO_PG = "PostgreSQL tests need BONUSPOS_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1/test)"
+from tests.server.pg import NO_PG, PG_URL, fresh_pg_database
 
 
 class Clock:
@@ -48,17 +42,8 @@ def pg_database() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
     if not PG_URL:
         pytest.skip(NO_PG)
-    admin_url = make_url(normalise_url(PG_URL))
-    name = f"bonuspos_test_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+    with fresh_pg_database(PG_URL) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from bonuspos.sync.push import push_all
 from bonuspos_server.db import ServerDatabase, open_server_database
 from bonuspos_server.models import Till as ServerTill
 from tests.server.live import LiveServer, add_tills, live_server
+from tests.server.pg import NO_PG, PG_URL, fresh_pg_database
 from tests.support import MINSK, sell
 
 _TILLS = itertools.count(1)
@@ -57,16 +59,36 @@ def sync(till: Till, config: SyncConfig) -> None:
         pull_all(till.db, client, till.clock.now)
 
 
+@contextmanager
+def running_central(folder: Path, kind: str) -> Iterator[Central]:
+    """A real server on SQLite in `folder`, or on a fresh PostgreSQL database (dropped after)."""
+    with ExitStack() as stack:
+        if kind == "sqlite":
+            url = f"sqlite:///{folder / 'server.sqlite3'}"
+        else:
+            if not PG_URL:
+                pytest.skip(NO_PG)
+            url = stack.enter_context(fresh_pg_database(PG_URL))
+        db = open_server_database(url)
+        stack.callback(db.dispose)
+        server = stack.enter_context(live_server(url, folder / "logs"))
+        yield Central(server, db)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A module that sets EVERY_DATABASE = True runs its tests against the server on each
+    # database a chain may run it on; the others on SQLite only, which is quicker.
+    if "central" in metafunc.fixturenames and getattr(metafunc.module, "EVERY_DATABASE", False):
+        metafunc.parametrize("central", ["sqlite", "postgresql"], indirect=True, scope="module")
+
+
 @pytest.fixture(scope="module")
-def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
-    folder = tmp_path_factory.mktemp("central")
-    url = f"sqlite:///{folder / 'server.sqlite3'}"
-    db = open_server_database(url)
-    try:
-        with live_server(url, folder / "logs") as server:
-            yield Central(server, db)
-    finally:
-        db.dispose()
+def central(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Central]:
+    kind = getattr(request, "param", "sqlite")
+    with running_central(tmp_path_factory.mktemp("central"), kind) as running:
+        yield running
 
 
 @pytest.fixture

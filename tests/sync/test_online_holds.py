@@ -29,6 +29,10 @@ from tests.support import MINSK, sell
 from tests.sync.conftest import Central, sync
 
 QUICK = httpx.Timeout(2.0, connect=1.0)  # a cashier waits on this
+
+EVERY_DATABASE = True  # tests/sync/conftest.py runs these on SQLite and PostgreSQL
+
+
 _PHONES = (f"+375 29 555-07-{n:02d}" for n in itertools.count(1))
 
 

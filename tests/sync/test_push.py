@@ -24,6 +24,8 @@ from tests.sync.conftest import Central, day_of_sales
 
 PHONE = "+375 29 555-01-02"
 
+EVERY_DATABASE = True  # tests/sync/conftest.py runs these on SQLite and PostgreSQL
+
 
 def _customer(central: Central, config: SyncConfig, phone: str) -> dict[str, object]:
     answer = httpx.get(

@@ -29,6 +29,8 @@ from tests.sync.conftest import Central, sync
 
 PHONE = "+375 29 555-06-01"
 
+EVERY_DATABASE = True  # tests/sync/conftest.py runs these on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def tills(central: Central, tmp_path: Path) -> Iterator[tuple[Till, Till, SyncConfig, SyncConfig]]:
