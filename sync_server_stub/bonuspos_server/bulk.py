@@ -28,6 +28,11 @@ from sqlalchemy.sql.elements import ColumnElement
 from bonuspos_server.models import Base, Customer, PendingPoints
 
 
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's table, typed as one (SQLAlchemy types `__table__` as a FromClause)."""
+    return cast(Table, model.__table__)
+
+
 def is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -44,7 +49,7 @@ def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]])
     """Insert rows that all have the same keys, the table's column names."""
     if not rows:
         return
-    table = cast(Table, model.__table__)
+    table = table_of(model)
     if not is_postgresql(session):
         session.connection().execute(insert(table), rows)
         return
@@ -72,7 +77,7 @@ def set_totals(session: Session, totals: dict[int, int], feed_position: int) -> 
             {"ids": ids, "totals": [totals[i] for i in ids], "position": feed_position},
         )
         return
-    customers = cast(Table, Customer.__table__)
+    customers = table_of(Customer)
     session.connection().execute(
         update(customers)
         .where(customers.c.id == bindparam("card_id"))
@@ -102,7 +107,7 @@ def add_pending(session: Session, points: dict[tuple[int, date], int]) -> None:
             },
         )
         return
-    table = cast(Table, PendingPoints.__table__)
+    table = table_of(PendingPoints)
     stmt = sqlite.insert(table)
     session.connection().execute(
         stmt.on_conflict_do_update(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, cast, func, select
+from sqlalchemy import BigInteger, BindParameter, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.card import CardNumber, parse_card
@@ -14,7 +14,7 @@ from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.errors import InvalidCardNumber
 from bonuspos.domain.ledger import Balance
 from bonuspos.domain.money import Points
-from bonuspos_server.models import Customer, CustomerAlias, Hold, PendingPoints, PlasticCard
+from bonuspos_server.models import Customer, Hold, PendingPoints, PlasticCard
 from bonuspos_server.problems import Problem, not_found
 
 
@@ -33,21 +33,6 @@ def total_of(column: Any) -> Any:
     return cast(func.coalesce(func.sum(column), 0), BigInteger)
 
 
-def by_uid(session: Session, uid: str, *, lock: bool = False) -> Customer | None:
-    stmt = select(Customer).where(Customer.uid == uid)
-    customer = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
-    if customer is not None:
-        return customer
-    alias = session.get(CustomerAlias, uid)
-    if alias is None:
-        return None
-    return (
-        lock_customer(session, alias.customer_id)
-        if lock
-        else session.get(Customer, alias.customer_id)
-    )
-
-
 def lock_customer(session: Session, customer_id: int) -> Customer:
     """The card's row, locked until commit: balance changes on one card queue up here."""
     return session.execute(
@@ -55,26 +40,7 @@ def lock_customer(session: Session, customer_id: int) -> Customer:
     ).scalar_one()
 
 
-def lock_all(session: Session, uids: set[str]) -> None:
-    """Lock every card a batch names, in id order, before the batch touches any of them.
-
-    Batches lock cards as their events come; two batches naming the same two cards in
-    opposite orders would deadlock. Taking them all first, always in the same order,
-    makes concurrent batches queue instead.
-    """
-    if not uids:
-        return
-    direct = select(Customer.id).where(Customer.uid.in_(uids))
-    aliased = select(CustomerAlias.customer_id).where(CustomerAlias.uid.in_(uids))
-    session.execute(
-        select(Customer.id)
-        .where(Customer.id.in_(direct.union(aliased).scalar_subquery()))
-        .order_by(Customer.id)
-        .with_for_update()
-    ).all()
-
-
-def by_number(session: Session, text: str, *, lock: bool = False) -> Customer:
+def by_number(session: Session, text: str) -> Customer:
     number = _parse(text)
     if isinstance(number, PlasticNumber):
         card = session.get(PlasticCard, number.number)
@@ -85,7 +51,7 @@ def by_number(session: Session, text: str, *, lock: bool = False) -> Customer:
         ).scalar_one_or_none()
     if customer_id is None:
         raise not_found(f"No card {number.masked()} in the programme")
-    return lock_customer(session, customer_id) if lock else session.get_one(Customer, customer_id)
+    return session.get_one(Customer, customer_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,25 +90,35 @@ def _parse(text: str) -> CardNumber:
         raise Problem(422, "invalid-card-number", "Not a card number", exc.message) from exc
 
 
+def _sums() -> Any:
+    """A card's pending points (with the first day they activate) and live holds, as one row.
+
+    Bound at run time: `card`, `today` (the store day) and `now`.
+    """
+    card: BindParameter[int] = bindparam("card")
+    pending = select(total_of(PendingPoints.points)).where(
+        PendingPoints.customer_id == card, PendingPoints.active_from > bindparam("today")
+    )
+    first = select(func.min(PendingPoints.active_from)).where(
+        PendingPoints.customer_id == card, PendingPoints.active_from > bindparam("today")
+    )
+    held = select(total_of(Hold.points)).where(
+        Hold.customer_id == card, Hold.status == "active", Hold.expires_at > bindparam("now")
+    )
+    return select(
+        pending.scalar_subquery().label("pending"),
+        first.scalar_subquery().label("first"),
+        held.scalar_subquery().label("held"),
+    )
+
+
+# Built once: building a statement costs more CPU here than PostgreSQL spends running it.
+SUMS = _sums()
+
+
 def state(session: Session, customer: Customer, today: date, now: datetime) -> CardState:
-    pending, first = session.execute(
-        select(total_of(PendingPoints.points), func.min(PendingPoints.active_from)).where(
-            PendingPoints.customer_id == customer.id, PendingPoints.active_from > today
-        )
-    ).one()
-    held = session.execute(
-        select(total_of(Hold.points)).where(
-            Hold.customer_id == customer.id, Hold.status == "active", Hold.expires_at > now
-        )
-    ).scalar_one()
-    balance = Balance(Points(customer.total - pending), Points(pending), first)
-    return CardState(balance, Points(held))
-
-
-def add_pending(session: Session, customer_id: int, active_from: date, points: int) -> None:
-    """Callers hold the card's row lock, so read-then-write cannot race on one card."""
-    row = session.get(PendingPoints, (customer_id, active_from))
-    if row is None:
-        session.add(PendingPoints(customer_id=customer_id, active_from=active_from, points=points))
-    else:
-        row.points += points
+    row = (
+        session.connection().execute(SUMS, {"card": customer.id, "today": today, "now": now}).one()
+    )
+    balance = Balance(Points(customer.total - row.pending), Points(row.pending), row.first)
+    return CardState(balance, Points(row.held))

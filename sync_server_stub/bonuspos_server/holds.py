@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from bonuspos_server import cards, policies
 from bonuspos_server.auth import Caller
-from bonuspos_server.models import Hold, PendingPoints
+from bonuspos_server.models import Hold
 from bonuspos_server.problems import Problem, not_found
 from bonuspos_server.schemas import HoldAnswer, HoldRequest
 
@@ -85,16 +85,7 @@ def place(
 
 def _card_and_hold() -> Any:
     """What the card has pending and on hold, beside the hold asked for if it exists."""
-    card: BindParameter[int] = bindparam("card")
-    pending = select(cards.total_of(PendingPoints.points)).where(
-        PendingPoints.customer_id == card, PendingPoints.active_from > bindparam("today")
-    )
-    held = select(cards.total_of(Hold.points)).where(
-        Hold.customer_id == card, Hold.status == "active", Hold.expires_at > bindparam("now")
-    )
-    sums = select(
-        pending.scalar_subquery().label("pending"), held.scalar_subquery().label("held")
-    ).subquery()
+    sums = cards.SUMS.subquery()
     return select(
         sums.c.pending,
         sums.c.held,

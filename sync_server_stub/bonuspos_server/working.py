@@ -19,9 +19,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -29,7 +29,6 @@ from bonuspos.domain.policy import Policy
 from bonuspos_server import bulk, cards, policies
 from bonuspos_server.changes import next_feed_position
 from bonuspos_server.models import (
-    Base,
     Customer,
     CustomerAlias,
     Event,
@@ -98,7 +97,7 @@ class Working:
         self._offline_before: dict[tuple[int, date], int] = {}
         self._offline_here: dict[tuple[int, date], int] = defaultdict(int)
         self._current: Policy | None = None
-        self.reads = _reads(False)
+        self.reads = _reads(bulk.is_postgresql(session))
         self._policies: dict[int, Policy] = {}
         self.touched: set[int] = set()
         self._sale_rows: list[dict[str, Any]] = []
@@ -112,7 +111,6 @@ class Working:
     @classmethod
     def load(cls, session: Session, till_id: int, now: datetime, events: list[EventIn]) -> Working:
         work = cls(session, till_id, now)
-        work.reads = _reads(bulk.is_postgresql(session))
         payloads = [event.payload for event in events]
         work._load_events(events)
         work._load_sales(_named(payloads, "sale_id"))
@@ -244,7 +242,7 @@ class Working:
 
     def register(self, row: dict[str, Any]) -> Card:
         """A new customer is written at once: the events after it need its id."""
-        table = _table(Customer)
+        table = bulk.table_of(Customer)
         customer_id = self.session.execute(
             insert(table).values(**row, total=0, change_seq=0).returning(table.c.id)
         ).scalar_one()
@@ -254,12 +252,14 @@ class Working:
         return card
 
     def alias(self, uid: str, card: Card) -> None:
-        self.session.execute(insert(_table(CustomerAlias)).values(uid=uid, customer_id=card.id))
+        aliases = bulk.table_of(CustomerAlias)
+        self.session.execute(insert(aliases).values(uid=uid, customer_id=card.id))
         self.cards[uid] = card
         self.touched.add(card.id)
 
     def issue_plastic(self, number: str, card: Card) -> None:
-        self.session.execute(insert(_table(PlasticCard)).values(number=number, customer_id=card.id))
+        plastic = bulk.table_of(PlasticCard)
+        self.session.execute(insert(plastic).values(number=number, customer_id=card.id))
 
     def sale(self, row: dict[str, Any], day: date) -> None:
         self._sale_rows.append(row)
@@ -321,10 +321,6 @@ class Working:
             bulk.set_totals(session, totals, next_feed_position(session))
         bulk.add_pending(session, self._pending)
         session.flush()  # the holds this batch captured
-
-
-def _table(model: type[Base]) -> Table:
-    return cast(Table, model.__table__)
 
 
 @dataclass(frozen=True)
