@@ -21,8 +21,7 @@ from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync import config as sync_config
 from bonuspos.sync import status as sync_status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
-from bonuspos.sync.pull import pull_all
-from bonuspos.sync.push import push_all, reached
+from bonuspos.sync.cycle import sync_round
 from bonuspos.sync.worker import CLOCK_WARNING
 
 
@@ -48,9 +47,7 @@ def sync(args: argparse.Namespace) -> int:
         ServerClient(settings) as client,
     ):
         try:
-            pushed = push_all(till.db, client, till.clock.now)
-            pulled = pull_all(till.db, client, till.clock.now)  # reaches the server, always
-            reached(till.db, till.clock.now(), client.server_date)
+            pushed, pulled = sync_round(till.db, client, till.clock.now)
         except (ServerUnavailable, ServerRefused) as failed:
             waiting = sync_status.read(till.db).waiting
             print(f"bonuspos sync: {failed}; в очереди {waiting} событий", file=sys.stderr)

@@ -21,17 +21,18 @@ from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import Policy
 from bonuspos.ledger.models import OutboxEvent, Sale
+from bonuspos.ledger.repositories import POLICY_SETTING
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.checkout import SaleRequest, new_sale_id
 from bonuspos.services.clock import ManualClock, SystemClock
-from bonuspos.services.till import POLICY_KEY, Till
+from bonuspos.services.till import Till
 from bonuspos.services.views import CardView
 from tests.support import sell
 
 
 def store_policy(till: Till, policy: Policy) -> None:
     with UnitOfWork(till.db.writing) as uow:
-        uow.settings.set(POLICY_KEY, json.dumps(policy.to_dict()))
+        uow.settings.set(POLICY_SETTING, json.dumps(policy.to_dict()))
         uow.commit()
 
 
@@ -55,7 +56,7 @@ def test_a_corrupt_stored_policy_stops_the_till_with_a_message(
     tmp_path: Path, till: Till, clock: ManualClock
 ) -> None:
     with UnitOfWork(till.db.writing) as uow:
-        uow.settings.set(POLICY_KEY, '{"version": 2.5}')
+        uow.settings.set(POLICY_SETTING, '{"version": 2.5}')
         uow.commit()
     till.close()
     for _attempt in range(2):  # the second sees the policy again, not a stale lock

@@ -18,8 +18,7 @@ from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
-from bonuspos.sync.pull import pull_all
-from bonuspos.sync.push import push_all
+from bonuspos.sync.cycle import sync_round
 from bonuspos_server.db import ServerDatabase, open_server_database
 from bonuspos_server.models import Till as ServerTill
 from tests.server.live import LiveServer, add_tills, live_server
@@ -55,8 +54,7 @@ class Central:
 def sync(till: Till, config: SyncConfig) -> None:
     """One full round, as `bonuspos sync --once` does: push, then pull."""
     with ServerClient(config) as client:
-        push_all(till.db, client, till.clock.now)
-        pull_all(till.db, client, till.clock.now)
+        sync_round(till.db, client, till.clock.now)
 
 
 @contextmanager

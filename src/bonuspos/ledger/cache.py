@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -162,9 +162,6 @@ class Cache:
         ]
         if rows:
             self._s.execute(insert(PendingPoints), rows)
-
-    def count(self) -> int:
-        return int(self._s.execute(select(func.count()).select_from(Customer)).scalar_one())
 
 
 def _field(payload: str, key: str) -> str:

@@ -356,6 +356,11 @@ class Outbox:
         )
 
 
+# The programme's policy as the till last received it (JSON of Policy.to_dict()): the pull
+# writes it, the Till reads it when it starts.
+POLICY_SETTING = "policy"
+
+
 class Settings:
     def __init__(self, session: Session) -> None:
         self._s = session

@@ -10,6 +10,7 @@ from typing import Self
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
 from bonuspos.ledger.db import Database, open_database
+from bonuspos.ledger.repositories import POLICY_SETTING
 from bonuspos.ledger.till_lock import TillLock
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.catalog import CatalogService
@@ -22,7 +23,6 @@ from bonuspos.services.returns import Returns
 
 DB_NAME = "till.sqlite3"
 LOCK_NAME = "till.lock"
-POLICY_KEY = "policy"
 
 
 class Till:
@@ -51,7 +51,7 @@ class Till:
 
     def _load_policy(self) -> Policy:
         with UnitOfWork(self.db.reading) as uow:
-            stored = uow.settings.get(POLICY_KEY)
+            stored = uow.settings.get(POLICY_SETTING)
         if not stored:
             return DEFAULT_POLICY
         try:

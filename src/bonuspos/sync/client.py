@@ -88,10 +88,6 @@ class ServerClient:
         answer = self._send("GET", "/v1/tills/me")
         return int(_field(answer, "last_seq", int))
 
-    def ping(self) -> None:
-        """Reach the server (and read its clock) when there is nothing to send."""
-        self._send("GET", "/healthz")
-
     def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         try:
             response = self._http.request(
@@ -113,7 +109,8 @@ class ServerClient:
                 _retry_after(response),
             )
         if response.status_code >= 400:
-            raise ServerRefused(response.status_code, _problem_text(response), _problem(response))
+            problem = _problem(response)
+            raise ServerRefused(response.status_code, _problem_text(response, problem), problem)
         if response.status_code == 204:
             return None
         try:
@@ -164,12 +161,8 @@ def _problem(response: httpx.Response) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def _problem_text(response: httpx.Response) -> str:
-    try:
-        problem = response.json()
-        detail = problem.get("detail") or problem.get("title")
-    except (ValueError, AttributeError):
-        detail = None
+def _problem_text(response: httpx.Response, problem: dict[str, Any] | None) -> str:
+    detail = (problem.get("detail") or problem.get("title")) if problem else None
     if response.status_code == 401:
         return "сервер не принял токен кассы (отозван или неверен): нужен новый bonuspos configure"
     return f"сервер отказал (HTTP {response.status_code}): {detail or response.reason_phrase}"

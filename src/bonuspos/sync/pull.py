@@ -16,12 +16,12 @@ from typing import Any
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
 from bonuspos.ledger.cache import ServerCard
 from bonuspos.ledger.db import Database
+from bonuspos.ledger.repositories import POLICY_SETTING
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.status import CURSOR
 
 PAGE = 5_000  # the server's largest page
-POLICY_KEY = "policy"  # where the Till reads its policy at start-up
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ def _store(db: Database, page: dict[str, Any], at: datetime, done: Pulled) -> Pu
             # The till's own unanswered points stay on top of the server's figures.
             uow.cache.store(_card(raw), at, mine)
         if policy is not None:
-            uow.settings.set(POLICY_KEY, json.dumps(policy.to_dict()))
+            uow.settings.set(POLICY_SETTING, json.dumps(policy.to_dict()))
         uow.settings.set(CURSOR, page["cursor"])
         uow.commit()
     return Pulled(

@@ -22,8 +22,7 @@ from bonuspos.ledger.db import Database, open_database
 from bonuspos.sync import status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.config import SyncConfig
-from bonuspos.sync.pull import pull_all
-from bonuspos.sync.push import push_all, reached
+from bonuspos.sync.cycle import sync_round
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +107,7 @@ class SyncWorker:
             while not self._stop.is_set():
                 wait = self._backoff.idle
                 try:
-                    push_all(db, client, self._now)
-                    pull_all(db, client, self._now)  # reaches the server even with nothing to send
-                    reached(db, self._now(), client.server_date)
+                    sync_round(db, client, self._now)
                     failures = 0
                     self._publish(db, client, online=True, error=None)
                 except ServerUnavailable as exc:
