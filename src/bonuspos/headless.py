@@ -22,6 +22,7 @@ from bonuspos.sync import config as sync_config
 from bonuspos.sync import status as sync_status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.cycle import sync_round
+from bonuspos.sync.pull import Pulled
 from bonuspos.sync.worker import CLOCK_WARNING
 
 
@@ -47,7 +48,7 @@ def sync(args: argparse.Namespace) -> int:
         ServerClient(settings) as client,
     ):
         try:
-            pushed, pulled = sync_round(till.db, client, till.clock.now)
+            pushed, pulled = sync_round(till.db, client, till.clock.now, _receiving)
         except (ServerUnavailable, ServerRefused) as failed:
             waiting = sync_status.read(till.db).waiting
             print(f"bonuspos sync: {failed}; в очереди {waiting} событий", file=sys.stderr)
@@ -65,6 +66,15 @@ def sync(args: argparse.Namespace) -> int:
         line += f"; отклонённых всего {left.dead_letters} (bonuspos status --dead-letters)"
     print(line)
     return 0 if left.waiting == 0 else 1
+
+
+def _receiving(pulled: Pulled) -> None:
+    # A first fill runs for a minute or more: IT sees it move, every 50,000 cards or so.
+    if pulled.pages > 1 and pulled.pages % 10 == 0:
+        print(
+            f"Загрузка: получено покупателей {pulled.customers:,}".replace(",", " "),
+            file=sys.stderr,
+        )
 
 
 def status(args: argparse.Namespace) -> int:

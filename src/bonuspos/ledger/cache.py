@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bonuspos.domain.customer import name_tokens, name_words, normalise_name
 from bonuspos.ledger.models import (
@@ -82,86 +84,167 @@ class Cache:
                 mine.pending[active_from] += points
         return found
 
-    def store(self, card: ServerCard, at: datetime, mine: dict[int, Unanswered]) -> int:
-        """Insert or refresh one card from the server, `mine` (by card) on top; its local id."""
-        customer_id = self._find(card)
-        if customer_id is None:
-            customer_id = self._s.execute(
-                insert(Customer)
+    def store(
+        self, cards: Sequence[ServerCard], at: datetime, mine: dict[int, Unanswered]
+    ) -> list[int]:
+        """Insert or refresh a page of cards from the server, `mine` (by card) on top.
+
+        A set at a time: a first fill brings a million cards, so each table is read once
+        and written with one executemany per page, never a statement per card.
+        """
+        known = self._known(cards)
+        # The write lock is held (BEGIN IMMEDIATE), so the next ids are ours to take.
+        next_id = int(self._s.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar_one())
+        ids: list[int] = []
+        new_rows: list[dict[str, Any]] = []
+        renamed: list[tuple[int, ServerCard]] = []
+        for card in cards:
+            customer_id = known.ids.get(card.uid)
+            if customer_id is None:
+                customer_id = next((known.ids[a] for a in card.aliases if a in known.ids), None)
+            if customer_id is None:
+                customer_id = known.by_phone.get(card.phone)
+            if customer_id is None:
+                next_id += 1
+                customer_id = next_id
+                new_rows.append(_customer_row(customer_id, card, at))
+            elif known.names.get(customer_id) != (card.full_name, card.phone):
+                renamed.append((customer_id, card))
+            ids.append(customer_id)
+        if new_rows:
+            self._s.execute(insert(Customer), new_rows)
+        for customer_id, card in renamed:
+            self._s.execute(
+                update(Customer)
+                .where(Customer.id == customer_id)
                 .values(
-                    uid=card.uid,
-                    phone=card.phone,
                     full_name=card.full_name,
+                    phone=card.phone,
                     name_key=normalise_name(card.full_name),
-                    email="",
-                    birth_date="",
-                    rules_version=1,
-                    registered_at=at,
                 )
-                .returning(Customer.id)
-            ).scalar_one()
-            self._name(customer_id, card.full_name)
-        else:
-            current = self._s.execute(
-                select(Customer.full_name, Customer.phone).where(Customer.id == customer_id)
-            ).one()
-            if tuple(current) != (card.full_name, card.phone):
-                self._s.execute(
-                    update(Customer)
-                    .where(Customer.id == customer_id)
-                    .values(
-                        full_name=card.full_name,
-                        phone=card.phone,
-                        name_key=normalise_name(card.full_name),
+            )
+        self._names(
+            [(row["id"], row["full_name"]) for row in new_rows]
+            + [(customer_id, card.full_name) for customer_id, card in renamed],
+            replace=[customer_id for customer_id, _ in renamed],
+        )
+        plastic = [
+            {"number": number, "customer_id": customer_id}
+            for customer_id, card in zip(ids, cards, strict=True)
+            for number in card.plastic_cards
+        ]
+        self._upsert(PlasticCard.number, "customer_id", plastic)
+        self._balances(ids, cards, mine, replace=list(known.names))
+        return ids
+
+    def _known(self, cards: Sequence[ServerCard]) -> _Known:
+        uids = [uid for card in cards for uid in (card.uid, *card.aliases)]
+        known = _Known()
+        for chunk in _chunks(uids):
+            known.ids.update(
+                (uid, customer_id)
+                for uid, customer_id in self._s.execute(
+                    select(Customer.uid, Customer.id).where(Customer.uid.in_(chunk))
+                )
+            )
+        for chunk in _chunks([card.phone for card in cards]):
+            known.by_phone.update(
+                (phone, customer_id)
+                for phone, customer_id in self._s.execute(
+                    select(Customer.phone, Customer.id).where(Customer.phone.in_(chunk))
+                )
+            )
+        for chunk in _chunks([*known.ids.values(), *known.by_phone.values()]):
+            known.names.update(
+                (customer_id, (full_name, phone))
+                for customer_id, full_name, phone in self._s.execute(
+                    select(Customer.id, Customer.full_name, Customer.phone).where(
+                        Customer.id.in_(chunk)
                     )
                 )
-                self._s.execute(delete(NameToken).where(NameToken.customer_id == customer_id))
-                self._name(customer_id, card.full_name)
-        for number in card.plastic_cards:
-            stmt = insert(PlasticCard).values(number=number, customer_id=customer_id)
+            )
+        return known
+
+    def _names(self, named: list[tuple[int, str]], replace: list[int]) -> None:
+        for chunk in _chunks(replace):
+            self._s.execute(delete(NameToken).where(NameToken.customer_id.in_(chunk)))
+        rows: list[dict[str, Any]] = []
+        for customer_id, full_name in named:
+            words = name_words(full_name)
+            rows.extend(
+                {"token": token, "customer_id": customer_id, "words": words}
+                for token in name_tokens(full_name)
+            )
+        if rows:
+            self._s.execute(insert(NameToken), rows)
+
+    def _balances(
+        self,
+        ids: list[int],
+        cards: Sequence[ServerCard],
+        mine: dict[int, Unanswered],
+        replace: list[int],
+    ) -> None:
+        totals: list[dict[str, int]] = []
+        pending_rows: list[dict[str, Any]] = []
+        for customer_id, card in zip(ids, cards, strict=True):
+            own = mine.get(customer_id) or Unanswered()
+            totals.append({"customer_id": customer_id, "total": card.total + own.total})
+            pending: dict[date, int] = defaultdict(int)
+            for day, points in (*card.pending.items(), *own.pending.items()):
+                pending[day] += points
+            pending_rows.extend(
+                {"customer_id": customer_id, "active_from": day, "points": points}
+                for day, points in sorted(pending.items())
+                if points
+            )
+        self._upsert(CardBalance.customer_id, "total", totals)
+        for chunk in _chunks(replace):
+            self._s.execute(delete(PendingPoints).where(PendingPoints.customer_id.in_(chunk)))
+        if pending_rows:
+            self._s.execute(insert(PendingPoints), pending_rows)
+
+    def _upsert(
+        self, key: InstrumentedAttribute[Any], column: str, rows: list[dict[str, Any]]
+    ) -> None:
+        """Insert `rows`, or set `column` where a row with the same `key` is there."""
+        if rows:
+            stmt = insert(key.class_)
             self._s.execute(
                 stmt.on_conflict_do_update(
-                    index_elements=[PlasticCard.number], set_={"customer_id": customer_id}
-                )
+                    index_elements=[key], set_={column: stmt.excluded[column]}
+                ),
+                rows,
             )
-        self._balance(customer_id, card, mine.get(customer_id) or Unanswered())
-        return customer_id
 
-    def _find(self, card: ServerCard) -> int | None:
-        by_uid = self._s.execute(
-            select(Customer.id).where(Customer.uid.in_((card.uid, *card.aliases)))
-        ).scalar()
-        if by_uid is not None:
-            return int(by_uid)
-        by_phone = self._s.execute(select(Customer.id).where(Customer.phone == card.phone)).scalar()
-        return int(by_phone) if by_phone is not None else None
 
-    def _name(self, customer_id: int, full_name: str) -> None:
-        words = name_words(full_name)
-        self._s.add_all(
-            NameToken(token=t, customer_id=customer_id, words=words) for t in name_tokens(full_name)
-        )
-        self._s.flush()
+@dataclass
+class _Known:
+    """What the till already holds of a page's cards."""
 
-    def _balance(self, customer_id: int, card: ServerCard, mine: Unanswered) -> None:
-        total = card.total + mine.total
-        stmt = insert(CardBalance).values(customer_id=customer_id, total=total)
-        self._s.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[CardBalance.customer_id], set_={"total": total}
-            )
-        )
-        self._s.execute(delete(PendingPoints).where(PendingPoints.customer_id == customer_id))
-        pending: dict[date, int] = defaultdict(int)
-        for day, points in (*card.pending.items(), *mine.pending.items()):
-            pending[day] += points
-        rows = [
-            {"customer_id": customer_id, "active_from": day, "points": points}
-            for day, points in sorted(pending.items())
-            if points
-        ]
-        if rows:
-            self._s.execute(insert(PendingPoints), rows)
+    ids: dict[str, int] = field(default_factory=dict)  # by uid, aliases included
+    by_phone: dict[str, int] = field(default_factory=dict)
+    names: dict[int, tuple[str, str]] = field(default_factory=dict)  # (full name, phone)
+
+
+def _customer_row(customer_id: int, card: ServerCard, at: datetime) -> dict[str, Any]:
+    return {
+        "id": customer_id,
+        "uid": card.uid,
+        "phone": card.phone,
+        "full_name": card.full_name,
+        "name_key": normalise_name(card.full_name),
+        "email": "",
+        "birth_date": "",
+        "rules_version": 1,
+        "registered_at": at,
+    }
+
+
+def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
+    # Below SQLite's oldest limit on bound parameters (999).
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _field(payload: str, key: str) -> str:

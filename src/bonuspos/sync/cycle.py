@@ -12,7 +12,10 @@ from bonuspos.sync.push import Pushed, push_all, reached
 
 
 def sync_round(
-    db: Database, client: ServerClient, now: Callable[[], datetime]
+    db: Database,
+    client: ServerClient,
+    now: Callable[[], datetime],
+    progress: Callable[[Pulled], None] | None = None,
 ) -> tuple[Pushed, Pulled]:
     """Push every waiting event, pull the changes, then note the contact and the server's clock.
 
@@ -20,6 +23,6 @@ def sync_round(
     from offline. ServerUnavailable/ServerRefused stop it with nothing lost.
     """
     pushed = push_all(db, client, now)
-    pulled = pull_all(db, client, now)
+    pulled = pull_all(db, client, now, progress=progress)
     reached(db, now(), client.server_date)
     return pushed, pulled

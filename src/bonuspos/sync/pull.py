@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -41,15 +42,24 @@ def pull_all(
     progress: Callable[[Pulled], None] | None = None,
 ) -> Pulled:
     done = Pulled()
-    while True:
-        with UnitOfWork(db.reading) as uow:
-            cursor = uow.settings.get(CURSOR)
+    with UnitOfWork(db.reading) as uow:
+        cursor = uow.settings.get(CURSOR)
+    # The next page is fetched while this one is written: a first fill of a million
+    # cards takes as long as the slower of the two, not their sum.
+    with ThreadPoolExecutor(1, thread_name_prefix="bonuspos-pull") as fetcher:
         page = client.changes(cursor, page_size)
-        done = _store(db, page, now(), done)
-        if progress is not None:
-            progress(done)
-        if not page["has_more"]:
-            return done
+        while True:
+            following = (
+                fetcher.submit(client.changes, page["cursor"], page_size)
+                if page["has_more"]
+                else None
+            )
+            done = _store(db, page, now(), done)
+            if progress is not None:
+                progress(done)
+            if following is None:
+                return done
+            page = following.result()
 
 
 def _store(db: Database, page: dict[str, Any], at: datetime, done: Pulled) -> Pulled:
@@ -67,9 +77,8 @@ def _store(db: Database, page: dict[str, Any], at: datetime, done: Pulled) -> Pu
             for code in product["barcodes"]:
                 uow.catalog.add_barcode(code, product["sku"])
         mine = uow.cache.unanswered(today)
-        for raw in page["customers"]:
-            # The till's own unanswered points stay on top of the server's figures.
-            uow.cache.store(_card(raw), at, mine)
+        # The till's own unanswered points stay on top of the server's figures.
+        uow.cache.store([_card(raw) for raw in page["customers"]], at, mine)
         if policy is not None:
             uow.settings.set(POLICY_SETTING, json.dumps(policy.to_dict()))
         uow.settings.set(CURSOR, page["cursor"])

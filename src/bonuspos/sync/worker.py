@@ -23,6 +23,7 @@ from bonuspos.sync import status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.cycle import sync_round
+from bonuspos.sync.pull import Pulled
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class SyncState:
     last_sync: datetime | None = None
     last_error: str | None = None
     clock_skew: timedelta | None = None  # the till's clock minus the server's
+    receiving: int | None = None  # cards received so far by a long pull (a first fill)
 
     @property
     def clock_wrong(self) -> bool:
@@ -107,7 +109,7 @@ class SyncWorker:
             while not self._stop.is_set():
                 wait = self._backoff.idle
                 try:
-                    sync_round(db, client, self._now)
+                    sync_round(db, client, self._now, self._receiving)
                     failures = 0
                     self._publish(db, client, online=True, error=None)
                 except ServerUnavailable as exc:
@@ -130,21 +132,32 @@ class SyncWorker:
             client.close()
             db.dispose()
 
+    def _receiving(self, pulled: Pulled) -> None:
+        # Only a pull of many pages is worth showing; an ordinary round is one page.
+        if pulled.pages > 1:
+            self._set(replace(self.state, receiving=pulled.customers))
+
+    def _set(self, state: SyncState) -> None:
+        with self._lock:
+            self._state = state
+        if self._on_state is not None:
+            self._on_state(state)
+
     def _publish(
         self, db: Database, client: ServerClient, *, online: bool | None, error: str | None
     ) -> None:
         seen = status.read(db)
         skew = self._now() - client.server_date if client.server_date else None
-        with self._lock:
-            self._state = replace(
-                self._state,
+        state = self.state
+        self._set(
+            replace(
+                state,
                 online=online,
                 waiting=seen.waiting,
                 dead_letters=seen.dead_letters,
                 last_sync=seen.last_sync,
                 last_error=error,
-                clock_skew=skew if skew is not None else self._state.clock_skew,
+                clock_skew=skew if skew is not None else state.clock_skew,
+                receiving=None,
             )
-            state = self._state
-        if self._on_state is not None:
-            self._on_state(state)
+        )
