@@ -16,9 +16,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--version", action="version", version=f"bonuspos {__version__}")
     commands = parser.add_subparsers(dest="command")
-    demo = commands.add_parser("demo", help="пройти сценарий программы на демо-кассе")
+    parser.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    parser.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык экранов")
+    parser.add_argument("--cashier", help="имя кассира в строке состояния")
+    demo = commands.add_parser(
+        "demo", help="демо-касса с демо-сервером, каталогом и покупателями на этом ПК"
+    )
+    demo.add_argument("--data-dir", type=Path, help="папка демо (по умолчанию новая временная)")
     demo.add_argument(
-        "--data-dir", type=Path, help="папка демо-базы (по умолчанию новая временная)"
+        "--text", action="store_true", help="сценарий программы в терминале, без экранов"
     )
     configure = commands.add_parser(
         "configure", help="подключить кассу к серверу (делает ИТ, один раз на ПК)"
@@ -44,10 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "demo":
-            from bonuspos import demo as demo_module
+            if args.text:
+                from bonuspos.demo import walkthrough
 
-            demo_module.run(data_dir=args.data_dir)
-            return 0
+                walkthrough.run(data_dir=args.data_dir)
+                return 0
+            from bonuspos.demo import gui
+
+            return gui.run(args.data_dir, args.lang)
+        if args.command is None:
+            return _screens(args)
         if args.command in ("configure", "sync", "status"):
             from bonuspos import headless
 
@@ -58,6 +70,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser.print_help()
     return 0
+
+
+def _screens(args: argparse.Namespace) -> int:
+    """The cashier's screens; a till IT has not connected yet works offline."""
+    from bonuspos import paths
+    from bonuspos.sync import config as sync_config
+
+    try:
+        config = sync_config.load()
+    except sync_config.NotConfigured:
+        config = None
+    from bonuspos.ui import app
+
+    return app.run(
+        args.data_dir or paths.data_dir(), config, cashier=args.cashier, language=args.lang
+    )
 
 
 if __name__ == "__main__":

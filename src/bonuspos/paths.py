@@ -29,3 +29,7 @@ def resources_dir() -> Path:
 
 def demo_catalog() -> Path:
     return resources_dir() / "demo" / "catalog.csv"
+
+
+def demo_customers() -> Path:
+    return resources_dir() / "demo" / "customers.csv"

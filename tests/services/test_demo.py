@@ -1,4 +1,4 @@
-"""`bonuspos demo` walks through the programme and shows each rule at work."""
+"""`bonuspos demo --text` walks through the programme and shows each rule at work."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bonuspos.cli import main
 def test_the_demo_shows_earning_refusal_the_same_day_and_spending_the_next(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["demo", "--data-dir", str(tmp_path / "demo")]) == 0
+    assert main(["demo", "--text", "--data-dir", str(tmp_path / "demo")]) == 0
     out = capsys.readouterr().out
     assert "Карта оформлена: Иванова Анна Сергеевна, +375 29 ***-**-67" in out
     assert "Начислено                         76,20 б." in out

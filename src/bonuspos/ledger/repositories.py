@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -219,6 +220,10 @@ class Catalog:
             select(Product).join(Barcode, Barcode.sku == Product.sku).where(Barcode.code == code)
         ).scalar_one_or_none()
         return product or self._s.get(Product, code)
+
+    def everything(self) -> Sequence[Product]:
+        """The whole catalog, by name: a store's few thousand products."""
+        return self._s.execute(select(Product).order_by(Product.name)).scalars().all()
 
     def upsert(self, sku: str, name: str, price: int, points: int, promotional: bool) -> None:
         stmt = insert(Product).values(

@@ -10,6 +10,7 @@ from bonuspos.domain.cart import Line
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Money, Points
 from bonuspos.ledger.db import Database
+from bonuspos.ledger.models import Product
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.errors import NotFound
 
@@ -39,13 +40,22 @@ class CatalogService:
             product = uow.catalog.by_code(code)
             if product is None:
                 raise NotFound(f"Товар «{code}» не найден в каталоге")
-            return ProductView(
-                product.sku,
-                product.name,
-                Money(product.price),
-                Points(product.points),
-                product.promotional,
-            )
+            return _view(product)
+
+    def search(self, text: str, limit: int = 20) -> list[ProductView]:
+        """Products whose name holds every typed word, in any case; for goods without a label."""
+        words = text.casefold().replace("ё", "е").split()
+        if not words:
+            return []
+        found: list[ProductView] = []
+        with UnitOfWork(self._db.reading) as uow:
+            for product in uow.catalog.everything():
+                name = product.name.casefold().replace("ё", "е")
+                if all(word in name for word in words):
+                    found.append(_view(product))
+                    if len(found) == limit:
+                        break
+        return found
 
     def load_csv(self, path: Path) -> int:
         """Load a price list (sku;barcode;name;price;points;promotional); all rows or none."""
@@ -95,3 +105,9 @@ def _product_row(file: str, n: int, row: dict[str, str | None]) -> tuple[Product
     except InvalidInput as exc:
         raise InvalidInput(f"{file}, строка {n}: {exc.message}") from exc
     return product, [code.strip() for code in cells["barcode"].split(",") if code.strip()]
+
+
+def _view(product: Product) -> ProductView:
+    return ProductView(
+        product.sku, product.name, Money(product.price), Points(product.points), product.promotional
+    )

@@ -23,7 +23,7 @@ from bonuspos.ledger.models import Sale, SaleLine, SaleTender
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
-from bonuspos.services.errors import NotFound, SaleAlreadyCompleted
+from bonuspos.services.errors import NotFound, SaleAlreadyCompleted, storage_problems
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import card_view
 from bonuspos.services.receipts import receipt_of
@@ -69,20 +69,32 @@ class Checkout:
         self._holds = holds  # None: a till with no server, always offline
 
     def quote(
-        self, cart: Cart, customer_uid: str | None, tenders: Iterable[TenderKind]
+        self,
+        cart: Cart,
+        customer_uid: str | None,
+        tenders: Iterable[TenderKind],
+        *,
+        online: bool = False,
     ) -> CheckoutQuote:
-        """What the screen offers: the cap on points, with why, and what the sale earns."""
+        """What the screen offers: the cap on points, with why, and what the sale earns.
+
+        `online` is the screen's last word from the sync worker: the server was reached
+        lately, so the sale will most likely get a hold and the offline limit is not
+        offered. If the hold then cannot be asked, `complete` applies the offline rule.
+        """
         at = self._clock.now()
+        online = online and self._holds is not None
         with UnitOfWork(self._db.reading) as uow:
             customer = _customer(uow, customer_uid, self._policy.store_day(at))
-            q, room = self._quote(uow, cart, customer, frozenset(tenders), at)
+            q, room = self._quote(uow, cart, customer, frozenset(tenders), at, online=online)
             card = card_view(customer) if customer else None
-            return CheckoutQuote(q, card, offline=True, offline_room=room)
+            return CheckoutQuote(q, card, offline=not online, offline_room=room)
 
     def complete(self, request: SaleRequest) -> Receipt:
         hold_id = self._hold(request)
         try:
-            return self._complete(request, hold_id)
+            with storage_problems():
+                return self._complete(request, hold_id)
         except BaseException:
             if hold_id is not None:
                 self._release(hold_id)

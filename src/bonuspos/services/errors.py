@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import OperationalError
+
 from bonuspos.domain.errors import DomainError
 
 
@@ -37,3 +42,28 @@ class ReturnAlreadyRecorded(ServiceError):
     def __init__(self, return_id: str) -> None:
         super().__init__("Этот возврат уже оформлен")
         self.return_id = return_id
+
+
+class StorageProblem(ServiceError):
+    """The till's database could not be written: the action was not done, nothing half-done."""
+
+    code = "storage-problem"
+
+
+@contextmanager
+def storage_problems() -> Iterator[None]:
+    """SQLite's failures, said so a cashier knows what to do; the transaction rolled back."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "locked" in text or "busy" in text:
+            message = (
+                "База кассы занята другой программой: ничего не записано."
+                " Закройте другую программу или повторите через минуту"
+            )
+        elif "full" in text:
+            message = "На диске кассы нет места: ничего не записано. Позовите администратора"
+        else:
+            message = f"Не удалось записать в базу кассы ({exc.orig}): ничего не записано"
+        raise StorageProblem(message) from exc

@@ -12,7 +12,7 @@ from bonuspos.ledger.db import Database
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
-from bonuspos.services.errors import AlreadyRegistered
+from bonuspos.services.errors import AlreadyRegistered, storage_problems
 from bonuspos.services.lookup import card_of
 from bonuspos.services.views import CardView
 
@@ -27,7 +27,7 @@ class Registration:
         new = accept(form)
         card = PlasticCard(plastic_card) if plastic_card else None
         at = self._clock.now()
-        with UnitOfWork(self._db.writing) as uow:
+        with storage_problems(), UnitOfWork(self._db.writing) as uow:
             if uow.customers.by_phone(new.phone.e164) is not None:
                 raise AlreadyRegistered(new.phone.masked())
             if card is not None and uow.customers.by_plastic(card.number) is not None:

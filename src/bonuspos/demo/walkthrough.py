@@ -1,8 +1,8 @@
-"""`bonuspos demo`: a walk through the programme in the terminal over a fresh demo till.
+"""`bonuspos demo --text`: a walk through the programme in the terminal over a fresh demo till.
 
-Until the screens exist this is how a newcomer sees the rules at work: a customer joins,
+The rules at work without a screen (a server PC, a terminal over ssh): a customer joins,
 a sale earns points, the same card is refused spending that day, and the next day's sale
-is offered up to 30%. Every step runs through the same services the screens will call.
+is offered up to 30%. Every step runs through the same services the screens call.
 """
 
 from __future__ import annotations

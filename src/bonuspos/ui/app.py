@@ -1,0 +1,101 @@
+"""Starting the till's screens: the window first, then what the first screen does not need.
+
+`start()` builds everything and returns it (tests and the benchmark drive the result);
+`run()` is what `bonuspos` calls: start, then Qt's event loop until the window closes.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from bonuspos import paths
+from bonuspos.services.clock import Clock
+from bonuspos.services.online import OnlineTill
+from bonuspos.sync.config import SyncConfig
+from bonuspos.ui import style
+from bonuspos.ui.main_window import MainWindow, SyncBridge
+from bonuspos.ui.printing import SlipPrinter, configured
+from bonuspos.ui.scanner import ScannerFilter
+
+LANGUAGES = ("ru", "en")
+
+
+@dataclass
+class Running:
+    app: QApplication
+    window: MainWindow
+    online_till: OnlineTill
+    scanner: ScannerFilter
+    bridge: SyncBridge
+
+    def close(self) -> None:
+        self.app.removeEventFilter(self.scanner)
+        self.window.close()
+        self.online_till.close()
+
+
+def application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    return QApplication(["bonuspos"])
+
+
+def install_language(app: QApplication, language: str) -> QTranslator | None:
+    """Russian is the source language; any other comes from resources/i18n/bonuspos_<lang>.qm."""
+    if language == "ru":
+        return None
+    translator = QTranslator(app)
+    if not translator.load(str(paths.resources_dir() / "i18n" / f"bonuspos_{language}.qm")):
+        return None
+    app.installTranslator(translator)
+    QLocale.setDefault(QLocale(language))
+    return translator
+
+
+def start(
+    data_dir: Path,
+    config: SyncConfig | None,
+    *,
+    cashier: str | None = None,
+    language: str = "ru",
+    clock: Clock | None = None,
+    printer: SlipPrinter | None = None,
+    sync: bool = True,
+) -> Running:
+    app = application()
+    style.apply(app)
+    install_language(app, language)
+    bridge = SyncBridge()
+    online_till = OnlineTill(data_dir, config, clock, on_state=bridge.changed.emit)
+    scanner = ScannerFilter(app)
+    app.installEventFilter(scanner)
+    window = MainWindow(
+        online_till,
+        printer or configured(data_dir),
+        scanner,
+        cashier or os.environ.get("BONUSPOS_CASHIER") or getpass.getuser(),
+        bridge,
+    )
+    window.resize(1280, 800)
+    window.show()
+    if sync:
+        # After the first paint: the queue must see a usable screen before the worker runs.
+        QTimer.singleShot(0, online_till.start)
+    return Running(app, window, online_till, scanner, bridge)
+
+
+def run(
+    data_dir: Path, config: SyncConfig | None, *, cashier: str | None = None, language: str = "ru"
+) -> int:
+    running = start(data_dir, config, cashier=cashier, language=language)
+    try:
+        return running.app.exec()
+    finally:
+        running.online_till.close()

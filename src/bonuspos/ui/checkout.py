@@ -1,0 +1,486 @@
+"""The checkout: goods in, the points the card may spend (with why), tender, confirm, receipt.
+
+Every figure on it comes from `Checkout.quote`; the screen only shows the quote and
+collects the cashier's choices. Completing the sale runs off the GUI thread: asking the
+server for a hold may take up to its timeout, and the queue must never see a frozen till.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from bonuspos.domain.cart import Cart, Channel, Line, Tender, TenderKind
+from bonuspos.domain.errors import DomainError
+from bonuspos.domain.money import Points, total
+from bonuspos.services.catalog import CatalogService, ProductView
+from bonuspos.services.checkout import Checkout, SaleRequest, new_sale_id
+from bonuspos.services.errors import NotFound
+from bonuspos.services.views import CardView, CheckoutQuote, Receipt
+from bonuspos.ui.tasks import run_in_background
+from bonuspos.ui.texts import cap_reason, channel_name, day, exclusion, tender_name, tr
+from bonuspos.ui.widgets import button, label
+
+COLUMNS = ("Товар", "Кол-во", "Цена", "Сумма", "Баллы")
+
+
+class CheckoutScreen(QWidget):
+    sale_completed = Signal(object)  # Receipt
+    cancelled = Signal()
+
+    def __init__(
+        self,
+        checkout: Checkout,
+        catalog: CatalogService,
+        online: Callable[[], bool],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._checkout = checkout
+        self._catalog = catalog
+        self._online = online
+        self.card: CardView | None = None
+        self.cart = Cart()
+        self.quote: CheckoutQuote | None = None
+        self.sale_id = new_sale_id()
+        self.busy = False
+
+        self.holder = label(name="title")
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(tr("Штрихкод, артикул или название товара"))
+        self.code.returnPressed.connect(self._code_entered)
+        self.found = QListWidget()
+        self.found.hide()
+        self.found.itemActivated.connect(self._pick)
+
+        self.lines = QTableWidget(0, len(COLUMNS))
+        self.lines.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        header = self.lines.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.lines.verticalHeader().hide()
+        self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.lines.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.tender = QComboBox()
+        for kind in TenderKind:
+            self.tender.addItem(tender_name(kind), kind)
+        self.tender.currentIndexChanged.connect(self._requote)
+        self.channel = QComboBox()
+        for channel in Channel:
+            self.channel.addItem(channel_name(channel), channel)
+        self.channel.currentIndexChanged.connect(self._channel_changed)
+        self.order_ref = QLineEdit()
+        self.order_ref.setPlaceholderText(tr("Номер заказа"))
+        self.order_ref.hide()
+        for combo in (self.tender, self.channel):
+            combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.points = QLineEdit()
+        self.points.setPlaceholderText("0,00")
+        self.points.textEdited.connect(self._show_totals)
+        self.points.returnPressed.connect(self.ask_to_confirm)
+        self.offer = label(wrap=True)
+        self.total = label(name="big")
+        self.earn = label(wrap=True)
+        self.message = label(name="error", wrap=True)
+
+        self.confirmation = QFrame()
+        self.confirmation.setObjectName("card")
+        self.confirm_text = label(wrap=True)
+        confirm_box = QVBoxLayout(self.confirmation)
+        confirm_box.addWidget(self.confirm_text)
+        confirm_actions = QHBoxLayout()
+        confirm_actions.addWidget(button(tr("Провести · Enter"), self.complete))
+        confirm_actions.addWidget(button(tr("Назад · Esc"), self._back_from_confirmation))
+        confirm_box.addLayout(confirm_actions)
+        self.confirmation.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.code, 1)
+        top.addWidget(button(tr("Добавить · Enter"), self._code_entered))
+        payment = QHBoxLayout()
+        payment.addWidget(label(tr("Оплата (F7):")))
+        payment.addWidget(self.tender)
+        payment.addWidget(label(tr("Продажа (F8):")))
+        payment.addWidget(self.channel)
+        payment.addWidget(self.order_ref)
+        payment.addStretch(1)
+        spend = QHBoxLayout()
+        spend.addWidget(label(tr("Списать баллов (F6 — максимум):")))
+        spend.addWidget(self.points)
+        spend.addWidget(self.offer, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(button(tr("Удалить строку · Del"), self.remove_line))
+        actions.addWidget(button(tr("Списать максимум · F6"), self.spend_most))
+        actions.addWidget(button(tr("К оплате · F10"), self.ask_to_confirm))
+        actions.addWidget(button(tr("Отмена · Esc"), self._cancel))
+        actions.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.holder)
+        layout.addLayout(top)
+        layout.addWidget(self.found)
+        layout.addWidget(self.lines, 1)
+        layout.addLayout(payment)
+        layout.addLayout(spend)
+        layout.addWidget(self.total)
+        layout.addWidget(self.earn)
+        layout.addWidget(self.message)
+        layout.addWidget(self.confirmation)
+        layout.addLayout(actions)
+
+    # --- starting and adding goods ------------------------------------------------------
+
+    def start(self, card: CardView | None) -> None:
+        """A new sale; its id is made now, so a retried completion finds the first one."""
+        self.card = card
+        self.cart = Cart()
+        self.sale_id = new_sale_id()
+        self.busy = False
+        self.tender.setCurrentIndex(0)
+        self.channel.setCurrentIndex(0)
+        self.order_ref.clear()
+        self.points.clear()
+        self.code.clear()
+        self.found.hide()
+        self.confirmation.hide()
+        self.message.setText("")
+        if card is None:
+            self.holder.setText(tr("Продажа без карты"))
+        else:
+            self.holder.setText(
+                tr("{0} · доступно {1}").format(card.full_name, card.balance.active)
+            )
+        self._requote()
+        self.code.setFocus()
+
+    def scanned(self, code: str) -> None:
+        if not self.busy:
+            self.add(code)
+
+    def add(self, code: str, quantity: int = 1) -> None:
+        try:
+            product = self._catalog.find(code)
+        except NotFound as missing:
+            self.message.setText(missing.message)
+            return
+        except DomainError as refused:
+            self.message.setText(refused.message)
+            return
+        self._add_product(product, quantity)
+
+    def _add_product(self, product: ProductView, quantity: int) -> None:
+        try:
+            self.cart = self.cart.add(product.line(quantity))
+        except DomainError as refused:
+            self.message.setText(refused.message)
+            return
+        self.message.setText("")
+        self._requote()
+        self.lines.selectRow(self._row_of(product.sku))
+
+    def _code_entered(self) -> None:
+        text = self.code.text().strip()
+        if not text:
+            return
+        try:
+            product = self._catalog.find(text)
+        except DomainError:
+            product = None
+        if product is not None:
+            self.code.clear()
+            self._add_product(product, 1)
+            return
+        matches = self._catalog.search(text)
+        if not matches:
+            self.message.setText(tr("Товар «{0}» не найден в каталоге").format(text))
+            return
+        self.found.clear()
+        for match in matches:
+            item = QListWidgetItem(f"{match.name} — {match.price}")
+            item.setData(Qt.ItemDataRole.UserRole, match)
+            self.found.addItem(item)
+        self.found.setCurrentRow(0)
+        self.found.show()
+        self.found.setFocus()
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        self.found.hide()
+        self.code.clear()
+        self.code.setFocus()
+        self._add_product(item.data(Qt.ItemDataRole.UserRole), 1)
+
+    def change_quantity(self, delta: int) -> None:
+        line = self._selected()
+        if line is None:
+            return
+        if line.quantity + delta < 1:
+            self.remove_line()
+            return
+        try:
+            changed = Line(
+                line.sku,
+                line.name,
+                line.unit_price,
+                line.quantity + delta,
+                line.points_per_unit,
+                line.promotional,
+                line.discount,
+            )
+        except DomainError as refused:
+            self.message.setText(refused.message)
+            return
+        self.cart = Cart(tuple(changed if x.sku == line.sku else x for x in self.cart.lines))
+        self._requote()
+        self.lines.selectRow(self._row_of(line.sku))
+
+    def remove_line(self) -> None:
+        line = self._selected()
+        if line is None:
+            return
+        row = self.lines.currentRow()
+        self.cart = self.cart.without(line.sku)
+        self._requote()
+        if self.cart.lines:
+            self.lines.selectRow(min(row, len(self.cart.lines) - 1))
+
+    # --- points and totals ---------------------------------------------------------------
+
+    def spend_most(self) -> None:
+        if self.quote is not None:
+            self.points.setText(self.quote.quote.cap.number())
+            self._show_totals()
+
+    def spend(self) -> Points:
+        text = self.points.text().strip()
+        return Points.parse(text) if text else Points(0)
+
+    def _requote(self, *_: object) -> None:
+        self.confirmation.hide()
+        kind = self.tender_kind()
+        uid = self.card.customer_uid if self.card else None
+        self.quote = self._checkout.quote(self.cart, uid, [kind], online=self._online())
+        self._fill_lines()
+        q = self.quote.quote
+        if not q.cap and self.points.text():
+            self.points.clear()
+        self.points.setEnabled(bool(q.cap))
+        reason = cap_reason(q.cap_reason)
+        if self.card is None:
+            self.offer.setText(tr("Без карты баллы не списываются и не начисляются"))
+        else:
+            self.offer.setText(tr("Можно списать до {0}: {1}").format(q.cap, reason))
+        self._show_totals()
+
+    def _show_totals(self, *_: object) -> None:
+        if self.quote is None:
+            return
+        q = self.quote.quote
+        try:
+            spend = self.spend()
+        except DomainError as refused:
+            self.message.setText(refused.message)
+            return
+        if spend > q.cap:
+            self.message.setText(
+                tr("Списать можно не больше {0} ({1})").format(q.cap, cap_reason(q.cap_reason))
+            )
+        else:
+            self.message.setText("")
+        due = q.total - spend.as_money() if spend <= q.cap else q.total
+        self.total.setText(tr("Итого {0} · к оплате {1}").format(q.total, due))
+        if self.card is None:
+            self.earn.setText("")
+        elif q.earns:
+            self.earn.setText(
+                tr("Будет начислено {0}, доступны с {1}").format(q.earns, day(q.activates_on))
+            )
+        else:
+            self.earn.setText(tr("За эту покупку баллы не начисляются"))
+
+    def _fill_lines(self) -> None:
+        assert self.quote is not None
+        self.lines.setRowCount(len(self.quote.quote.lines))
+        for row, lq in enumerate(self.quote.quote.lines):
+            line = lq.line
+            note = exclusion(lq.exclusion) if lq.exclusion is not None else str(lq.earns)
+            if lq.exclusion is not None and line.promotional:
+                note = tr("акция — бонусы не начисляются и не списываются")
+            cells = (
+                line.name,
+                str(line.quantity),
+                line.unit_price.number(),
+                line.amount.number(),
+                note,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in (1, 2, 3):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.lines.setItem(row, column, item)
+
+    # --- confirming and completing -------------------------------------------------------
+
+    def ask_to_confirm(self) -> None:
+        """Show the sale's summary; before points are spent, the holder's name to confirm."""
+        if self.busy or self.quote is None:
+            return
+        request = self._request()
+        if request is None:
+            return
+        q = self.quote.quote
+        lines = [
+            tr("Итого {0}").format(q.total),
+            tr("Оплата: {0}, {1}").format(
+                tender_name(self.tender_kind()), request_due(request)
+            ),
+        ]
+        if request.spend:
+            assert self.card is not None
+            lines.insert(
+                0,
+                tr("Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя").format(
+                    request.spend, self.card.full_name, self.card.phone.masked()
+                ),
+            )
+        if self.card is not None and q.earns:
+            lines.append(tr("Начислим {0}, доступны с {1}").format(q.earns, day(q.activates_on)))
+        self.confirm_text.setText("\n".join(lines))
+        self.confirmation.show()
+        self.setFocus()
+
+    def complete(self) -> None:
+        if self.busy or not self.confirmation.isVisible():
+            return
+        request = self._request()
+        if request is None:
+            return
+        self.busy = True
+        self.message.setText(tr("Проводим продажу…"))
+        run_in_background(lambda: self._checkout.complete(request), self._completed, self._failed)
+
+    def _completed(self, receipt: Receipt) -> None:
+        self.busy = False
+        self.confirmation.hide()
+        self.message.setText("")
+        self.sale_completed.emit(receipt)
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self._requote()  # the card's balance or the connection may have changed meanwhile
+        # After the redraw, which clears the message: the reason must stay on screen.
+        if isinstance(exc, DomainError):
+            self.message.setText(exc.message)
+        else:
+            self.message.setText(tr("Продажа не проведена: {0}").format(exc))
+        self.code.setFocus()
+
+    def _request(self) -> SaleRequest | None:
+        if self.quote is None:
+            return None
+        try:
+            spend = self.spend()
+            due = self.quote.quote.total - spend.as_money()
+            kind = self.tender_kind()
+            tenders = (Tender(kind, due),) if due.minor > 0 else ()
+            return SaleRequest(
+                self.sale_id,
+                self.cart,
+                tenders,
+                spend=spend,
+                customer_uid=self.card.customer_uid if self.card else None,
+                channel=Channel(self.channel.currentData()),
+                order_ref=self.order_ref.text(),
+            )
+        except DomainError as refused:
+            self.message.setText(refused.message)
+            return None
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        key = event.key()
+        if self.confirmation.isVisible() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.complete()
+        elif key == Qt.Key.Key_Escape:
+            if self.confirmation.isVisible():
+                self._back_from_confirmation()
+            elif self.found.isVisible():
+                self.found.hide()
+                self.code.setFocus()
+            else:
+                self._cancel()
+        elif self.busy:
+            return
+        elif key == Qt.Key.Key_F6:
+            self.spend_most()
+            self.points.setFocus()
+        elif key == Qt.Key.Key_F7:
+            self.tender.setCurrentIndex((self.tender.currentIndex() + 1) % self.tender.count())
+        elif key == Qt.Key.Key_F8:
+            self.channel.setCurrentIndex((self.channel.currentIndex() + 1) % self.channel.count())
+        elif key == Qt.Key.Key_F10:
+            self.ask_to_confirm()
+        elif key == Qt.Key.Key_Delete:
+            self.remove_line()
+        elif key == Qt.Key.Key_Plus and not self.code.text():
+            self.change_quantity(+1)
+        elif key == Qt.Key.Key_Minus and not self.code.text():
+            self.change_quantity(-1)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.cart.lines:
+            step = -1 if key == Qt.Key.Key_Up else 1
+            row = max(0, min(len(self.cart.lines) - 1, self.lines.currentRow() + step))
+            self.lines.selectRow(row)
+        else:
+            super().keyPressEvent(event)
+
+    def _back_from_confirmation(self) -> None:
+        self.confirmation.hide()
+        self.code.setFocus()
+
+    def _cancel(self) -> None:
+        if not self.busy:
+            self.cancelled.emit()
+
+    def _channel_changed(self, *_: object) -> None:
+        web = Channel(self.channel.currentData()) is Channel.WEB_PICKUP
+        self.order_ref.setVisible(web)
+        if web:
+            self.order_ref.setFocus()
+
+    def tender_kind(self) -> TenderKind:
+        # Qt hands an enum stored in a combo back as its plain value.
+        return TenderKind(self.tender.currentData())
+
+    def _selected(self) -> Line | None:
+        row = self.lines.currentRow()
+        if 0 <= row < len(self.cart.lines):
+            return self.cart.lines[row]
+        return self.cart.lines[-1] if self.cart.lines else None
+
+    def _row_of(self, sku: str) -> int:
+        return next(i for i, line in enumerate(self.cart.lines) if line.sku == sku)
+
+
+def request_due(request: SaleRequest) -> str:
+    return str(total([t.amount for t in request.tenders]))

@@ -1,0 +1,143 @@
+"""Card lookup: the cashier types or scans, the card shows at once; nothing waits on a network."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from bonuspos.domain.errors import DomainError
+from bonuspos.services.lookup import Lookup
+from bonuspos.services.views import CardView
+from bonuspos.ui.phone_field import PhoneField
+from bonuspos.ui.texts import day, rules_line, tr
+from bonuspos.ui.widgets import button
+
+
+class LookupScreen(QWidget):
+    card_chosen = Signal(object)  # CardView: start a sale on it
+    sale_without_card = Signal()
+    register_requested = Signal(str)  # the phone typed, for the form
+
+    def __init__(self, lookup: Lookup, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lookup = lookup
+        self.card: CardView | None = None
+
+        title = QLabel(tr("Карта покупателя"))
+        title.setObjectName("title")
+        self.phone = PhoneField()
+        self.phone.setAccessibleName(tr("Телефон или карта"))
+        self.phone.returnPressed.connect(self._enter)
+        self.phone.textEdited.connect(self._forget)
+        find = button(tr("Найти · Enter"), self._enter)
+        row = QHBoxLayout()
+        row.addWidget(self.phone, 1)
+        row.addWidget(find)
+
+        self.message = QLabel()
+        self.message.setObjectName("error")
+        self.message.setWordWrap(True)
+        self.name = QLabel()
+        self.name.setObjectName("big")
+        self.balance = QLabel()
+        self.pending = QLabel()
+        self.found = QFrame()
+        self.found.setObjectName("card")
+        box = QVBoxLayout(self.found)
+        for label in (self.name, self.balance, self.pending):
+            box.addWidget(label)
+        self.found.hide()
+
+        self.sell_with_card = button(tr("Продажа с картой · Enter"), self._sell_with_card)
+        self.register = button(tr("Оформить карту · F4"), self._register)
+        self.no_card = button(tr("Продажа без карты · F5"), self.sale_without_card.emit)
+        actions = QHBoxLayout()
+        for action in (self.sell_with_card, self.register, self.no_card):
+            actions.addWidget(action)
+        actions.addStretch(1)
+        rules = QLabel(rules_line())
+        rules.setObjectName("hint")
+        rules.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(row)
+        layout.addWidget(rules)
+        layout.addWidget(self.message)
+        layout.addWidget(self.found)
+        layout.addLayout(actions)
+        layout.addStretch(1)
+        self.reset()
+
+    def reset(self) -> None:
+        self.phone.clear()
+        self._forget()
+        self.phone.setFocus()
+
+    def show_card(self, card: CardView) -> None:
+        self.card = card
+        self.message.setText("")
+        self.name.setText(card.full_name)
+        balance = card.balance
+        self.balance.setText(
+            tr("Доступно: {0} · телефон {1}").format(balance.active, card.phone.masked())
+        )
+        if balance.pending and balance.next_activation is not None:
+            self.pending.setText(
+                tr("Ожидают: {0}, станут доступны {1}").format(
+                    balance.pending, day(balance.next_activation)
+                )
+            )
+        else:
+            self.pending.setText(tr("Ожидающих баллов нет"))
+        self.found.show()
+        self.sell_with_card.setEnabled(True)
+        self.register.setEnabled(False)
+
+    def look_up(self, text: str) -> None:
+        """Look up what was typed or scanned; the slot of both the field and the scanner."""
+        try:
+            card = self._lookup.find(text)
+        except DomainError as refused:
+            self._forget()
+            self.message.setText(refused.message)
+            return
+        if card is None:
+            self._forget()
+            self.message.setText(tr("Карта не найдена. Оформить новую? F4"))
+            self.register.setEnabled(True)
+            return
+        self.show_card(card)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        key = event.key()
+        if key == Qt.Key.Key_F4:
+            self._register()
+        elif key == Qt.Key.Key_F5:
+            self.sale_without_card.emit()
+        elif key == Qt.Key.Key_Escape:
+            self.reset()
+        else:
+            super().keyPressEvent(event)
+
+    def _enter(self) -> None:
+        if self.card is not None:
+            self.card_chosen.emit(self.card)
+        else:
+            self.look_up(self.phone.number())
+
+    def _sell_with_card(self) -> None:
+        if self.card is not None:
+            self.card_chosen.emit(self.card)
+
+    def _register(self) -> None:
+        if self.register.isEnabled():
+            self.register_requested.emit(self.phone.number() if self.phone.digits() else "")
+
+    def _forget(self, *_: object) -> None:
+        self.card = None
+        self.found.hide()
+        self.message.setText("")
+        self.sell_with_card.setEnabled(False)
+        self.register.setEnabled(True)

@@ -1,0 +1,73 @@
+"""Always on screen: online or not, events waiting, last sync, the cashier, the store and till."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from bonuspos.services.online import SyncState
+from bonuspos.ui.texts import tr
+
+MINSK = ZoneInfo("Europe/Minsk")
+
+
+class TillStatusBar(QStatusBar):
+    def __init__(self, cashier: str, place: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.connection = QLabel()
+        self.queue = QLabel()
+        self.last_sync = QLabel()
+        self.warning = QLabel()
+        self.warning.setObjectName("error")
+        who = QLabel(tr("Кассир: {0} · {1}").format(cashier, place))
+        for label in (self.connection, self.queue, self.last_sync, self.warning):
+            label.setContentsMargins(0, 0, 24, 0)
+            self.addWidget(label)
+        self.addPermanentWidget(who)
+        self.show_state(None)
+
+    def show_state(self, state: SyncState | None) -> None:
+        if state is None:
+            self.connection.setText(tr("Без сервера: работа офлайн"))
+            self.connection.setObjectName("offline")
+            self.queue.setText("")
+            self.last_sync.setText("")
+            self.warning.setText("")
+            self._restyle()
+            return
+        online = bool(state.online)
+        self.connection.setText(tr("● На связи") if online else tr("● Нет связи"))
+        self.connection.setObjectName("online" if online else "offline")
+        self.queue.setText(tr("В очереди: {0}").format(state.waiting))
+        self.last_sync.setText(
+            tr("Синхронизация: {0}").format(_when(state.last_sync))
+            if state.last_sync
+            else tr("Синхронизации ещё не было")
+        )
+        problems = []
+        if state.receiving is not None:
+            problems.append(
+                tr("Загрузка карт: {0}").format(f"{state.receiving:,}".replace(",", " "))
+            )
+        if state.dead_letters:
+            problems.append(tr("Отклонено сервером: {0}").format(state.dead_letters))
+        if state.clock_wrong:
+            problems.append(tr("Часы кассы расходятся с сервером"))
+        self.warning.setText(" · ".join(problems))
+        self._restyle()
+
+    def _restyle(self) -> None:
+        # An object name picks the style sheet's colour; Qt re-reads it only when asked.
+        style = self.connection.style()
+        style.unpolish(self.connection)
+        style.polish(self.connection)
+
+
+def _when(at: datetime) -> str:
+    local = at.astimezone(MINSK)
+    if local.date() == datetime.now(MINSK).date():
+        return local.strftime("%H:%M")
+    return local.strftime("%d.%m %H:%M")
