@@ -146,9 +146,9 @@ def test_the_machine_s_own_zone_does_not_decide_the_store_day(
 def test_the_demo_refuses_a_folder_that_already_holds_a_till(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["demo", "--data-dir", str(tmp_path / "demo")]) == 0
+    assert main(["demo", "--text", "--data-dir", str(tmp_path / "demo")]) == 0
     capsys.readouterr()
-    assert main(["demo", "--data-dir", str(tmp_path / "demo")]) == 2
+    assert main(["demo", "--text", "--data-dir", str(tmp_path / "demo")]) == 2
     err = capsys.readouterr().err
     assert "уже есть база кассы" in err
     assert "Traceback" not in err

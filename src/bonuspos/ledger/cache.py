@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -112,7 +112,8 @@ class Cache:
                 renamed.append((customer_id, card))
             ids.append(customer_id)
         if new_rows:
-            self._s.execute(insert(Customer), new_rows)
+            # Core, not the ORM's bulk insert: a million rows skip its per-row bookkeeping.
+            self._s.execute(insert(cast(Table, Customer.__table__)), new_rows)
         for customer_id, card in renamed:
             self._s.execute(
                 update(Customer)
@@ -176,7 +177,7 @@ class Cache:
                 for token in name_tokens(full_name)
             )
         if rows:
-            self._s.execute(insert(NameToken), rows)
+            self._s.execute(insert(cast(Table, NameToken.__table__)), rows)
 
     def _balances(
         self,
@@ -202,7 +203,7 @@ class Cache:
         for chunk in _chunks(replace):
             self._s.execute(delete(PendingPoints).where(PendingPoints.customer_id.in_(chunk)))
         if pending_rows:
-            self._s.execute(insert(PendingPoints), pending_rows)
+            self._s.execute(insert(cast(Table, PendingPoints.__table__)), pending_rows)
 
     def _upsert(
         self, key: InstrumentedAttribute[Any], column: str, rows: list[dict[str, Any]]

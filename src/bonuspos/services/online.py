@@ -43,6 +43,7 @@ class OnlineTill:
         if config is not None:
             holds = OnlineHolds(lambda: ServerClient(config, timeout=hold_timeout))
         self.till = Till(data_dir, clock, holds)
+        self._started = False
         self.worker = (
             SyncWorker(data_dir / DB_NAME, config, clock.now, on_state=on_state)
             if config is not None
@@ -50,8 +51,9 @@ class OnlineTill:
         )
 
     def start(self) -> None:
-        if self.worker is not None:
+        if self.worker is not None and not self._started:
             self.worker.start()
+            self._started = True
 
     def wake(self) -> None:
         """A sale was completed: send it now rather than at the next tick."""
@@ -59,6 +61,6 @@ class OnlineTill:
             self.worker.wake()
 
     def close(self) -> None:
-        if self.worker is not None:
+        if self.worker is not None and self._started:
             self.worker.stop()
         self.till.close()

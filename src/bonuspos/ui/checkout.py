@@ -351,9 +351,7 @@ class CheckoutScreen(QWidget):
         q = self.quote.quote
         lines = [
             tr("Итого {0}").format(q.total),
-            tr("Оплата: {0}, {1}").format(
-                tender_name(self.tender_kind()), request_due(request)
-            ),
+            tr("Оплата: {0}, {1}").format(tender_name(self.tender_kind()), request_due(request)),
         ]
         if request.spend:
             assert self.card is not None
@@ -366,6 +364,7 @@ class CheckoutScreen(QWidget):
         if self.card is not None and q.earns:
             lines.append(tr("Начислим {0}, доступны с {1}").format(q.earns, day(q.activates_on)))
         self.confirm_text.setText("\n".join(lines))
+        self.message.setText("")
         self.confirmation.show()
         self.setFocus()
 

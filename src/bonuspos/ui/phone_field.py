@@ -64,9 +64,9 @@ class PhoneField(QLineEdit):
                 self.setText("")
                 return
             digits = digits[:-1]
-        raw = text.strip().replace(" ", "")
-        if raw in _PREFIXES:
-            self.setText(raw)
+        raw = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+        if raw in _PREFIXES and not text.startswith(_OPEN):
+            return  # "8 (" or "+37": wait for the digit that says which prefix it is
         elif digits:
             self.setText(layout(digits))
             self.setCursorPosition(_SLOTS[len(digits) - 1] + 1)
@@ -74,4 +74,4 @@ class PhoneField(QLineEdit):
             self.setText(layout(""))
             self.setCursorPosition(len(_OPEN))
         else:
-            self.setText(text if not text.strip() else text.strip())
+            self.setText(text.strip())

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 GAP = 0.030  # seconds between a scanner's keys; people take 80 ms and more
 MIN_LENGTH = 6
+# What the chain's codes are made of: EAN-13 goods and plastic cards, SKUs.
+SCANNABLE = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-.")
 
 
 class ScannerFilter(QObject):
@@ -25,31 +27,32 @@ class ScannerFilter(QObject):
         super().__init__(parent)
         self._burst = ""
         self._last = 0.0
-        self._field: QLineEdit | None = None
+        self._target: QObject | None = None  # where the burst's keys went
         self._before = ""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        text = event.text()
+        if not enter and (len(text) != 1 or text not in SCANNABLE):
+            self._burst = ""  # any other key (F10, a letter of a name) ends a burst
+            return False
         if watched is not QApplication.focusWidget():
             return False  # a key passes the window and each parent too: count it once
         now = monotonic()
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if enter:
             code, fast = self._burst, now - self._last < GAP * 3
             self._burst = ""
-            if len(code) >= MIN_LENGTH and fast:
-                if self._field is not None:
-                    self._field.setText(self._before)
+            if len(code) >= MIN_LENGTH and fast and watched is self._target:
+                if isinstance(self._target, QLineEdit):
+                    self._target.setText(self._before)
                 self.scanned.emit(code)
                 return True
             return False
-        text = event.text()
-        if not text or not text.isprintable():
-            return False
-        if now - self._last > GAP or not self._burst:
-            focused = QApplication.focusWidget()
-            self._field = focused if isinstance(focused, QLineEdit) else None
-            self._before = self._field.text() if self._field is not None else ""
+        if now - self._last > GAP or not self._burst or watched is not self._target:
+            self._target = watched
+            self._before = watched.text() if isinstance(watched, QLineEdit) else ""
             self._burst = ""
         self._burst += text
         self._last = now
