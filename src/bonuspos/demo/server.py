@@ -18,6 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
@@ -36,13 +37,18 @@ STORE, TILL, OFFICE = "DEMO", "T1", "OFFICE"
 class DemoServer:
     process: subprocess.Popen[bytes]
     config: SyncConfig
+    log: BinaryIO
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        """Stop the server (again: nothing happens); its log stays in the demo folder."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
 
 
 def _admin(database_url: str, *args: str) -> str:
@@ -98,10 +104,14 @@ def start(folder: Path) -> DemoServer:
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
-    _wait_healthy(base, process)
-    server = DemoServer(process, SyncConfig(base, STORE, TILL, tokens[TILL]))
-    if first_run:
-        _join_demo_customers(SyncConfig(base, STORE, OFFICE, tokens[OFFICE]))
+    server = DemoServer(process, SyncConfig(base, STORE, TILL, tokens[TILL]), log)
+    try:
+        _wait_healthy(base, process)
+        if first_run:
+            _join_demo_customers(SyncConfig(base, STORE, OFFICE, tokens[OFFICE]))
+    except BaseException:
+        server.stop()
+        raise
     return server
 
 
@@ -116,7 +126,6 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    process.kill()
     raise InvalidInput("Демо-сервер не ответил за 30 с")
 
 
