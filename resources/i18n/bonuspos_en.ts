@@ -4,169 +4,174 @@
 <context>
     <name>BonusPOS</name>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
         <source>Товар</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
         <source>Кол-во</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
         <source>Цена</source>
         <translation>Price</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
         <source>Сумма</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
         <source>Баллы</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="66"/>
-        <source>Штрихкод, артикул или название товара</source>
-        <translation>Barcode, SKU or item name</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="91"/>
-        <source>Номер заказа</source>
-        <translation>Order number</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="111"/>
-        <source>Провести · Enter</source>
-        <translation>Complete · Enter</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="112"/>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="64"/>
-        <source>Назад · Esc</source>
-        <translation>Back · Esc</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
-        <source>Добавить · Enter</source>
-        <translation>Add · Enter</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="120"/>
-        <source>Оплата (F7):</source>
-        <translation>Payment (F7):</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="122"/>
-        <source>Продажа (F8):</source>
-        <translation>Sale type (F8):</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="127"/>
-        <source>Списать баллов (F6 — максимум):</source>
-        <translation>Points to redeem (F6 — max):</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="131"/>
-        <source>Удалить строку · Del</source>
-        <translation>Remove line · Del</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="132"/>
-        <source>Списать максимум · F6</source>
-        <translation>Redeem max · F6</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="133"/>
-        <source>К оплате · F10</source>
-        <translation>Pay · F10</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
-        <source>Отмена · Esc</source>
-        <translation>Cancel · Esc</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="167"/>
-        <source>Продажа без карты</source>
-        <translation>Sale without card</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="170"/>
-        <source>{0} · доступно {1}</source>
-        <translation>{0} · available {1}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="214"/>
-        <source>Товар «{0}» не найден в каталоге</source>
-        <translation>Item “{0}” not found in the catalog</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="288"/>
-        <source>Без карты баллы не списываются и не начисляются</source>
-        <translation>No card: points are neither redeemed nor earned</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="290"/>
-        <source>Можно списать до {0}: {1}</source>
-        <translation>Up to {0} can be redeemed: {1}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="304"/>
-        <source>Списать можно не больше {0} ({1})</source>
-        <translation>No more than {0} can be redeemed ({1})</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="309"/>
-        <source>Итого {0} · к оплате {1}</source>
-        <translation>Total {0} · due {1}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="314"/>
-        <source>Будет начислено {0}, доступны с {1}</source>
-        <translation>Will earn {0}, available from {1}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="317"/>
-        <source>За эту покупку баллы не начисляются</source>
-        <translation>No points earned on this purchase</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="326"/>
+        <location filename="../../src/bonuspos/ui/cart_lines.py" line="40"/>
         <location filename="../../src/bonuspos/ui/texts.py" line="51"/>
         <source>акция — бонусы не начисляются и не списываются</source>
         <translation>promotion — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="353"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="61"/>
+        <source>Штрихкод, артикул или название товара</source>
+        <translation>Barcode, SKU or item name</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="78"/>
+        <source>Номер заказа</source>
+        <translation>Order number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="98"/>
+        <source>Провести · Enter</source>
+        <translation>Complete · Enter</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="99"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="64"/>
+        <source>Назад · Esc</source>
+        <translation>Back · Esc</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="105"/>
+        <source>Добавить · Enter</source>
+        <translation>Add · Enter</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="107"/>
+        <source>Оплата (F7):</source>
+        <translation>Payment (F7):</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="109"/>
+        <source>Продажа (F8):</source>
+        <translation>Sale type (F8):</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="114"/>
+        <source>Списать баллов (F6 — максимум):</source>
+        <translation>Points to redeem (F6 — max):</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
+        <source>Удалить строку · Del</source>
+        <translation>Remove line · Del</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="119"/>
+        <source>Списать максимум · F6</source>
+        <translation>Redeem max · F6</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="120"/>
+        <source>К оплате · F10</source>
+        <translation>Pay · F10</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="121"/>
+        <source>Отмена · Esc</source>
+        <translation>Cancel · Esc</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="154"/>
+        <source>Продажа без карты</source>
+        <translation>Sale without card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="157"/>
+        <source>{0} · доступно {1}</source>
+        <translation>{0} · available {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="201"/>
+        <source>Товар «{0}» не найден в каталоге</source>
+        <translation>Item “{0}” not found in the catalog</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="275"/>
+        <source>Без карты баллы не списываются и не начисляются</source>
+        <translation>No card: points are neither redeemed nor earned</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="277"/>
+        <source>Баллы не списываются: {0}</source>
+        <translation>No points can be redeemed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="279"/>
+        <source>Можно списать до {0}: {1}</source>
+        <translation>Up to {0} can be redeemed: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="293"/>
+        <source>Списать можно не больше {0} ({1})</source>
+        <translation>No more than {0} can be redeemed ({1})</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="298"/>
+        <source>Итого {0} · к оплате {1}</source>
+        <translation>Total {0} · due {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="303"/>
+        <source>Будет начислено {0}, доступны с {1}</source>
+        <translation>Will earn {0}, available from {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
+        <source>За эту покупку баллы не начисляются</source>
+        <translation>No points earned on this purchase</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="319"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="354"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="320"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="360"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="326"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="365"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="331"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="378"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="394"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="360"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>

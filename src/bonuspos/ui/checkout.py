@@ -12,16 +12,12 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -33,11 +29,10 @@ from bonuspos.services.catalog import CatalogService, ProductView
 from bonuspos.services.checkout import Checkout, SaleRequest, new_sale_id
 from bonuspos.services.errors import NotFound
 from bonuspos.services.views import CardView, CheckoutQuote, Receipt
+from bonuspos.ui.cart_lines import CartLines
 from bonuspos.ui.tasks import run_in_background
-from bonuspos.ui.texts import cap_reason, channel_name, day, exclusion, tender_name, tr
+from bonuspos.ui.texts import cap_reason, channel_name, day, tender_name, tr
 from bonuspos.ui.widgets import button, label
-
-COLUMNS = ("Товар", "Кол-во", "Цена", "Сумма", "Баллы")
 
 
 class CheckoutScreen(QWidget):
@@ -69,15 +64,7 @@ class CheckoutScreen(QWidget):
         self.found.hide()
         self.found.itemActivated.connect(self._pick)
 
-        self.lines = QTableWidget(0, len(COLUMNS))
-        self.lines.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
-        header = self.lines.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.lines.verticalHeader().hide()
-        self.lines.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.lines.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.lines = CartLines()
 
         self.tender = QComboBox()
         for kind in TenderKind:
@@ -278,7 +265,7 @@ class CheckoutScreen(QWidget):
         kind = self.tender_kind()
         uid = self.card.customer_uid if self.card else None
         self.quote = self._checkout.quote(self.cart, uid, [kind], online=self._online())
-        self._fill_lines()
+        self.lines.show_quote(self.quote.quote)
         q = self.quote.quote
         if not q.cap and self.points.text():
             self.points.clear()
@@ -286,6 +273,8 @@ class CheckoutScreen(QWidget):
         reason = cap_reason(q.cap_reason)
         if self.card is None:
             self.offer.setText(tr("Без карты баллы не списываются и не начисляются"))
+        elif not q.cap:
+            self.offer.setText(tr("Баллы не списываются: {0}").format(reason))
         else:
             self.offer.setText(tr("Можно списать до {0}: {1}").format(q.cap, reason))
         self._show_totals()
@@ -315,29 +304,6 @@ class CheckoutScreen(QWidget):
             )
         else:
             self.earn.setText(tr("За эту покупку баллы не начисляются"))
-
-    def _fill_lines(self) -> None:
-        assert self.quote is not None
-        self.lines.setRowCount(len(self.quote.quote.lines))
-        for row, lq in enumerate(self.quote.quote.lines):
-            line = lq.line
-            note = exclusion(lq.exclusion) if lq.exclusion is not None else str(lq.earns)
-            if lq.exclusion is not None and line.promotional:
-                note = tr("акция — бонусы не начисляются и не списываются")
-            cells = (
-                line.name,
-                str(line.quantity),
-                line.unit_price.number(),
-                line.amount.number(),
-                note,
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column in (1, 2, 3):
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.lines.setItem(row, column, item)
 
     # --- confirming and completing -------------------------------------------------------
 

@@ -22,11 +22,11 @@ class TillStatusBar(QStatusBar):
         self.last_sync = QLabel()
         self.warning = QLabel()
         self.warning.setObjectName("error")
-        who = QLabel(tr("Кассир: {0} · {1}").format(cashier, place))
+        self.who = QLabel(tr("Кассир: {0} · {1}").format(cashier, place))
         for label in (self.connection, self.queue, self.last_sync, self.warning):
             label.setContentsMargins(0, 0, 24, 0)
             self.addWidget(label)
-        self.addPermanentWidget(who)
+        self.addPermanentWidget(self.who)
         self.show_state(None)
 
     def show_state(self, state: SyncState | None) -> None:

@@ -11,6 +11,8 @@ SHEET = """
 QWidget { font-size: 14pt; }
 QPushButton { min-height: 48px; padding: 4px 16px; }
 QLineEdit, QSpinBox, QComboBox { min-height: 40px; }
+QCheckBox { min-height: 40px; }
+QCheckBox::indicator { width: 28px; height: 28px; }
 QLabel#title { font-size: 20pt; font-weight: 600; }
 QLabel#big { font-size: 22pt; font-weight: 600; }
 QLabel#error { color: #b00020; }

@@ -1,0 +1,54 @@
+"""The checkout's lines: what each costs and what it earns, or why it earns nothing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from bonuspos.domain.quote import Quote
+from bonuspos.ui.texts import exclusion, tr
+
+COLUMNS = ("Товар", "Кол-во", "Цена", "Сумма", "Баллы")
+_NUMBERS = (1, 2, 3)
+
+
+class CartLines(QTableWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().hide()
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # The scanner and the keys go to the checkout, never into the table.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def show_quote(self, quote: Quote) -> None:
+        self.setRowCount(len(quote.lines))
+        for row, lq in enumerate(quote.lines):
+            line = lq.line
+            note = exclusion(lq.exclusion) if lq.exclusion is not None else str(lq.earns)
+            if lq.exclusion is not None and line.promotional:
+                note = tr("акция — бонусы не начисляются и не списываются")
+            cells = (
+                line.name,
+                str(line.quantity),
+                line.unit_price.number(),
+                line.amount.number(),
+                note,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column in _NUMBERS:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.setItem(row, column, item)
