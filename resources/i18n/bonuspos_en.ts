@@ -116,11 +116,6 @@
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="277"/>
-        <source>Баллы не списываются: {0}</source>
-        <translation>No points can be redeemed: {0}</translation>
-    </message>
-    <message>
         <location filename="../../src/bonuspos/ui/checkout.py" line="279"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>

@@ -107,7 +107,7 @@ def test_promotional_goods_are_marked_explained_and_neither_earn_nor_spend(
     note = checkout.lines.item(0, 4).text()
     assert note == "акция — бонусы не начисляются и не списываются"
     assert not checkout.points.isEnabled()
-    assert "в чеке нет товаров, которые можно оплатить баллами" in checkout.offer.text()
+    assert checkout.offer.text() == "В чеке нет товаров, которые можно оплатить баллами"
     assert checkout.earn.text() == "За эту покупку баллы не начисляются"
     pay(qtbot, screens)
     receipt = screens.window.receipt.receipt
@@ -125,7 +125,7 @@ def test_on_installments_no_points_are_offered_and_none_are_earned(
     qtbot.keyClick(checkout, Qt.Key.Key_F7)  # cash → bank card → installment card
     assert checkout.tender.currentText() == "Карта рассрочки"
     assert not checkout.points.isEnabled()
-    assert "кредит или рассрочку" in checkout.offer.text()
+    assert checkout.offer.text() == "Покупка в кредит или рассрочку: баллы не списываются"
     assert checkout.earn.text() == "За эту покупку баллы не начисляются"
     pay(qtbot, screens)
     receipt = screens.window.receipt.receipt

@@ -274,7 +274,7 @@ class CheckoutScreen(QWidget):
         if self.card is None:
             self.offer.setText(tr("Без карты баллы не списываются и не начисляются"))
         elif not q.cap:
-            self.offer.setText(tr("Баллы не списываются: {0}").format(reason))
+            self.offer.setText(reason[:1].upper() + reason[1:])  # the reason says it all
         else:
             self.offer.setText(tr("Можно списать до {0}: {1}").format(q.cap, reason))
         self._show_totals()
