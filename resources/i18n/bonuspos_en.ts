@@ -231,54 +231,69 @@
         <translation>Programme sign-up form</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="27"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="35"/>
         <source>Карта покупателя</source>
         <translation>Customer card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="30"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="38"/>
         <source>Телефон или карта</source>
         <translation>Phone or card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="33"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="39"/>
+        <source>Телефон, пластиковая карта или фамилия (заказ по телефону)</source>
+        <translation>Phone, plastic card or surname (phone order)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="42"/>
         <source>Найти · Enter</source>
         <translation>Find · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="52"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="64"/>
         <source>Продажа с картой · Enter</source>
         <translation>Sale with card · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="53"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="65"/>
         <source>Оформить карту · F4</source>
         <translation>Issue card · F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="66"/>
         <source>Продажа без карты · F5</source>
         <translation>Sale without card · F5</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="84"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="97"/>
         <source>Доступно: {0} · телефон {1}</source>
         <translation>Available: {0} · phone {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="88"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="101"/>
         <source>Ожидают: {0}, станут доступны {1}</source>
         <translation>Pending: {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="93"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="106"/>
         <source>Ожидающих баллов нет</source>
         <translation>No pending points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="108"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="121"/>
         <source>Карта не найдена. Оформить новую? F4</source>
         <translation>Card not found. Issue a new one? F4</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="135"/>
+        <source>Никого с таким именем нет</source>
+        <translation>No one by that name</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="138"/>
+        <source>Показаны первые {0}: уточните имя</source>
+        <translation>First {0} shown: type more of the name</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/main_window.py" line="40"/>

@@ -115,3 +115,57 @@ def test_the_form_shows_every_problem_by_its_field_and_registers_nobody(
     qtbot.keyClicks(window.lookup.phone, "291234567", delay=TYPING)
     qtbot.keyClick(window.lookup.phone, Qt.Key.Key_Return)
     assert "не найдена" in window.lookup.message.text()
+
+
+def test_a_phone_order_finds_the_card_by_name_and_is_sold_as_one(
+    qtbot: QtBot, screens: Running
+) -> None:
+    window = screens.window
+    lookup = window.lookup
+    type_text(lookup.phone, "петрова ан")
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_Return)
+    assert lookup.matches.isVisible()
+    assert lookup.matches.item(0).text().startswith("Петрова Анна · +375 29 ***-**-33")
+    qtbot.keyClick(lookup.matches, Qt.Key.Key_Return)
+    assert lookup.name.text() == "Петрова Анна"
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_Return)
+
+    checkout = window.checkout
+    qtbot.keyClicks(checkout.code, "4810000000043")
+    qtbot.keyClick(checkout.code, Qt.Key.Key_Return)
+    qtbot.keyClick(checkout, Qt.Key.Key_F8)
+    qtbot.keyClick(checkout, Qt.Key.Key_F8)
+    assert checkout.channel.currentText() == "Заказ по телефону"
+    qtbot.keyClick(checkout, Qt.Key.Key_F10)
+    qtbot.keyClick(checkout, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.receipt)
+    receipt = window.receipt.receipt
+    assert receipt is not None
+    assert receipt.channel.value == "phone"
+    assert receipt.card is not None
+    assert receipt.card.full_name == "Петрова Анна"
+
+
+def test_a_plastic_card_scanned_into_the_form_then_at_the_lookup_finds_its_holder(
+    qtbot: QtBot, screens: Running
+) -> None:
+    window = screens.window
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F4)
+    form = window.form
+    type_text(form.full_name, "Жук Павел")
+    qtbot.keyClicks(form.phone, "447770011", delay=TYPING)
+    form.email.setFocus()
+    qtbot.keyClicks(form.email, "2000000123455")  # the scanner, wherever the focus is
+    qtbot.keyClick(form.email, Qt.Key.Key_Return)
+    assert form.plastic.text() == "2000000123455"
+    assert form.email.text() == ""
+    for box in (form.consent, form.not_legal_entity):
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(10, box.height() // 2))
+    qtbot.keyClick(form, Qt.Key.Key_F10)
+    assert window.stack.currentWidget() is window.lookup
+
+    qtbot.keyClick(window.lookup, Qt.Key.Key_Escape)
+    qtbot.keyClicks(window.lookup.phone, "2000000123455")
+    qtbot.keyClick(window.lookup.phone, Qt.Key.Key_Return)
+    assert window.lookup.name.text() == "Жук Павел"
+    assert window.lookup.phone.text() == ""  # the scan left the field as it was

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bonuspos.domain.errors import DomainError
 from bonuspos.services.lookup import Lookup
@@ -28,6 +36,7 @@ class LookupScreen(QWidget):
         title.setObjectName("title")
         self.phone = PhoneField()
         self.phone.setAccessibleName(tr("Телефон или карта"))
+        self.phone.setToolTip(tr("Телефон, пластиковая карта или фамилия (заказ по телефону)"))
         self.phone.returnPressed.connect(self._enter)
         self.phone.textEdited.connect(self._forget)
         find = button(tr("Найти · Enter"), self._enter)
@@ -48,6 +57,9 @@ class LookupScreen(QWidget):
         for label in (self.name, self.balance, self.pending):
             box.addWidget(label)
         self.found.hide()
+        self.matches = QListWidget()
+        self.matches.itemActivated.connect(self._pick)
+        self.matches.hide()
 
         self.sell_with_card = button(tr("Продажа с картой · Enter"), self._sell_with_card)
         self.register = button(tr("Оформить карту · F4"), self._register)
@@ -66,6 +78,7 @@ class LookupScreen(QWidget):
         layout.addWidget(rules)
         layout.addWidget(self.message)
         layout.addWidget(self.found)
+        layout.addWidget(self.matches)
         layout.addLayout(actions)
         layout.addStretch(1)
         self.reset()
@@ -110,12 +123,38 @@ class LookupScreen(QWidget):
             return
         self.show_card(card)
 
+    def search(self, words: str) -> None:
+        """Cards by words of the holder's name, for a phone order; the cashier picks one."""
+        self._forget()
+        try:
+            found = self._lookup.search(words)
+        except DomainError as refused:
+            self.message.setText(refused.message)
+            return
+        if not found.cards:
+            self.message.setText(tr("Никого с таким именем нет"))
+            return
+        if found.more:
+            self.message.setText(tr("Показаны первые {0}: уточните имя").format(len(found.cards)))
+        self.matches.clear()
+        for card in found.cards:
+            text = f"{card.full_name} · {card.phone.masked()} · {card.balance.active}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, card)
+            self.matches.addItem(item)
+        self.matches.setCurrentRow(0)
+        self.matches.show()
+        self.matches.setFocus()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         key = event.key()
         if key == Qt.Key.Key_F4:
             self._register()
         elif key == Qt.Key.Key_F5:
             self.sale_without_card.emit()
+        elif key == Qt.Key.Key_Escape and self.matches.isVisible():
+            self.matches.hide()
+            self.phone.setFocus()
         elif key == Qt.Key.Key_Escape:
             self.reset()
         else:
@@ -124,8 +163,15 @@ class LookupScreen(QWidget):
     def _enter(self) -> None:
         if self.card is not None:
             self.card_chosen.emit(self.card)
+        elif any(ch.isalpha() for ch in self.phone.text()):
+            self.search(self.phone.text())
         else:
             self.look_up(self.phone.number())
+
+    def _pick(self, item: QListWidgetItem) -> None:
+        self.matches.hide()
+        self.show_card(item.data(Qt.ItemDataRole.UserRole))
+        self.phone.setFocus()
 
     def _sell_with_card(self) -> None:
         if self.card is not None:
@@ -138,6 +184,7 @@ class LookupScreen(QWidget):
     def _forget(self, *_: object) -> None:
         self.card = None
         self.found.hide()
+        self.matches.hide()
         self.message.setText("")
         self.sell_with_card.setEnabled(False)
         self.register.setEnabled(True)

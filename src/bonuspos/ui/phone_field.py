@@ -1,5 +1,7 @@
 """The phone field: shows `+375 (__) ___-__-__` and takes every form the rules accept.
 
+Letters are left as typed: the lookup screen searches names with them (phone orders).
+
 Qt's input masks refuse a pasted `80291234567` or `+375 29 123-45-67`, so the field keeps
 only the digits, drops a leading 375 or 80, and lays the rest into the template. What it
 holds is always read back from its text, so a restored or pasted text is never out of step.
@@ -73,5 +75,4 @@ class PhoneField(QLineEdit):
         elif raw in _WHOLE_PREFIXES or text.startswith(_OPEN):
             self.setText(layout(""))
             self.setCursorPosition(len(_OPEN))
-        else:
-            self.setText(text.strip())
+        # Anything else (letters: a name for a phone order) stays as typed.
