@@ -386,52 +386,57 @@
         <translation>Receipt not printed: {0}. The sale is saved; F9 to print again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="25"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="27"/>
         <source>Кассир: {0} · {1}</source>
         <translation>Cashier: {0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="34"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="35"/>
         <source>Без сервера: работа офлайн</source>
         <translation>No server: working offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="42"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="44"/>
+        <source>Проверяем связь…</source>
+        <translation>Checking the connection…</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
         <source>● На связи</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="42"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
         <source>● Нет связи</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="44"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="48"/>
         <source>В очереди: {0}</source>
         <translation>Queued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="50"/>
         <source>Синхронизация: {0}</source>
         <translation>Last sync: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="52"/>
         <source>Синхронизации ещё не было</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="53"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
         <source>Загрузка карт: {0}</source>
         <translation>Loading cards: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="60"/>
         <source>Отклонено сервером: {0}</source>
         <translation>Rejected by server: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="58"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="62"/>
         <source>Часы кассы расходятся с сервером</source>
         <translation>Till clock differs from the server</translation>
     </message>

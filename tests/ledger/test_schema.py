@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
 
-from bonuspos.ledger.db import open_database
+from bonuspos.ledger.db import HEAD, MIGRATIONS, open_database
 from bonuspos.ledger.models import Base
 
 
@@ -64,3 +66,16 @@ def test_ledger_entries_cannot_be_edited_or_deleted(tmp_path: Path) -> None:
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT points FROM ledger_entries")).scalar_one() == 100
     db.dispose()
+
+
+def test_the_head_a_till_skips_alembic_at_is_the_newest_migration(tmp_path: Path) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+    db = open_database(tmp_path / "till.sqlite3")
+    try:
+        with db.engine.connect() as connection:
+            stored = connection.execute(text("SELECT version_num FROM alembic_version"))
+            assert stored.scalar() == HEAD
+    finally:
+        db.dispose()

@@ -11,10 +11,14 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Points
-from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
+from bonuspos.sync.errors import ServerRefused, ServerUnavailable
+
+if TYPE_CHECKING:  # the HTTP client is loaded when the first hold is asked, not at start-up
+    from bonuspos.sync.client import ServerClient
 
 log = logging.getLogger(__name__)
 HOLDS = uuid.UUID("6c0b8a3e-6d2f-4f4e-9a51-2f8d3b7c1e90")  # namespace for hold ids

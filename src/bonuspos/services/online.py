@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from bonuspos.services.clock import Clock, SystemClock
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.till import DB_NAME, Till
-from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
-from bonuspos.sync.worker import SyncState, SyncWorker
+from bonuspos.sync.state import SyncState
+
+if TYPE_CHECKING:
+    from bonuspos.sync.client import ServerClient
+    from bonuspos.sync.worker import SyncWorker
 
 # How long a checkout waits for the server's hold before it applies the offline rule: a
-# cashier with a queue can wait this long, no longer.
-HOLD_TIMEOUT = httpx.Timeout(2.0, connect=1.0)
+# cashier with a queue can wait this long, no longer. In seconds: httpx is loaded later.
+HOLD_TIMEOUT = 2.0
 
 __all__ = ["HOLD_TIMEOUT", "OnlineTill", "SyncState"]
 
@@ -35,25 +37,28 @@ class OnlineTill:
         config: SyncConfig | None,
         clock: Clock | None = None,
         on_state: Callable[[SyncState], None] | None = None,
-        hold_timeout: httpx.Timeout = HOLD_TIMEOUT,
+        hold_timeout: float = HOLD_TIMEOUT,
     ) -> None:
         self.config = config
-        clock = clock or SystemClock()
+        self._clock = clock or SystemClock()
+        self._on_state = on_state
         holds = None
         if config is not None:
-            holds = OnlineHolds(lambda: ServerClient(config, timeout=hold_timeout))
-        self.till = Till(data_dir, clock, holds)
-        self._started = False
-        self.worker = (
-            SyncWorker(data_dir / DB_NAME, config, clock.now, on_state=on_state)
-            if config is not None
-            else None
-        )
+            holds = OnlineHolds(lambda: _client(config, hold_timeout))
+        self.till = Till(data_dir, self._clock, holds)
+        self._db_path = data_dir / DB_NAME
+        self.worker: SyncWorker | None = None
 
     def start(self) -> None:
-        if self.worker is not None and not self._started:
-            self.worker.start()
-            self._started = True
+        """Start syncing; called once the first screen is up, so it never delays it."""
+        if self.config is None or self.worker is not None:
+            return
+        from bonuspos.sync.worker import SyncWorker
+
+        self.worker = SyncWorker(
+            self._db_path, self.config, self._clock.now, on_state=self._on_state
+        )
+        self.worker.start()
 
     def wake(self) -> None:
         """A sale was completed: send it now rather than at the next tick."""
@@ -61,6 +66,14 @@ class OnlineTill:
             self.worker.wake()
 
     def close(self) -> None:
-        if self.worker is not None and self._started:
+        if self.worker is not None:
             self.worker.stop()
         self.till.close()
+
+
+def _client(config: SyncConfig, timeout: float) -> ServerClient:
+    import httpx
+
+    from bonuspos.sync.client import ServerClient
+
+    return ServerClient(config, timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)))

@@ -18,27 +18,11 @@ from typing import Any, Self, cast
 import httpx
 
 from bonuspos.sync.config import SyncConfig
+from bonuspos.sync.errors import ServerRefused, ServerUnavailable
+
+__all__ = ["ServerClient", "ServerRefused", "ServerUnavailable"]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-
-
-class ServerUnavailable(Exception):
-    """Not reached, or not able to answer now; `retry_after` in seconds when it said so."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-
-
-class ServerRefused(Exception):
-    """The server answered and refused the request as a whole."""
-
-    def __init__(self, status: int, reason: str, problem: dict[str, Any] | None = None) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-        self.problem = problem or {}
 
 
 class ServerClient:

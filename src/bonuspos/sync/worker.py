@@ -15,7 +15,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from bonuspos.ledger.db import Database, open_database
@@ -24,27 +24,11 @@ from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.cycle import sync_round
 from bonuspos.sync.pull import Pulled
+from bonuspos.sync.state import CLOCK_WARNING, SyncState
+
+__all__ = ["CLOCK_WARNING", "Backoff", "SyncState", "SyncWorker"]
 
 log = logging.getLogger(__name__)
-
-# A till whose clock is further than this from the server's shows a warning: its sales'
-# dates decide when points activate, and the server refuses events from the future.
-CLOCK_WARNING = timedelta(minutes=2)
-
-
-@dataclass(frozen=True, slots=True)
-class SyncState:
-    online: bool | None = None  # None until the first attempt
-    waiting: int = 0
-    dead_letters: int = 0
-    last_sync: datetime | None = None
-    last_error: str | None = None
-    clock_skew: timedelta | None = None  # the till's clock minus the server's
-    receiving: int | None = None  # cards received so far by a long pull (a first fill)
-
-    @property
-    def clock_wrong(self) -> bool:
-        return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_WARNING
 
 
 @dataclass(frozen=True, slots=True)

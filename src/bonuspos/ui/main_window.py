@@ -55,8 +55,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.status = TillStatusBar(cashier, place)
         self.setStatusBar(self.status)
-        if online_till.worker is None:
-            self.status.show_state(None)
+        self.status.show_state(None if online_till.config is None else SyncState())
 
         self.lookup.card_chosen.connect(self.sell_to)
         self.lookup.sale_without_card.connect(lambda: self.sell_to(None))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from bonuspos.services.online import SyncState
 from bonuspos.ui.texts import tr
@@ -22,12 +22,13 @@ class TillStatusBar(QStatusBar):
         self.last_sync = QLabel()
         self.warning = QLabel()
         self.warning.setObjectName("error")
+        # A long warning is cut, never allowed to widen the window past the screen.
+        self.warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.who = QLabel(tr("Кассир: {0} · {1}").format(cashier, place))
         for label in (self.connection, self.queue, self.last_sync, self.warning):
             label.setContentsMargins(0, 0, 24, 0)
             self.addWidget(label)
         self.addPermanentWidget(self.who)
-        self.show_state(None)
 
     def show_state(self, state: SyncState | None) -> None:
         if state is None:
@@ -39,7 +40,10 @@ class TillStatusBar(QStatusBar):
             self._restyle()
             return
         online = bool(state.online)
-        self.connection.setText(tr("● На связи") if online else tr("● Нет связи"))
+        if state.online is None:
+            self.connection.setText(tr("Проверяем связь…"))
+        else:
+            self.connection.setText(tr("● На связи") if online else tr("● Нет связи"))
         self.connection.setObjectName("online" if online else "offline")
         self.queue.setText(tr("В очереди: {0}").format(state.waiting))
         self.last_sync.setText(

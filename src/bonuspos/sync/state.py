@@ -1,0 +1,25 @@
+"""What the sync worker publishes for the screens: online or not, the queue, the last sync."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+# A till whose clock is further than this from the server's shows a warning: its sales'
+# dates decide when points activate, and the server refuses events from the future.
+CLOCK_WARNING = timedelta(minutes=2)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    online: bool | None = None  # None until the first attempt
+    waiting: int = 0
+    dead_letters: int = 0
+    last_sync: datetime | None = None
+    last_error: str | None = None
+    clock_skew: timedelta | None = None  # the till's clock minus the server's
+    receiving: int | None = None  # cards received so far by a long pull (a first fill)
+
+    @property
+    def clock_wrong(self) -> bool:
+        return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_WARNING
