@@ -1,0 +1,28 @@
+"""A till whose disk is full or whose database another program holds says so, and writes nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from bonuspos.services.errors import StorageProblem, storage_problems
+
+
+@pytest.mark.parametrize(
+    ("sqlite_says", "cashier_reads"),
+    [
+        ("database or disk is full", "На диске кассы нет места: ничего не записано"),
+        ("database is locked", "База кассы занята другой программой: ничего не записано"),
+        ("disk I/O error", "Не удалось записать в базу кассы (disk I/O error)"),
+    ],
+)
+def test_sqlites_failures_reach_the_cashier_in_russian(
+    sqlite_says: str, cashier_reads: str
+) -> None:
+    failure = OperationalError("COMMIT", {}, sqlite3.OperationalError(sqlite_says))
+    with pytest.raises(StorageProblem) as refused, storage_problems():
+        raise failure
+    assert refused.value.message.startswith(cashier_reads)
+    assert refused.value.__cause__ is failure
