@@ -60,6 +60,10 @@ TIMEOUT = httpx.Timeout(10.0, connect=2.0)
 GIVE_UP = httpx.Timeout(2.0, connect=2.0)
 # A proxy or child that says nothing for this long is broken, not slow.
 SILENCE = 30.0
+# A SIGKILLed drain caught inside fsync (synchronous=FULL) dies only when the disk answers;
+# a shared VM's disk flushing someone's gigabyte took longer than SILENCE once (CI, kill 14
+# of 20). Reaping it cannot hang for ever, so this only has to outlast a slow disk.
+REAPED = 180.0
 
 KILLS = int(os.environ.get("BONUSPOS_SYNC_KILLS", "20"))
 FIRST_SALES = 200
@@ -569,7 +573,7 @@ class SyncZygote:
         time.sleep(delay)  # the random moment is the point
         self._send("kill")
         said: list[str] = []
-        while not (line := self._next()).startswith("EXIT "):
+        while not (line := self._next(REAPED)).startswith("EXIT "):
             said.append(line)
         code = int(line.split()[1])
         assert code in (0, -signal.SIGKILL), self._failure(f"the drain ended {code}: {said}")
@@ -581,12 +585,12 @@ class SyncZygote:
         self._proc.stdin.write(command + "\n")
         self._proc.stdin.flush()
 
-    def _next(self) -> str:
+    def _next(self, silence: float = SILENCE) -> str:
         try:
-            line = self._lines.get(timeout=SILENCE)
+            line = self._lines.get(timeout=silence)
         except queue.Empty:
             raise AssertionError(
-                self._failure(f"the zygote said nothing for {SILENCE:g} s")
+                self._failure(f"the zygote said nothing for {silence:g} s")
             ) from None
         assert line is not None, self._failure("the zygote died")
         return line
