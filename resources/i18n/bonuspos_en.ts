@@ -29,144 +29,144 @@
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/cart_lines.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/cart_lines.py" line="42"/>
         <location filename="../../src/bonuspos/ui/texts.py" line="51"/>
         <source>акция — бонусы не начисляются и не списываются</source>
         <translation>promotion — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="61"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="60"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="78"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="77"/>
         <source>Номер заказа</source>
         <translation>Order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="98"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="97"/>
         <source>Провести · Enter</source>
         <translation>Complete · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="99"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="98"/>
         <location filename="../../src/bonuspos/ui/customer_form.py" line="64"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="105"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="104"/>
         <source>Добавить · Enter</source>
         <translation>Add · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="107"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="106"/>
         <source>Оплата (F7):</source>
         <translation>Payment (F7):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="109"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="108"/>
         <source>Продажа (F8):</source>
         <translation>Sale type (F8):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="114"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="113"/>
         <source>Списать баллов (F6 — максимум):</source>
         <translation>Points to redeem (F6 — max):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="117"/>
         <source>Удалить строку · Del</source>
         <translation>Remove line · Del</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="119"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
         <source>Списать максимум · F6</source>
         <translation>Redeem max · F6</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="120"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="119"/>
         <source>К оплате · F10</source>
         <translation>Pay · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="121"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="120"/>
         <source>Отмена · Esc</source>
         <translation>Cancel · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="154"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="153"/>
         <source>Продажа без карты</source>
         <translation>Sale without card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="157"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="156"/>
         <source>{0} · доступно {1}</source>
         <translation>{0} · available {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="201"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="197"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="275"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="262"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="279"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="266"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="293"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="280"/>
         <source>Списать можно не больше {0} ({1})</source>
         <translation>No more than {0} can be redeemed ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="298"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="285"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="303"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="290"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="293"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="319"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="320"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="307"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="326"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="313"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="331"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="318"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="331"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="360"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="347"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>

@@ -219,3 +219,10 @@ def test_the_cap_follows_the_policy_version_in_force() -> None:
 def test_a_policy_survives_its_round_trip_to_the_tills() -> None:
     policy = Policy(version=7, cap_percent=25, offline_limit=Points(30_00))
     assert Policy.from_dict(policy.to_dict()) == policy
+
+
+def test_a_lines_quantity_changes_within_its_bounds_and_nothing_else_moves() -> None:
+    cart = Cart((tv(), cable(2)))
+    assert cart.with_quantity("CB", 3).lines == (tv(), cable(3))
+    with pytest.raises(InvalidInput, match="от 1 до"):
+        cart.with_quantity("TV", 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bonuspos.domain.errors import InvalidInput
@@ -90,6 +90,14 @@ class Cart:
 
     def without(self, sku: str) -> Cart:
         return Cart(tuple(line for line in self.lines if line.sku != sku))
+
+    def with_quantity(self, sku: str, quantity: int) -> Cart:
+        """The cart with one line's quantity changed; the line's bounds are checked again."""
+        return Cart(
+            tuple(
+                replace(line, quantity=quantity) if line.sku == sku else line for line in self.lines
+            )
+        )
 
 
 class TenderKind(StrEnum):

@@ -27,7 +27,6 @@ from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Points, total
 from bonuspos.services.catalog import CatalogService, ProductView
 from bonuspos.services.checkout import Checkout, SaleRequest, new_sale_id
-from bonuspos.services.errors import NotFound
 from bonuspos.services.views import CardView, CheckoutQuote, Receipt
 from bonuspos.ui.cart_lines import CartLines
 from bonuspos.ui.tasks import run_in_background
@@ -166,10 +165,7 @@ class CheckoutScreen(QWidget):
     def add(self, code: str, quantity: int = 1) -> None:
         try:
             product = self._catalog.find(code)
-        except NotFound as missing:
-            self.message.setText(missing.message)
-            return
-        except DomainError as refused:
+        except DomainError as refused:  # not in the catalog, or not a code at all
             self.message.setText(refused.message)
             return
         self._add_product(product, quantity)
@@ -223,19 +219,10 @@ class CheckoutScreen(QWidget):
             self.remove_line()
             return
         try:
-            changed = Line(
-                line.sku,
-                line.name,
-                line.unit_price,
-                line.quantity + delta,
-                line.points_per_unit,
-                line.promotional,
-                line.discount,
-            )
+            self.cart = self.cart.with_quantity(line.sku, line.quantity + delta)
         except DomainError as refused:
             self.message.setText(refused.message)
             return
-        self.cart = Cart(tuple(changed if x.sku == line.sku else x for x in self.cart.lines))
         self._requote()
         self.lines.selectRow(self._row_of(line.sku))
 
