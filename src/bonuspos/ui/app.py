@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +96,21 @@ def run(
     data_dir: Path, config: SyncConfig | None, *, cashier: str | None = None, language: str = "ru"
 ) -> int:
     running = start(data_dir, config, cashier=cashier, language=language)
+    _quit_on_signals(running.app)
     try:
         return running.app.exec()
     finally:
         running.online_till.close()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """A PC shutting down (SIGTERM) or Ctrl+C closes the till as its window would.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop runs none: a timer
+    gives the interpreter a moment four times a second.
+    """
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
