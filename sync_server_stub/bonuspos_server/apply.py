@@ -12,7 +12,14 @@ from typing import Any
 from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.cart import Cart, Line, Tender
 from bonuspos.domain.customer import CustomerForm, accept
-from bonuspos.domain.ledger import EntryKind, LedgerEntry, return_entries, sale_entries
+from bonuspos.domain.ledger import (
+    GENESIS_HASH,
+    EntryKind,
+    LedgerEntry,
+    chain_hash,
+    return_entries,
+    sale_entries,
+)
 from bonuspos.domain.money import Money, Points
 from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import quote
@@ -25,6 +32,9 @@ from bonuspos_server.working import Card, Working
 OVERSPENT = "overspent"  # the manager's report lists sales that drove a balance below zero
 # A till spent more offline than the policy allows it per card per day: a till to look at.
 OFFLINE_LIMIT = "offline-limit-exceeded"
+# The till's ledger hashes do not chain on what it reported before: an entry edited,
+# removed or sent twice on the till, or a till restored from an old copy of its disk.
+CHAIN_BROKEN = "ledger-chain-broken"
 
 
 def customer_registered(work: Working, p: CustomerRegistered) -> str | None:
@@ -124,7 +134,10 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
     if capture is not None:
         capture.status, capture.sale_id = "captured", sale_id
     if card is not None:
-        _post(work, card, sale_entries(settled, p.occurred_at, policy), p.occurred_at, policy)
+        entries = sale_entries(settled, p.occurred_at, policy)
+        if _chain_broken(work, str(p.customer_uid), sale_id, None, entries, p):
+            flags.append(CHAIN_BROKEN)
+        _post(work, card, entries, p.occurred_at, policy)
         if p.spent and card.active_on(policy.store_day(work.now)) < 0:
             flags.append(OVERSPENT)
     flag = ",".join(flags) or None  # the manager's report lists why, all reasons at once
@@ -216,8 +229,36 @@ def sale_returned(work: Working, p: SaleReturned) -> str | None:
         entries = return_entries(
             moved, earned_active_from=sale.activates_on, at=p.occurred_at, policy=policy
         )
-        _post(work, work.cards_by_id[sale.customer_id], entries, p.occurred_at, policy)
+        card = work.cards_by_id[sale.customer_id]
+        broken = _chain_broken(work, str(p.customer_uid or card.uid), None, p.return_id, entries, p)
+        _post(work, card, entries, p.occurred_at, policy)
+        return CHAIN_BROKEN if broken else None
     return None
+
+
+def _chain_broken(
+    work: Working,
+    customer_uid: str,
+    sale_id: str | None,
+    return_id: Any,
+    entries: list[LedgerEntry],
+    p: SaleCompleted | SaleReturned,
+) -> bool:
+    """Whether the till's hashes for these entries fail to chain on its last reported one.
+
+    A till that never sent hashes (a client of the protocol that keeps no chain) is not
+    checked; one that did must go on chaining every entry it makes.
+    """
+    if not p.ledger_hashes and (work.chain_head is None or not entries):
+        return False
+    prev = work.chain_head or GENESIS_HASH
+    expected = []
+    for entry in entries:
+        prev = chain_hash(
+            prev, customer_uid, sale_id, str(return_id) if return_id else None, entry, p.occurred_at
+        )
+        expected.append(prev)
+    return expected != list(p.ledger_hashes)
 
 
 def balance_adjusted(work: Working, p: BalanceAdjusted) -> str | None:

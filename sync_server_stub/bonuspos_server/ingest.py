@@ -91,6 +91,10 @@ def _one(work: Working, caller: Caller, event: EventIn) -> EventResult:
         refusal = None
     except Problem as problem:
         flag, refusal = None, problem.body()
+    hashes = event.payload.get("ledger_hashes")
+    if isinstance(hashes, list) and hashes and all(isinstance(h, str) for h in hashes):
+        # The till's chain moves on with every entry it made, refused here or not.
+        work.chain_head = hashes[-1]
     work.answered(
         {
             "event_id": event_id,

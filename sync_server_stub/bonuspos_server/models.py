@@ -39,6 +39,8 @@ class Till(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     registered_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # The hash of the last ledger entry this till reported: its next entry chains on it.
+    chain_head: Mapped[str | None] = mapped_column(String(64))
 
 
 class Customer(Base):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -38,6 +38,7 @@ from bonuspos_server.models import (
     PlasticCard,
     Return,
     Sale,
+    Till,
 )
 from bonuspos_server.problems import invalid
 from bonuspos_server.schemas import EventIn
@@ -100,6 +101,9 @@ class Working:
         self.reads = _reads(bulk.is_postgresql(session))
         self._policies: dict[int, Policy] = {}
         self.touched: set[int] = set()
+        # The till's ledger chain: the hash its next entry must chain on (None: no entry yet).
+        self.chain_head: str | None = None
+        self._chain_head: str | None = None
         self._sale_rows: list[dict[str, Any]] = []
         self._return_rows: list[dict[str, Any]] = []
         self._ledger_rows: list[dict[str, Any]] = []
@@ -111,6 +115,9 @@ class Working:
     @classmethod
     def load(cls, session: Session, till_id: int, now: datetime, events: list[EventIn]) -> Working:
         work = cls(session, till_id, now)
+        work.chain_head = work._chain_head = (
+            session.connection().execute(work.reads.till, {"till_id": till_id}).scalar()
+        )
         payloads = [event.payload for event in events]
         work._load_events(events)
         work._load_sales(_named(payloads, "sale_id"))
@@ -320,6 +327,10 @@ class Working:
             totals = {i: self.cards_by_id[i].total for i in self.touched}
             bulk.set_totals(session, totals, next_feed_position(session))
         bulk.add_pending(session, self._pending)
+        if self.chain_head != self._chain_head:
+            session.connection().execute(
+                update(Till).where(Till.id == self.till_id).values(chain_head=self.chain_head)
+            )
         session.flush()  # the holds this batch captured
 
 
@@ -334,6 +345,7 @@ class _Reads:
     pending: Any
     returns: Any
     holds: Any
+    till: Any
 
 
 @functools.cache
@@ -381,6 +393,9 @@ def _reads(postgresql: bool) -> _Reads:
             or_(among(Return.sale_id, "sale_ids"), among(Return.id, "ids"))
         ),
         holds=select(Hold).where(among(Hold.id, "ids")).with_for_update(),
+        # Taken first, before any card: a till's batches queue on it, in the order they
+        # came, and the chain head they read is the one the batch before them left.
+        till=select(Till.chain_head).where(Till.id == bindparam("till_id")).with_for_update(),
     )
 
 

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bonuspos.domain.ledger import EntryKind, LedgerEntry
+from bonuspos.domain.ledger import GENESIS_HASH, EntryKind, LedgerEntry, chain_hash
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
 from bonuspos.ledger.db import BUSY_TIMEOUT_MS
-from bonuspos.ledger.repositories import GENESIS_HASH, chain_hash
 from bonuspos.services import events
 
 _CUSTOMER = "SELECT id, uid, phone, full_name FROM customers"

@@ -33,11 +33,10 @@ from bonuspos import paths
 from bonuspos.domain.card import BELARUS_MOBILE_OPERATORS, ean13_check_digit, parse_phone
 from bonuspos.domain.customer import RULES_VERSION, name_tokens, name_words, normalise_name
 from bonuspos.domain.errors import InvalidCardNumber
-from bonuspos.domain.ledger import EntryKind, LedgerEntry
+from bonuspos.domain.ledger import GENESIS_HASH, EntryKind, LedgerEntry, chain_hash
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import DEFAULT_POLICY
 from bonuspos.ledger.db import MIGRATIONS
-from bonuspos.ledger.repositories import GENESIS_HASH, chain_hash
 from bonuspos.services import events
 from bonuspos.services.till import DB_NAME, Till
 from tests.bench.history import Product, Spread, history_sale, iso

@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from bonuspos.domain.card import PlasticCard, parse_card, parse_phone
-from bonuspos.domain.ledger import EntryKind, LedgerEntry
+from bonuspos.domain.ledger import GENESIS_HASH, EntryKind, LedgerEntry, chain_hash
 from bonuspos.domain.money import Points
-from bonuspos.ledger.repositories import GENESIS_HASH, chain_hash
 from bonuspos.services.till import DB_NAME
 from tests.bench import bench_lookup
 from tests.bench.bench_lookup import NAME, PHONE, PLASTIC, SALE, Settings, run

@@ -6,11 +6,10 @@ entities: a cashier waits on them, and the ORM's identity map buys nothing there
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
@@ -19,7 +18,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.customer import NewCustomer, name_tokens, name_words, normalise_name
-from bonuspos.domain.ledger import LedgerEntry
+from bonuspos.domain.ledger import GENESIS_HASH, LedgerEntry, chain_hash
 from bonuspos.domain.money import Points
 from bonuspos.ledger import cards
 from bonuspos.ledger.cards import CardRow, read_card
@@ -36,8 +35,6 @@ from bonuspos.ledger.models import (
     Sale,
     TillSetting,
 )
-
-GENESIS_HASH = "0" * 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,30 +181,6 @@ class Ledger:
             hashes.append(digest)
             prev = digest
         return hashes
-
-
-def chain_hash(
-    prev: str,
-    customer_uid: str,
-    sale_id: str | None,
-    return_id: str | None,
-    entry: LedgerEntry,
-    at: datetime,
-) -> str:
-    body = "|".join(
-        [
-            prev,
-            customer_uid,
-            sale_id or "",
-            return_id or "",
-            entry.kind.value,
-            str(entry.points.minor),
-            entry.active_from.isoformat(),
-            # The text the ledger stores, so the chain can be re-checked from the rows alone.
-            at.astimezone(UTC).isoformat(timespec="microseconds"),
-        ]
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class Catalog:

@@ -1,0 +1,121 @@
+"""Each till's ledger is a hash chain the server checks: an honest till passes unflagged,
+an edited entry or a till restored from an old copy of its disk is flagged for the manager."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from bonuspos import paths
+from bonuspos.domain.customer import CustomerForm
+from bonuspos.services.clock import ManualClock
+from bonuspos.services.till import DB_NAME, Till
+from bonuspos.sync.config import SyncConfig
+from bonuspos_server.models import Event, Sale
+from bonuspos_server.models import Till as ServerTill
+from tests.support import sell
+from tests.sync.conftest import Central, sync
+
+EVERY_DATABASE = True  # tests/sync/conftest.py runs these on SQLite and PostgreSQL
+CHAIN_BROKEN = "ledger-chain-broken"
+
+
+def flags(central: Central, config: SyncConfig) -> list[str | None]:
+    """The flag of every event from this till, in its order."""
+    with central.db.sessions() as session:
+        till_id = session.execute(
+            select(ServerTill.id).where(ServerTill.code == config.till)
+        ).scalar_one()
+        return list(
+            session.execute(
+                select(Event.flag).where(Event.till_id == till_id).order_by(Event.seq)
+            ).scalars()
+        )
+
+
+def shop(data_dir: Path, clock: ManualClock, phone: str) -> str:
+    with Till(data_dir, clock) as till:
+        till.catalog.load_csv(paths.demo_catalog())
+        return till.registration.register(
+            CustomerForm("Цепкова Анна", phone, True, True)
+        ).phone.e164
+
+
+def test_an_honest_tills_sales_and_returns_chain_and_are_never_flagged(
+    central: Central, tmp_path: Path, now_clock: ManualClock
+) -> None:
+    config = central.new_till()
+    phone = shop(tmp_path / "till", now_clock, "+375 29 555-31-01")
+    with Till(tmp_path / "till", now_clock) as till:
+        card = till.lookup.find(phone)
+        receipts = [sell(till, {"TV-55Q": 1, "HP-BT": 2}, card=card) for _ in range(3)]
+        sell(till, {"CB-USBC": 1})  # no card: no ledger entry, the chain stays put
+        till.returns.return_lines(str(uuid.uuid4()), receipts[1].sale_id, {1: 1, 2: 1})
+        sync(till, config)
+        sell(till, {"PB-10K": 1}, card=till.lookup.find(phone))  # a later batch chains too
+        sync(till, config)
+        with till.db.engine.connect() as conn:
+            head = conn.execute(text("SELECT hash FROM ledger_entries ORDER BY id DESC")).first()
+
+    assert flags(central, config) == [None] * 7  # sign-up, 4 sales, a return, a sale
+    with central.db.sessions() as session:
+        stored = session.execute(
+            select(ServerTill.chain_head).where(ServerTill.code == config.till)
+        ).scalar_one()
+    assert head is not None
+    assert stored == head[0]
+
+
+def test_an_entry_edited_on_the_till_is_flagged_and_the_sale_still_counts(
+    central: Central, tmp_path: Path, now_clock: ManualClock
+) -> None:
+    config = central.new_till()
+    phone = shop(tmp_path / "till", now_clock, "+375 29 555-31-02")
+    with Till(tmp_path / "till", now_clock) as till:
+        sell(till, {"TV-55Q": 1}, card=till.lookup.find(phone))
+        edited = sell(till, {"HP-BT": 1}, card=till.lookup.find(phone))
+        with till.db.engine.begin() as conn:  # what the outbox says no longer matches the chain
+            row = conn.execute(
+                text("SELECT seq, payload FROM outbox WHERE type = 'sale_completed' ORDER BY seq")
+            ).all()[-1]
+            payload = json.loads(row.payload)
+            payload["ledger_hashes"] = ["f" * 64 for _ in payload["ledger_hashes"]]
+            conn.execute(
+                text("UPDATE outbox SET payload = :p WHERE seq = :s"),
+                {"p": json.dumps(payload), "s": row.seq},
+            )
+        sync(till, config)
+
+    assert flags(central, config) == [None, None, CHAIN_BROKEN]
+    with central.db.sessions() as session:
+        sale = session.get(Sale, edited.sale_id)
+    assert sale is not None
+    assert sale.flag == CHAIN_BROKEN
+    assert sale.earned == edited.earned.minor
+
+
+def test_a_till_restored_from_an_old_copy_of_its_disk_is_flagged_once_it_sells_again(
+    central: Central, tmp_path: Path, now_clock: ManualClock
+) -> None:
+    config = central.new_till()
+    till_dir, backup = tmp_path / "till", tmp_path / "backup"
+    phone = shop(till_dir, now_clock, "+375 29 555-31-03")
+    with Till(till_dir, now_clock) as till:
+        sell(till, {"TV-55Q": 1}, card=till.lookup.find(phone))
+        sync(till, config)
+    shutil.copytree(till_dir, backup, ignore=shutil.ignore_patterns("till.lock"))
+    with Till(till_dir, now_clock) as till:
+        sell(till, {"HP-BT": 1}, card=till.lookup.find(phone))  # lost with the disk
+        sync(till, config)
+    shutil.rmtree(till_dir)
+    shutil.copytree(backup, till_dir)
+    assert (till_dir / DB_NAME).exists()
+    with Till(till_dir, now_clock) as till:
+        sell(till, {"SD-64": 1}, card=till.lookup.find(phone))
+        sync(till, config)
+
+    assert flags(central, config)[-1] == CHAIN_BROKEN
