@@ -264,20 +264,33 @@ def export_ledger(session: Session, args: argparse.Namespace) -> str:
     with args.csv.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, delimiter=";")
         out.writerow(
-            ["entry", "customer_uid", "till", "kind", "points", "active_from", "occurred_at"]
+            [
+                "entry",
+                "customer_uid",
+                "till",
+                "event_id",
+                "kind",
+                "points",
+                "active_from",
+                "occurred_at",
+            ]
         )
+        # The till as the chain's people name it (STORE/TILL), not as a row number.
         rows = session.execute(
-            select(LedgerEntry, Customer.uid)
+            select(LedgerEntry, Customer.uid, Store.code, Till.code)
             .join(Customer, Customer.id == LedgerEntry.customer_id)
+            .outerjoin(Till, Till.id == LedgerEntry.till_id)
+            .outerjoin(Store, Store.id == Till.store_id)
             .order_by(LedgerEntry.id)
             .execution_options(yield_per=5000)
         )
-        for entry, uid in rows:
+        for entry, uid, store, till in rows:
             out.writerow(
                 [
                     entry.id,
                     uid,
-                    entry.till_id or "",
+                    f"{store}/{till}" if till else "",
+                    entry.event_id or "",
                     entry.kind,
                     entry.points,
                     entry.active_from.isoformat(),

@@ -426,6 +426,8 @@ def test_export_ledger_writes_every_entry_as_csv_without_phones(
     assert len(rows) == admin.count(LedgerEntry) == 1
     [entry] = rows
     assert entry["customer_uid"] == uid
+    assert entry["till"] == f"{store}/T1"
+    assert entry["event_id"] == str(events[1]["event_id"])
     assert int(entry["points"]) == 75_00
     assert entry["active_from"] == sale(uid, at)["activates_on"]
     assert "1234567" not in out.read_text(encoding="utf-8")
@@ -435,5 +437,5 @@ def test_export_ledger_of_an_empty_ledger_writes_just_the_header(admin: Admin) -
     out = admin.folder / "empty.csv"
     assert admin("export-ledger", str(out)).code == 0
     assert out.read_text(encoding="utf-8").splitlines() == [
-        "entry;customer_uid;till;kind;points;active_from;occurred_at"
+        "entry;customer_uid;till;event_id;kind;points;active_from;occurred_at"
     ]
