@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # cashier with a queue can wait this long, no longer. In seconds: httpx is loaded later.
 HOLD_TIMEOUT = 2.0
 
-__all__ = ["HOLD_TIMEOUT", "OnlineTill", "SyncState"]
+__all__ = ["HOLD_TIMEOUT", "OnlineTill", "SyncConfig", "SyncState"]
 
 
 class OnlineTill:

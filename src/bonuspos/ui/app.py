@@ -17,8 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from bonuspos import paths
 from bonuspos.services.clock import Clock
-from bonuspos.services.online import OnlineTill
-from bonuspos.sync.config import SyncConfig
+from bonuspos.services.online import OnlineTill, SyncConfig
 from bonuspos.ui import style
 from bonuspos.ui.main_window import MainWindow, SyncBridge
 from bonuspos.ui.printing import SlipPrinter, configured
