@@ -265,6 +265,14 @@ def balance_adjusted(work: Working, p: BalanceAdjusted) -> str | None:
     card = _card(work, p.customer_uid)
     if card is None or not p.points:
         raise invalid("An adjustment needs a card and a non-zero amount")
+    if str(p.adjustment_id) in work.adjustment_ids:
+        raise Problem(
+            409,
+            "adjustment-exists",
+            "Adjustment already applied",
+            "This adjustment id arrived before in another event",
+        )
+    work.adjusted(str(p.adjustment_id))
     policy = work.current_policy()
     entry = LedgerEntry(EntryKind.ADJUSTED, Points(p.points), policy.store_day(p.occurred_at))
     _post(work, card, [entry], p.occurred_at, policy)

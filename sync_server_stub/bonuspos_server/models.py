@@ -169,6 +169,15 @@ class LedgerEntry(Base):
     occurred_at: Mapped[datetime]
 
 
+class Adjustment(Base):
+    """A balance adjustment applied once: its id is the office's, whatever event carries it."""
+
+    __tablename__ = "adjustments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+
+
 class Hold(Base):
     __tablename__ = "holds"
     __table_args__ = (Index("ix_holds_customer_status", "customer_id", "status"),)

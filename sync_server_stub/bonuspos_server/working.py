@@ -29,6 +29,7 @@ from bonuspos.domain.policy import Policy
 from bonuspos_server import bulk, cards, policies
 from bonuspos_server.changes import next_feed_position
 from bonuspos_server.models import (
+    Adjustment,
     Customer,
     CustomerAlias,
     Event,
@@ -94,6 +95,8 @@ class Working:
         self.cards_by_id: dict[int, Card] = {}
         self.sales: dict[str, KnownSale] = {}
         self.return_ids: set[str] = set()
+        self.adjustment_ids: set[str] = set()  # applied before, or earlier in this batch
+        self._adjustment_rows: list[dict[str, Any]] = []
         self.holds: dict[str, Hold] = {}
         self._offline_before: dict[tuple[int, date], int] = {}
         self._offline_here: dict[tuple[int, date], int] = defaultdict(int)
@@ -129,6 +132,10 @@ class Working:
         work._lock_cards(_named(payloads, "customer_uid"), owners)
         if returned_sales:
             work._load_returns(returned_sales, _named(payloads, "return_id"))
+        adjustment_ids = _named(payloads, "adjustment_id")
+        if adjustment_ids:
+            applied = session.execute(work.reads.adjustments, {"ids": list(adjustment_ids)})
+            work.adjustment_ids = set(applied.scalars())
         hold_ids = _named(payloads, "hold_id")
         if hold_ids:
             found = session.execute(work.reads.holds, {"ids": list(hold_ids)}).scalars()
@@ -276,6 +283,10 @@ class Working:
         if row["offline"] and row["customer_id"] is not None:
             self._offline_here[row["customer_id"], day] += row["spent"]
 
+    def adjusted(self, adjustment_id: str) -> None:
+        self.adjustment_ids.add(adjustment_id)
+        self._adjustment_rows.append({"id": adjustment_id, "event_id": self.event_id})
+
     def returned(self, sale: KnownSale, row: dict[str, Any], lines: dict[int, int]) -> None:
         self._return_rows.append(row)
         self.return_ids.add(row["id"])
@@ -321,6 +332,7 @@ class Working:
         session = self.session
         bulk.insert_rows(session, Sale, self._sale_rows)
         bulk.insert_rows(session, Return, self._return_rows)
+        bulk.insert_rows(session, Adjustment, self._adjustment_rows)
         bulk.insert_rows(session, LedgerEntry, self._ledger_rows)
         bulk.insert_rows(session, Event, self._event_rows)
         if self.touched:
@@ -346,6 +358,7 @@ class _Reads:
     returns: Any
     holds: Any
     till: Any
+    adjustments: Any
 
 
 @functools.cache
@@ -396,6 +409,7 @@ def _reads(postgresql: bool) -> _Reads:
         # Taken first, before any card: a till's batches queue on it, in the order they
         # came, and the chain head they read is the one the batch before them left.
         till=select(Till.chain_head).where(Till.id == bindparam("till_id")).with_for_update(),
+        adjustments=select(Adjustment.id).where(among(Adjustment.id, "ids")),
     )
 
 
