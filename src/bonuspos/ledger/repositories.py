@@ -198,22 +198,26 @@ class Catalog:
         """The whole catalog, by name: a store's few thousand products."""
         return self._s.execute(select(Product).order_by(Product.name)).scalars().all()
 
-    def upsert(self, sku: str, name: str, price: int, points: int, promotional: bool) -> None:
-        stmt = insert(Product).values(
-            sku=sku, name=name, price=price, points=points, promotional=promotional
-        )
-        self._s.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[Product.sku],
-                set_={k: stmt.excluded[k] for k in ("name", "price", "points", "promotional")},
+    def store(self, products: list[dict[str, Any]], barcodes: list[dict[str, str]]) -> None:
+        """Insert or update products (sku, name, price, points, promotional) and barcodes
+        (code, sku), one statement each: a chain's price list has thousands of lines."""
+        if products:
+            stmt = insert(Product)
+            self._s.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[Product.sku],
+                    set_={k: stmt.excluded[k] for k in ("name", "price", "points", "promotional")},
+                ),
+                products,
             )
-        )
-
-    def add_barcode(self, code: str, sku: str) -> None:
-        stmt = insert(Barcode).values(code=code, sku=sku)
-        self._s.execute(
-            stmt.on_conflict_do_update(index_elements=[Barcode.code], set_={"sku": sku})
-        )
+        if barcodes:
+            stmt = insert(Barcode)
+            self._s.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[Barcode.code], set_={"sku": stmt.excluded.sku}
+                ),
+                barcodes,
+            )
 
 
 class Sales:

@@ -67,16 +67,23 @@ class CatalogService:
                 raise InvalidInput(f"{path.name}: нет столбцов {', '.join(sorted(missing))}")
             rows = [(n, _product_row(path.name, n, row)) for n, row in enumerate(reader, 2)]
         with UnitOfWork(self._db.writing) as uow:
-            for _n, (product, barcodes) in rows:
-                uow.catalog.upsert(
-                    product.sku,
-                    product.name,
-                    product.price.minor,
-                    product.points.minor,
-                    product.promotional,
-                )
-                for code in barcodes:
-                    uow.catalog.add_barcode(code, product.sku)
+            uow.catalog.store(
+                [
+                    {
+                        "sku": product.sku,
+                        "name": product.name,
+                        "price": product.price.minor,
+                        "points": product.points.minor,
+                        "promotional": product.promotional,
+                    }
+                    for _n, (product, _codes) in rows
+                ],
+                [
+                    {"code": code, "sku": product.sku}
+                    for _n, (product, codes) in rows
+                    for code in codes
+                ],
+            )
             uow.commit()
         return len(rows)
 

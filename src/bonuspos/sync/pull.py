@@ -66,16 +66,18 @@ def _store(db: Database, page: dict[str, Any], at: datetime, done: Pulled) -> Pu
     policy = Policy.from_dict(page["policy"]) if page.get("policy") else None
     today = (policy or DEFAULT_POLICY).store_day(at)
     with UnitOfWork(db.writing) as uow:
-        for product in page["products"]:
-            uow.catalog.upsert(
-                product["sku"],
-                product["name"],
-                product["price"],
-                product["points"],
-                product["promotional"],
-            )
-            for code in product["barcodes"]:
-                uow.catalog.add_barcode(code, product["sku"])
+        products = page["products"]
+        uow.catalog.store(
+            [
+                {k: product[k] for k in ("sku", "name", "price", "points", "promotional")}
+                for product in products
+            ],
+            [
+                {"code": code, "sku": product["sku"]}
+                for product in products
+                for code in product["barcodes"]
+            ],
+        )
         mine = uow.cache.unanswered(today)
         # The till's own unanswered points stay on top of the server's figures.
         uow.cache.store([_card(raw) for raw in page["customers"]], at, mine)
