@@ -29,12 +29,6 @@
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/cart_lines.py" line="42"/>
-        <location filename="../../src/bonuspos/ui/texts.py" line="51"/>
-        <source>акция — бонусы не начисляются и не списываются</source>
-        <translation>promotion — no points earned or redeemed</translation>
-    </message>
-    <message>
         <location filename="../../src/bonuspos/ui/checkout.py" line="60"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
@@ -111,62 +105,62 @@
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="262"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="255"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="266"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="259"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="280"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="273"/>
         <source>Списать можно не больше {0} ({1})</source>
         <translation>No more than {0} can be redeemed ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="285"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="278"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="290"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="283"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="293"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="286"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="299"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="307"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="300"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="313"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="318"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="311"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="331"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="324"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="347"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="340"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>
@@ -386,12 +380,12 @@
         <translation>Receipt not printed: {0}. The sale is saved; F9 to print again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="27"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="28"/>
         <source>Кассир: {0} · {1}</source>
         <translation>Cashier: {0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="35"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="36"/>
         <source>Без сервера: работа офлайн</source>
         <translation>No server: working offline</translation>
     </message>
@@ -505,6 +499,11 @@
         <location filename="../../src/bonuspos/ui/texts.py" line="56"/>
         <source>карта не предъявлена</source>
         <translation>no card presented</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="51"/>
+        <source>акция — бонусы не начисляются и не списываются</source>
+        <translation>promotion — no points earned or redeemed</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/texts.py" line="52"/>

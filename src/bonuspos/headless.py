@@ -23,7 +23,6 @@ from bonuspos.sync import status as sync_status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.cycle import sync_round
 from bonuspos.sync.pull import Pulled
-from bonuspos.sync.worker import CLOCK_WARNING
 
 
 def configure(args: argparse.Namespace) -> int:
@@ -91,7 +90,7 @@ def status(args: argparse.Namespace) -> int:
         print(f"Последняя синхронизация: {last}")
         print(f"Отклонено сервером: {state.dead_letters}")
         print(f"Курсор изменений: {state.cursor or 'нет (кэш не загружался)'}")
-        if state.clock_skew is not None and abs(state.clock_skew) > CLOCK_WARNING:
+        if state.clock_wrong and state.clock_skew is not None:
             minutes = round(state.clock_skew.total_seconds() / 60)
             way = "спешат" if minutes > 0 else "отстают"
             print(f"ВНИМАНИЕ: часы кассы {way} на {abs(minutes)} мин относительно сервера")

@@ -51,9 +51,13 @@ class DemoServer:
         self.log.close()
 
 
+def _server(database_url: str, *args: str) -> list[str]:
+    """A `bonuspos-server` command line on the demo's database, with this Python."""
+    return [sys.executable, "-m", "bonuspos_server.cli", "--database-url", database_url, *args]
+
+
 def _admin(database_url: str, *args: str) -> str:
-    command = [sys.executable, "-m", "bonuspos_server.cli", "--database-url", database_url, *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(_server(database_url, *args), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise InvalidInput(f"Демо-сервер: {' '.join(args[:1])} не удался: {done.stderr.strip()}")
     return done.stdout
@@ -86,20 +90,7 @@ def start(folder: Path) -> DemoServer:
     port = _free_port()
     log = (folder / "server.log").open("ab")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bonuspos_server.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--database-url",
-            url,
-            "--log-level",
-            "warning",
-        ],
+        _server(url, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
         stdout=log,
         stderr=log,
     )

@@ -17,7 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from bonuspos.domain.customer import name_tokens, name_words, normalise_name
 from bonuspos.ledger.models import (
@@ -29,6 +29,7 @@ from bonuspos.ledger.models import (
     PendingPoints,
     PlasticCard,
 )
+from bonuspos.ledger.repositories import upsert
 
 
 @dataclass
@@ -134,36 +135,26 @@ class Cache:
             for customer_id, card in zip(ids, cards, strict=True)
             for number in card.plastic_cards
         ]
-        self._upsert(PlasticCard.number, "customer_id", plastic)
+        upsert(self._s, PlasticCard.number, ("customer_id",), plastic)
         self._balances(ids, cards, mine, replace=list(known.names))
         return ids
 
     def _known(self, cards: Sequence[ServerCard]) -> _Known:
-        uids = [uid for card in cards for uid in (card.uid, *card.aliases)]
         known = _Known()
-        for chunk in _chunks(uids):
-            known.ids.update(
-                (uid, customer_id)
-                for uid, customer_id in self._s.execute(
-                    select(Customer.uid, Customer.id).where(Customer.uid.in_(chunk))
-                )
-            )
-        for chunk in _chunks([card.phone for card in cards]):
-            known.by_phone.update(
-                (phone, customer_id)
-                for phone, customer_id in self._s.execute(
-                    select(Customer.phone, Customer.id).where(Customer.phone.in_(chunk))
-                )
-            )
-        for chunk in _chunks([*known.ids.values(), *known.by_phone.values()]):
-            known.names.update(
-                (customer_id, (full_name, phone))
-                for customer_id, full_name, phone in self._s.execute(
-                    select(Customer.id, Customer.full_name, Customer.phone).where(
-                        Customer.id.in_(chunk)
+        wanted = (
+            (Customer.uid, [uid for card in cards for uid in (card.uid, *card.aliases)], known.ids),
+            (Customer.phone, [card.phone for card in cards], known.by_phone),
+        )
+        for column, values, found in wanted:
+            for chunk in _chunks(values):
+                rows = self._s.execute(
+                    select(column, Customer.id, Customer.full_name, Customer.phone).where(
+                        column.in_(chunk)
                     )
                 )
-            )
+                for value, customer_id, full_name, phone in rows:
+                    found[value] = customer_id
+                    known.names[customer_id] = (full_name, phone)
         return known
 
     def _names(self, named: list[tuple[int, str]], replace: list[int]) -> None:
@@ -199,24 +190,11 @@ class Cache:
                 for day, points in sorted(pending.items())
                 if points
             )
-        self._upsert(CardBalance.customer_id, "total", totals)
+        upsert(self._s, CardBalance.customer_id, ("total",), totals)
         for chunk in _chunks(replace):
             self._s.execute(delete(PendingPoints).where(PendingPoints.customer_id.in_(chunk)))
         if pending_rows:
             self._s.execute(insert(cast(Table, PendingPoints.__table__)), pending_rows)
-
-    def _upsert(
-        self, key: InstrumentedAttribute[Any], column: str, rows: list[dict[str, Any]]
-    ) -> None:
-        """Insert `rows`, or set `column` where a row with the same `key` is there."""
-        if rows:
-            stmt = insert(key.class_)
-            self._s.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[key], set_={column: stmt.excluded[column]}
-                ),
-                rows,
-            )
 
 
 @dataclass

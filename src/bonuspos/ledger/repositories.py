@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bonuspos.domain.customer import NewCustomer, name_tokens, name_words, normalise_name
 from bonuspos.domain.ledger import GENESIS_HASH, LedgerEntry, chain_hash
@@ -201,23 +201,26 @@ class Catalog:
     def store(self, products: list[dict[str, Any]], barcodes: list[dict[str, str]]) -> None:
         """Insert or update products (sku, name, price, points, promotional) and barcodes
         (code, sku), one statement each: a chain's price list has thousands of lines."""
-        if products:
-            stmt = insert(Product)
-            self._s.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[Product.sku],
-                    set_={k: stmt.excluded[k] for k in ("name", "price", "points", "promotional")},
-                ),
-                products,
-            )
-        if barcodes:
-            stmt = insert(Barcode)
-            self._s.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[Barcode.code], set_={"sku": stmt.excluded.sku}
-                ),
-                barcodes,
-            )
+        upsert(self._s, Product.sku, ("name", "price", "points", "promotional"), products)
+        upsert(self._s, Barcode.code, ("sku",), barcodes)
+
+
+def upsert(
+    session: Session,
+    key: InstrumentedAttribute[Any],
+    columns: Sequence[str],
+    rows: Sequence[dict[str, Any]],
+) -> None:
+    """Insert `rows` in one executemany; where a row with the same `key` is there, take
+    its `columns` from the new row."""
+    if rows:
+        stmt = insert(key.class_)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[key], set_={c: stmt.excluded[c] for c in columns}
+            ),
+            rows,
+        )
 
 
 class Sales:

@@ -22,4 +22,9 @@ class SyncState:
 
     @property
     def clock_wrong(self) -> bool:
-        return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_WARNING
+        return clock_wrong(self.clock_skew)
+
+
+def clock_wrong(skew: timedelta | None) -> bool:
+    """Whether the till's clock is far enough from the server's to warn about."""
+    return skew is not None and abs(skew) > CLOCK_WARNING

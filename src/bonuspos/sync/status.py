@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.sync.push import CLOCK_SKEW, LAST_SYNC
+from bonuspos.sync.state import clock_wrong
 
 CURSOR = "sync.cursor"
 
@@ -20,6 +21,10 @@ class SyncStatus:
     last_sync: datetime | None  # the last time everything waiting was answered
     cursor: str | None  # where the next pull of changes starts
     clock_skew: timedelta | None = None  # the till's clock minus the server's, last seen
+
+    @property
+    def clock_wrong(self) -> bool:
+        return clock_wrong(self.clock_skew)
 
 
 def read(db: Database) -> SyncStatus:

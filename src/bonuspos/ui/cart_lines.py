@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bonuspos.domain.quote import Quote
+from bonuspos.domain.quote import Exclusion, Quote
 from bonuspos.ui.texts import exclusion, tr
 
 COLUMNS = ("Товар", "Кол-во", "Цена", "Сумма", "Баллы")
@@ -37,9 +37,9 @@ class CartLines(QTableWidget):
         self.setRowCount(len(quote.lines))
         for row, lq in enumerate(quote.lines):
             line = lq.line
-            note = exclusion(lq.exclusion) if lq.exclusion is not None else str(lq.earns)
-            if lq.exclusion is not None and line.promotional:
-                note = tr("акция — бонусы не начисляются и не списываются")
+            # A promotional line says so even when the tender excludes every line.
+            why = Exclusion.PROMOTIONAL if line.promotional else lq.exclusion
+            note = exclusion(why) if lq.exclusion is not None and why else str(lq.earns)
             cells = (
                 line.name,
                 str(line.quantity),

@@ -31,7 +31,7 @@ from bonuspos.services.views import CardView, CheckoutQuote, Receipt
 from bonuspos.ui.cart_lines import CartLines
 from bonuspos.ui.tasks import run_in_background
 from bonuspos.ui.texts import cap_reason, channel_name, day, tender_name, tr
-from bonuspos.ui.widgets import button, label
+from bonuspos.ui.widgets import button, label, offer_choices
 
 
 class CheckoutScreen(QWidget):
@@ -196,14 +196,7 @@ class CheckoutScreen(QWidget):
         if not matches:
             self.message.setText(tr("Товар «{0}» не найден в каталоге").format(text))
             return
-        self.found.clear()
-        for match in matches:
-            item = QListWidgetItem(f"{match.name} — {match.price}")
-            item.setData(Qt.ItemDataRole.UserRole, match)
-            self.found.addItem(item)
-        self.found.setCurrentRow(0)
-        self.found.show()
-        self.found.setFocus()
+        offer_choices(self.found, ((f"{match.name} — {match.price}", match) for match in matches))
 
     def _pick(self, item: QListWidgetItem) -> None:
         self.found.hide()

@@ -19,7 +19,7 @@ from bonuspos.services.lookup import Lookup
 from bonuspos.services.views import CardView
 from bonuspos.ui.phone_field import PhoneField
 from bonuspos.ui.texts import day, rules_line, tr
-from bonuspos.ui.widgets import button
+from bonuspos.ui.widgets import button, offer_choices
 
 
 class LookupScreen(QWidget):
@@ -136,15 +136,13 @@ class LookupScreen(QWidget):
             return
         if found.more:
             self.message.setText(tr("Показаны первые {0}: уточните имя").format(len(found.cards)))
-        self.matches.clear()
-        for card in found.cards:
-            text = f"{card.full_name} · {card.phone.masked()} · {card.balance.active}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, card)
-            self.matches.addItem(item)
-        self.matches.setCurrentRow(0)
-        self.matches.show()
-        self.matches.setFocus()
+        offer_choices(
+            self.matches,
+            (
+                (f"{card.full_name} · {card.phone.masked()} · {card.balance.active}", card)
+                for card in found.cards
+            ),
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         key = event.key()

@@ -10,7 +10,7 @@ from bonuspos.services.slip import format_slip
 from bonuspos.services.views import Receipt
 from bonuspos.ui.printing import PrintFailed, SlipPrinter
 from bonuspos.ui.texts import day, tr
-from bonuspos.ui.widgets import button, label
+from bonuspos.ui.widgets import button, label, restyle
 
 
 class ReceiptScreen(QWidget):
@@ -67,17 +67,15 @@ class ReceiptScreen(QWidget):
         if self.receipt is None:
             return
         try:
-            self.printed.setObjectName("hint")
             self.printed.setText(self._printer.print_slip(format_slip(self.receipt)))
+            restyle(self.printed, "hint")
         except PrintFailed as failed:
-            self.printed.setObjectName("error")
+            restyle(self.printed, "error")
             self.printed.setText(
                 tr("Чек не напечатан: {0}. Продажа сохранена; F9 — напечатать ещё раз").format(
                     failed
                 )
             )
-        self.printed.style().unpolish(self.printed)
-        self.printed.style().polish(self.printed)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from bonuspos.services.online import SyncState
 from bonuspos.ui.texts import tr
+from bonuspos.ui.widgets import restyle
 
 MINSK = ZoneInfo("Europe/Minsk")
 
@@ -33,18 +34,17 @@ class TillStatusBar(QStatusBar):
     def show_state(self, state: SyncState | None) -> None:
         if state is None:
             self.connection.setText(tr("Без сервера: работа офлайн"))
-            self.connection.setObjectName("offline")
+            restyle(self.connection, "offline")
             self.queue.setText("")
             self.last_sync.setText("")
             self.warning.setText("")
-            self._restyle()
             return
         online = bool(state.online)
         if state.online is None:
             self.connection.setText(tr("Проверяем связь…"))
         else:
             self.connection.setText(tr("● На связи") if online else tr("● Нет связи"))
-        self.connection.setObjectName("online" if online else "offline")
+        restyle(self.connection, "online" if online else "offline")
         self.queue.setText(tr("В очереди: {0}").format(state.waiting))
         self.last_sync.setText(
             tr("Синхронизация: {0}").format(_when(state.last_sync))
@@ -61,13 +61,6 @@ class TillStatusBar(QStatusBar):
         if state.clock_wrong:
             problems.append(tr("Часы кассы расходятся с сервером"))
         self.warning.setText(" · ".join(problems))
-        self._restyle()
-
-    def _restyle(self) -> None:
-        # An object name picks the style sheet's colour; Qt re-reads it only when asked.
-        style = self.connection.style()
-        style.unpolish(self.connection)
-        style.polish(self.connection)
 
 
 def _when(at: datetime) -> str:
