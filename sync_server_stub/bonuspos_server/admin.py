@@ -22,6 +22,7 @@ from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Money, Points
+from bonuspos_server import catalog
 from bonuspos_server.auth import new_token, token_hash
 from bonuspos_server.changes import bump_feed
 from bonuspos_server.db import ServerDatabase
@@ -165,6 +166,9 @@ def import_catalog(session: Session, args: argparse.Namespace) -> str:
                 raise ValueError("sku and name required, sku unique")
             if price.is_negative or points.is_negative:
                 raise ValueError("price and points cannot be negative")
+            if points.minor > price.minor:
+                # 1 point pays 1 ruble: a tag worth more than its price is a typo.
+                raise ValueError("a product cannot earn more points than its price")
             if row["promotional"].strip() not in ("0", "1"):
                 raise ValueError("promotional is 0 or 1")
         except (KeyError, ValueError, DomainError) as exc:
@@ -192,9 +196,11 @@ def import_catalog(session: Session, args: argparse.Namespace) -> str:
             for key, value in item.items():
                 setattr(product, key, value)
     session.flush()
-    if checked:
-        bump_feed(session, Product, Product.sku, {item["sku"] for item in checked})
-    return f"{len(checked)} product(s) imported"
+    if not checked:
+        return "0 product(s) imported"
+    bump_feed(session, Product, Product.sku, {item["sku"] for item in checked})
+    version = catalog.publish(session.connection(), checked, _now())
+    return f"{len(checked)} product(s) imported as price list {version}"
 
 
 def import_customers(session: Session, args: argparse.Namespace) -> str:

@@ -6,7 +6,7 @@ breaks a rule raises before it has changed anything.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bonuspos.domain.card import PlasticCard as PlasticNumber
@@ -23,18 +23,23 @@ from bonuspos.domain.ledger import (
 from bonuspos.domain.money import Money, Points
 from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import quote
-from bonuspos.domain.returns import SoldLine, return_line
+from bonuspos.domain.returns import ReturnedLine, SoldLine, return_line
+from bonuspos.protocol import Flag
+from bonuspos_server.catalog import Figures
 from bonuspos_server.models import Hold
 from bonuspos_server.problems import Problem, invalid
-from bonuspos_server.schemas import BalanceAdjusted, CustomerRegistered, SaleCompleted, SaleReturned
+from bonuspos_server.schemas import (
+    BalanceAdjusted,
+    CustomerRegistered,
+    SaleCompleted,
+    SaleLineIn,
+    SaleReturned,
+)
 from bonuspos_server.working import Card, Working
 
-OVERSPENT = "overspent"  # the manager's report lists sales that drove a balance below zero
-# A till spent more offline than the policy allows it per card per day: a till to look at.
-OFFLINE_LIMIT = "offline-limit-exceeded"
-# The till's ledger hashes do not chain on what it reported before: an entry edited,
-# removed or sent twice on the till, or a till restored from an old copy of its disk.
-CHAIN_BROKEN = "ledger-chain-broken"
+# How far a till's clock may run from the server's: events further ahead are refused,
+# and a hold still counts for a sale made this long after it lapsed.
+CLOCK_TOLERANCE = timedelta(minutes=5)
 
 
 def customer_registered(work: Working, p: CustomerRegistered) -> str | None:
@@ -55,7 +60,7 @@ def customer_registered(work: Working, p: CustomerRegistered) -> str | None:
     if same_phone is not None:
         # Two stores signed the same person up offline: one customer, two uids.
         work.alias(uid, same_phone)
-        card, flag = same_phone, "merged"
+        card, flag = same_phone, Flag.MERGED.value
     else:
         card = work.register(
             {
@@ -91,24 +96,19 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
     policy = work.policy(p.policy_version)
     card = _card(work, p.customer_uid)
     ordered = sorted(p.lines, key=lambda line: line.line_no)
+    tenders = [Tender(t.kind, Money(t.amount)) for t in p.tenders]
+    kinds = [t.kind for t in tenders]
+    # First the till's own arithmetic, on its own figures: a sale that does not add up
+    # is a broken event, refused as such.
     cart = Cart(
         tuple(
-            Line(
-                line.sku,
-                line.sku,
-                Money(line.unit_price),
-                line.quantity,
-                Points(line.points_per_unit),
-                line.promotional,
-                Money(line.discount),
-            )
+            _line(line.sku, line.unit_price, line.quantity, line.points_per_unit, line)
             for line in ordered
         )
     )
-    tenders = [Tender(t.kind, Money(t.amount)) for t in p.tenders]
     quoted = quote(
         cart,
-        tenders=[t.kind for t in tenders],
+        tenders=kinds,
         balance=None,
         policy=policy,
         at=p.occurred_at,
@@ -121,25 +121,66 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
     for line, lq, share in zip(ordered, quoted.lines, settled.shares, strict=True):
         _same(f"line {line.line_no} earned", line.earned, lq.earns.minor)
         _same(f"line {line.line_no} share", line.share, share.minor)
-    flags: list[str] = []
+    # Then what it earns is the catalog's word, not the till's.
+    tags, mismatch = _catalog_tags(work, ordered, p.price_list, p.occurred_at, policy)
+    by_catalog = quote(
+        Cart(
+            tuple(
+                _line(line.sku, tag.price, line.quantity, tag.points, line, tag.promotional)
+                for line, tag in zip(ordered, tags, strict=True)
+            )
+        ),
+        tenders=kinds,
+        balance=None,
+        policy=policy,
+        at=p.occurred_at,
+        has_card=card is not None,
+    )
+    flags: list[str] = [Flag.PRICE_MISMATCH] if mismatch else []
     capture = _capturable(work, str(p.hold_id), card, p) if p.hold_id and p.spent else None
-    if capture is not None and capture.status == "released":
-        flags.append("hold-was-released")
+    # A hold released, or lapsed before the sale was made, reserved nothing for it: the
+    # points were spent on the till's word alone, as offline.
+    lapsed = capture is not None and (
+        capture.status == "released" or capture.expires_at + CLOCK_TOLERANCE < p.occurred_at
+    )
+    if lapsed:
+        flags.append(Flag.HOLD_LAPSED)
+    offline = p.offline or lapsed
     day = policy.store_day(p.occurred_at)
-    if p.offline and p.spent and card is not None:
+    if offline and p.spent and card is not None:
         spent_today = work.offline_spent(card, day, policy) + p.spent
         if spent_today > policy.offline_limit.minor:
-            flags.append(OFFLINE_LIMIT)
+            flags.append(Flag.OFFLINE_LIMIT)
     # Every check has passed: from here on the sale is recorded.
     if capture is not None:
         capture.status, capture.sale_id = "captured", sale_id
+    earns = by_catalog.earns if card is not None else Points(0)
     if card is not None:
-        entries = sale_entries(settled, p.occurred_at, policy)
-        if _chain_broken(work, str(p.customer_uid), sale_id, None, entries, p):
-            flags.append(CHAIN_BROKEN)
+        claimed = sale_entries(settled, p.occurred_at, policy)
+        if _chain_broken(work, str(p.customer_uid), sale_id, None, claimed, p):
+            flags.append(Flag.CHAIN_BROKEN)
+        entries = [e for e in claimed if e.kind is not EntryKind.EARNED]
+        if earns:
+            entries.append(LedgerEntry(EntryKind.EARNED, earns, quoted.activates_on))
         _post(work, card, entries, p.occurred_at, policy)
         if p.spent and card.active_on(policy.store_day(work.now)) < 0:
-            flags.append(OVERSPENT)
+            flags.append(Flag.OVERSPENT)
+    # What the server keeps is what it credited: returns are computed from it.
+    credited = p.model_copy(
+        update={
+            "earned": earns.minor,
+            "lines": [
+                line.model_copy(
+                    update={
+                        "points_per_unit": tag.points,
+                        "promotional": tag.promotional,
+                        "earned": lq.earns.minor,
+                    }
+                )
+                for line, tag, lq in zip(ordered, tags, by_catalog.lines, strict=True)
+            ],
+        }
+    )
     flag = ",".join(flags) or None  # the manager's report lists why, all reasons at once
     work.sale(
         {
@@ -149,16 +190,59 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
             "occurred_at": p.occurred_at,
             "total": p.total,
             "spent": p.spent,
-            "earned": p.earned,
+            "earned": earns.minor,
             "activates_on": p.activates_on,
-            "offline": p.offline,
+            "offline": offline,
             "hold_id": str(p.hold_id) if p.hold_id else None,
             "flag": flag,
-            "body": p.model_dump_json(),
+            "body": credited.model_dump_json(),
         },
         day,
     )
     return flag
+
+
+def _line(
+    sku: str,
+    price: int,
+    quantity: int,
+    points: int,
+    sold: SaleLineIn,
+    promotional: bool | None = None,
+) -> Line:
+    # Money is the till's (it changed hands); the discount cannot exceed the line's worth.
+    gross = price * quantity
+    return Line(
+        sku,
+        sku,
+        Money(price),
+        quantity,
+        Points(points),
+        sold.promotional if promotional is None else promotional,
+        Money(min(sold.discount, gross)),
+    )
+
+
+def _catalog_tags(
+    work: Working, lines: list[SaleLineIn], named: int | None, at: datetime, policy: Policy
+) -> tuple[list[Figures], bool]:
+    """Each line's price tag as the catalog gives it, and whether the till's differed."""
+    honoured = work.prices.honoured(named, at, policy.price_list_grace)
+    tags: list[Figures] = []
+    mismatch = False
+    for line in lines:
+        sold = Figures(line.unit_price, line.points_per_unit, line.promotional)
+        known = [f for v in honoured if (f := work.prices.figures(line.sku, v)) is not None]
+        if sold in known:
+            tags.append(sold)
+            continue
+        mismatch = True
+        # An SKU the catalog never had earns nothing and pays for nothing; a known one
+        # earns what the catalog's tag says, at the price the customer really paid.
+        tag = known[0] if known else Figures(line.unit_price, 0, True)
+        points = min(tag.points, line.unit_price)  # a tag never earns more than its price
+        tags.append(Figures(line.unit_price, points, tag.promotional))
+    return tags, mismatch
 
 
 def _capturable(work: Working, hold_id: str, card: Card | None, p: SaleCompleted) -> Hold:
@@ -189,51 +273,85 @@ def sale_returned(work: Working, p: SaleReturned) -> str | None:
             raise invalid("The return names another card than its sale's")
     policy = work.policy(body.policy_version)
     sold = {line.line_no: line for line in body.lines}
-    moved = []
+    moved: list[ReturnedLine] = []
+    claimed: list[ReturnedLine] = []
+    back_now: dict[int, int] = {}  # units this return takes back, by line
     for line in p.lines:
         s = sold.get(line.line_no)
         if s is None:
             raise invalid(f"The sale has no line {line.line_no}")
-        back = return_line(
-            SoldLine(
-                s.line_no,
-                s.quantity,
-                Money(s.unit_price * s.quantity - s.discount),
-                Points(s.earned),
-                Points(s.share),
-                sale.returned.get(s.line_no, 0),
-            ),
-            line.quantity,
+        # Cumulative over every return of the sale, this one's earlier lines included:
+        # no way of listing lines gives back more than the sale took.
+        already = sale.returned.get(s.line_no, 0) + back_now.get(s.line_no, 0)
+        moved.append(
+            return_line(
+                SoldLine(
+                    s.line_no,
+                    s.quantity,
+                    Money(s.unit_price * s.quantity - s.discount),
+                    Points(s.earned),
+                    Points(s.share),
+                    already,
+                ),
+                line.quantity,
+            )
         )
-        _same(f"line {line.line_no} money back", line.money_back, back.money_back.minor)
-        _same(f"line {line.line_no} taken back", line.taken_back, back.points_taken_back.minor)
-        _same(f"line {line.line_no} given back", line.given_back, back.points_given_back.minor)
-        moved.append(back)
-    _same("money_back", p.money_back, sum(m.money_back.minor for m in moved))
-    _same("taken_back", p.taken_back, sum(m.points_taken_back.minor for m in moved))
-    _same("given_back", p.given_back, sum(m.points_given_back.minor for m in moved))
-    quantities: dict[int, int] = {}
-    for line in p.lines:
-        quantities[line.line_no] = quantities.get(line.line_no, 0) + line.quantity
+        back_now[s.line_no] = back_now.get(s.line_no, 0) + line.quantity
+        claimed.append(
+            ReturnedLine(
+                line.line_no,
+                line.quantity,
+                Money(line.money_back),
+                Points(line.taken_back),
+                Points(line.given_back),
+            )
+        )
+    # The till's totals must add up its own lines; its lines are then the server's to check.
+    _same("money_back", p.money_back, sum(c.money_back.minor for c in claimed))
+    _same("taken_back", p.taken_back, sum(c.points_taken_back.minor for c in claimed))
+    _same("given_back", p.given_back, sum(c.points_given_back.minor for c in claimed))
+    flags: list[str] = [Flag.PRICE_MISMATCH] if claimed != moved else []
+    credited = p.model_copy(
+        update={
+            "money_back": sum(m.money_back.minor for m in moved),
+            "taken_back": sum(m.points_taken_back.minor for m in moved),
+            "given_back": sum(m.points_given_back.minor for m in moved),
+            "lines": [
+                line.model_copy(
+                    update={
+                        "money_back": m.money_back.minor,
+                        "taken_back": m.points_taken_back.minor,
+                        "given_back": m.points_given_back.minor,
+                    }
+                )
+                for line, m in zip(p.lines, moved, strict=True)
+            ],
+        }
+    )
     work.returned(
         sale,
         {
             "id": str(p.return_id),
             "sale_id": sale.id,
             "occurred_at": p.occurred_at,
-            "body": p.model_dump_json(),
+            "body": credited.model_dump_json(),
         },
-        quantities,
+        credited,
     )
     if sale.customer_id is not None:
+        card = work.cards_by_id[sale.customer_id]
+        uid = str(p.customer_uid or card.uid)
+        # The chain is over what the till recorded; the ledger gets what the server credits.
+        recorded = return_entries(
+            claimed, earned_active_from=sale.activates_on, at=p.occurred_at, policy=policy
+        )
+        if _chain_broken(work, uid, None, p.return_id, recorded, p):
+            flags.append(Flag.CHAIN_BROKEN)
         entries = return_entries(
             moved, earned_active_from=sale.activates_on, at=p.occurred_at, policy=policy
         )
-        card = work.cards_by_id[sale.customer_id]
-        broken = _chain_broken(work, str(p.customer_uid or card.uid), None, p.return_id, entries, p)
         _post(work, card, entries, p.occurred_at, policy)
-        return CHAIN_BROKEN if broken else None
-    return None
+    return ",".join(flags) or None
 
 
 def _chain_broken(
@@ -262,21 +380,13 @@ def _chain_broken(
 
 
 def balance_adjusted(work: Working, p: BalanceAdjusted) -> str | None:
-    card = _card(work, p.customer_uid)
-    if card is None or not p.points:
-        raise invalid("An adjustment needs a card and a non-zero amount")
-    if str(p.adjustment_id) in work.adjustment_ids:
-        raise Problem(
-            409,
-            "adjustment-exists",
-            "Adjustment already applied",
-            "This adjustment id arrived before in another event",
-        )
-    work.adjusted(str(p.adjustment_id))
-    policy = work.current_policy()
-    entry = LedgerEntry(EntryKind.ADJUSTED, Points(p.points), policy.store_day(p.occurred_at))
-    _post(work, card, [entry], p.occurred_at, policy)
-    return None
+    """Refused: a till token alone never corrects a balance (HQ does, `bonuspos-server adjust`)."""
+    raise Problem(
+        403,
+        "adjustment-not-allowed",
+        "A till cannot correct a balance",
+        "Balance corrections are made by HQ with `bonuspos-server adjust`, with a reason",
+    )
 
 
 def _card(work: Working, uid: Any) -> Card | None:

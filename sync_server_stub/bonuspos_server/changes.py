@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
-from bonuspos_server import policies
+from bonuspos_server import catalog, policies
 from bonuspos_server.models import (
     Customer,
     CustomerAlias,
@@ -108,6 +108,7 @@ def page(session: Session, cursor: str | None, limit: int, now: datetime) -> Cha
         cursor=encode(position),
         has_more=len(products) + len(customers) >= limit,
         policy=policy_body,
+        price_list=catalog.current_version(session.connection()),
         products=[_product(p) for p in products],
         customers=[extras.customer(row) for row in customers],
     )

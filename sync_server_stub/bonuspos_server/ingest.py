@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.errors import DomainError
-from bonuspos_server import apply
+from bonuspos_server import apply, invariants
 from bonuspos_server.auth import Caller
 from bonuspos_server.db import ServerDatabase
 from bonuspos_server.models import Event
@@ -31,8 +31,7 @@ from bonuspos_server.retry import retrying
 from bonuspos_server.schemas import EventBatch, EventIn, EventResult
 from bonuspos_server.working import KnownEvent, Working
 
-# How far a till's clock may run ahead of the server's before its events are refused.
-CLOCK_TOLERANCE = timedelta(minutes=5)
+CLOCK_TOLERANCE = apply.CLOCK_TOLERANCE
 
 Applier = Callable[[Working, Any], str | None]
 HANDLERS: dict[str, tuple[type[BaseModel], Applier]] = {
@@ -59,6 +58,7 @@ def apply_batch(
         with db.sessions() as session, session.begin():
             work = Working.load(session, caller.till_id, now, events)
             results = [_one(work, caller, event) for event in events]
+            invariants.check(work)
             work.write()
             return results
 
@@ -89,6 +89,7 @@ def _one(work: Working, caller: Caller, event: EventIn) -> EventResult:
     try:
         flag = _effects(work, caller, event)
         refusal = None
+        work.new_events.add(event_id)
     except Problem as problem:
         flag, refusal = None, problem.body()
     hashes = event.payload.get("ledger_hashes")
@@ -125,11 +126,14 @@ def _effects(work: Working, caller: Caller, event: EventIn) -> str | None:
             f"clock {now.isoformat()} by more than {CLOCK_TOLERANCE}",
         )
     if event.occurred_at < caller.registered_at - CLOCK_TOLERANCE:
+        # Most often a till whose clock was wrong (a dead CMOS battery reads 1970): this
+        # event is a dead letter of its own; the events after it still go through.
         raise Problem(
             422,
             "before-registration",
             "Event older than its till",
-            "occurred_at is before this till was registered",
+            f"occurred_at {event.occurred_at.isoformat()} is before this till was registered "
+            f"({caller.registered_at.isoformat()}): was the till's clock wrong?",
         )
     handler = HANDLERS.get(event.type)
     if handler is None:

@@ -96,6 +96,28 @@ class Product(Base):
     change_seq: Mapped[int] = mapped_column(BigInteger)
 
 
+class PriceList(Base):
+    """One import of the catalog: sales name the version they were rung from."""
+
+    __tablename__ = "price_lists"
+
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    imported_at: Mapped[datetime]
+    superseded_at: Mapped[datetime | None]
+
+
+class ProductPrice(Base):
+    """A product's price tag as one price-list version gave it; kept for good."""
+
+    __tablename__ = "product_prices"
+
+    sku: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    price: Mapped[int] = mapped_column(BigInteger)
+    points: Mapped[int] = mapped_column(BigInteger)
+    promotional: Mapped[bool]
+
+
 class PolicyVersion(Base):
     __tablename__ = "policies"
 

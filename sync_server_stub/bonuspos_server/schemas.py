@@ -1,12 +1,14 @@
 """The protocol's bodies as strict pydantic models: unknown fields and wrong types refused.
 
-Integers, strings and booleans are strict (no "12" for 12, no 1 for true); UUIDs, dates
-and times arrive as JSON strings and are parsed. Amounts are integer minor units.
+Declared from `bonuspos.protocol`, the shapes and limits the till builds its events
+with. Integers, strings and booleans are strict (no "12" for 12, no 1 for true); UUIDs,
+dates and times arrive as JSON strings and are parsed. Amounts are integer minor units;
+text carries no control characters.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -22,14 +24,15 @@ from pydantic import (
     StrictStr,
 )
 
+from bonuspos import protocol
 from bonuspos.domain.cart import Channel, TenderKind
 
-Count = Annotated[StrictInt, Field(ge=1, le=1_000_000)]
-Minor = Annotated[StrictInt, Field(ge=0, le=10**12)]
-Positive = Annotated[StrictInt, Field(ge=1, le=10**12)]
-Code = Annotated[StrictStr, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Count = Annotated[StrictInt, Field(ge=1, le=protocol.MAX_QUANTITY)]
+Minor = Annotated[StrictInt, Field(ge=0, le=protocol.MAX_AMOUNT)]
+Positive = Annotated[StrictInt, Field(ge=1, le=protocol.MAX_AMOUNT)]
+Code = Annotated[StrictStr, Field(min_length=1, max_length=32, pattern=protocol.CODE_PATTERN)]
 
-EVENT_TYPES = ("customer_registered", "sale_completed", "sale_returned", "balance_adjusted")
+EVENT_TYPES = tuple(protocol.EventType)
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
@@ -46,8 +49,35 @@ def _plausible(value: datetime) -> datetime:
     return value
 
 
+def _representable(value: datetime) -> datetime:
+    # A till with a dead clock battery sends 1970: that event is refused on its own (a
+    # dead letter), the batch goes on. Only a time UTC cannot hold spoils the batch.
+    try:
+        value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("a time UTC can represent") from exc
+    return value
+
+
+def _printable(value: str) -> str:
+    if protocol.has_control_characters(value):
+        raise ValueError("text without control characters")
+    return value
+
+
 Moment = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_plausible)]
+AnyMoment = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_representable)]
 Day = Annotated[date, BeforeValidator(_text_only)]
+
+
+Printable = Annotated[StrictStr, AfterValidator(_printable)]
+
+
+def _distinct_lines(lines: list[Any]) -> list[Any]:
+    numbers = [line.line_no for line in lines]
+    if len(set(numbers)) != len(numbers):
+        raise ValueError("each line_no at most once")
+    return lines
 
 
 class Strict(BaseModel):
@@ -57,11 +87,15 @@ class Strict(BaseModel):
 class EventIn(Strict):
     event_id: UUID
     seq: Annotated[StrictInt, Field(ge=1, le=2**62)]
-    occurred_at: Moment
+    # Checked per event (a dead letter of its own), not here where it would refuse the batch.
+    occurred_at: AnyMoment
     # Any text: an unknown type is one refused event, not a refused batch that would stall
     # the till's queue behind it.
     type: Annotated[StrictStr, Field(max_length=200)]
     payload: dict[str, Any]
+
+
+Hash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class EventBatch(Strict):
@@ -85,18 +119,18 @@ class BatchAnswer(Strict):
 
 class CustomerRegistered(Strict):
     customer_uid: UUID
-    phone: Annotated[StrictStr, Field(max_length=32)]
-    full_name: Annotated[StrictStr, Field(max_length=120)]
-    email: Annotated[StrictStr, Field(max_length=120)] = ""
-    birth_date: Annotated[StrictStr, Field(max_length=10)] = ""
+    phone: Annotated[Printable, Field(max_length=32)]
+    full_name: Annotated[Printable, Field(max_length=protocol.NAME_LENGTH)]
+    email: Annotated[Printable, Field(max_length=120)] = ""
+    birth_date: Annotated[Printable, Field(max_length=10)] = ""
     rules_version: Count
     consented_at: Moment
-    plastic_card: Annotated[StrictStr, Field(max_length=13)] | None = None
+    plastic_card: Annotated[Printable, Field(max_length=13)] | None = None
 
 
 class SaleLineIn(Strict):
     line_no: Count
-    sku: Annotated[StrictStr, Field(min_length=1, max_length=32)]
+    sku: Annotated[Printable, Field(max_length=protocol.SKU_LENGTH, min_length=1)]
     unit_price: Minor
     quantity: Count
     discount: Minor
@@ -117,16 +151,21 @@ class SaleCompleted(Strict):
     customer_uid: UUID | None
     occurred_at: Moment
     policy_version: Count
+    price_list: Annotated[StrictInt, Field(ge=1, le=2**31)] | None = None
     channel: Channel
-    order_ref: Annotated[StrictStr, Field(max_length=64)] = ""
+    order_ref: Annotated[Printable, Field(max_length=protocol.ORDER_REF_LENGTH)] = ""
     offline: StrictBool
     total: Minor
     spent: Minor
     earned: Minor
     activates_on: Day
-    lines: Annotated[list[SaleLineIn], Field(min_length=1, max_length=500)]
-    tenders: Annotated[list[TenderIn], Field(max_length=10)]
-    ledger_hashes: Annotated[list[StrictStr], Field(max_length=10)] = []
+    lines: Annotated[
+        list[SaleLineIn],
+        Field(min_length=1, max_length=protocol.MAX_LINES),
+        AfterValidator(_distinct_lines),
+    ]
+    tenders: Annotated[list[TenderIn], Field(max_length=protocol.MAX_TENDERS)]
+    ledger_hashes: Annotated[list[Hash], Field(max_length=protocol.MAX_HASHES)] = []
     hold_id: UUID | None = None
 
 
@@ -146,21 +185,25 @@ class SaleReturned(Strict):
     money_back: Minor
     taken_back: Minor
     given_back: Minor
-    lines: Annotated[list[ReturnedLineIn], Field(min_length=1, max_length=500)]
-    ledger_hashes: Annotated[list[StrictStr], Field(max_length=10)] = []
+    lines: Annotated[
+        list[ReturnedLineIn],
+        Field(min_length=1, max_length=protocol.MAX_LINES),
+        AfterValidator(_distinct_lines),
+    ]
+    ledger_hashes: Annotated[list[Hash], Field(max_length=protocol.MAX_HASHES)] = []
 
 
 class BalanceAdjusted(Strict):
     adjustment_id: UUID
     customer_uid: UUID
     occurred_at: Moment
-    points: Annotated[StrictInt, Field(ge=-(10**9), le=10**9)]
-    reason: Annotated[StrictStr, Field(min_length=3, max_length=200)]
+    points: Annotated[StrictInt, Field(ge=-protocol.MAX_ADJUSTMENT, le=protocol.MAX_ADJUSTMENT)]
+    reason: Annotated[Printable, Field(max_length=200, min_length=3)]
 
 
 class HoldRequest(Strict):
     hold_id: UUID
-    card: Annotated[StrictStr, Field(min_length=1, max_length=32)]
+    card: Annotated[Printable, Field(max_length=32, min_length=1)]
     points: Positive
     sale_id: UUID | None = None
 
@@ -196,5 +239,6 @@ class ChangesPage(Strict):
     cursor: str
     has_more: bool
     policy: dict[str, Any] | None
+    price_list: int  # the catalog version in force: a sale names the one it sold from
     products: list[dict[str, Any]]
     customers: list[dict[str, Any]]

@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bonuspos import protocol
 from bonuspos.domain.policy import Policy
-from bonuspos_server import bulk, cards, policies
+from bonuspos_server import bulk, cards, catalog, policies
 from bonuspos_server.changes import next_feed_position
 from bonuspos_server.models import (
-    Adjustment,
     Customer,
     CustomerAlias,
     Event,
@@ -55,6 +56,10 @@ class Card:
     uid: str
     total: int  # the sum of the card's ledger
     pending: dict[date, int]  # points not active yet, by the day they become active
+    loaded_total: int = 0  # the total as the batch found it: the invariants start from it
+
+    def __post_init__(self) -> None:
+        self.loaded_total = self.total
 
     def active_on(self, today: date) -> int:
         return self.total - sum(p for day, p in self.pending.items() if day > today)
@@ -67,8 +72,20 @@ class KnownSale:
     id: str
     customer_id: int | None
     activates_on: date
-    body: str  # the sale_completed payload as JSON
+    body: str  # the sale_completed payload as JSON, with the figures the server credited
     returned: dict[int, int] = field(default_factory=dict)  # line_no → quantity back so far
+    # What every return of the sale has moved so far, as the server credited it.
+    money_back: int = 0
+    taken_back: int = 0
+    given_back: int = 0
+
+    def add_return(self, body: dict[str, Any]) -> None:
+        for line in body["lines"]:
+            line_no = line["line_no"]
+            self.returned[line_no] = self.returned.get(line_no, 0) + line["quantity"]
+        self.money_back += body["money_back"]
+        self.taken_back += body["taken_back"]
+        self.given_back += body["given_back"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +112,6 @@ class Working:
         self.cards_by_id: dict[int, Card] = {}
         self.sales: dict[str, KnownSale] = {}
         self.return_ids: set[str] = set()
-        self.adjustment_ids: set[str] = set()  # applied before, or earlier in this batch
-        self._adjustment_rows: list[dict[str, Any]] = []
         self.holds: dict[str, Hold] = {}
         self._offline_before: dict[tuple[int, date], int] = {}
         self._offline_here: dict[tuple[int, date], int] = defaultdict(int)
@@ -104,14 +119,18 @@ class Working:
         self.reads = _reads(bulk.is_postgresql(session))
         self._policies: dict[int, Policy] = {}
         self.touched: set[int] = set()
+        self.prices = catalog.PriceLists([], {})
+        self.new_events: set[str] = set()  # accepted in this batch: the only ones that post
+        self.new_sales: set[str] = set()
+        self.returned_sales: set[str] = set()  # sales a return of this batch named
         # The till's ledger chain: the hash its next entry must chain on (None: no entry yet).
         self.chain_head: str | None = None
         self._chain_head: str | None = None
-        self._sale_rows: list[dict[str, Any]] = []
-        self._return_rows: list[dict[str, Any]] = []
-        self._ledger_rows: list[dict[str, Any]] = []
+        self.sale_rows: list[dict[str, Any]] = []
+        self.return_rows: list[dict[str, Any]] = []
+        self.ledger_rows: list[dict[str, Any]] = []
         self._pending: dict[tuple[int, date], int] = defaultdict(int)
-        self._event_rows: list[dict[str, Any]] = []
+        self.event_rows: list[dict[str, Any]] = []
 
     # --- reading ------------------------------------------------------------------------
 
@@ -132,10 +151,9 @@ class Working:
         work._lock_cards(_named(payloads, "customer_uid"), owners)
         if returned_sales:
             work._load_returns(returned_sales, _named(payloads, "return_id"))
-        adjustment_ids = _named(payloads, "adjustment_id")
-        if adjustment_ids:
-            applied = session.execute(work.reads.adjustments, {"ids": list(adjustment_ids)})
-            work.adjustment_ids = set(applied.scalars())
+        skus = _skus(events)
+        if skus:
+            work.prices = catalog.load(session.connection(), skus)
         hold_ids = _named(payloads, "hold_id")
         if hold_ids:
             found = session.execute(work.reads.holds, {"ids": list(hold_ids)}).scalars()
@@ -191,10 +209,7 @@ class Working:
             self.return_ids.add(return_id)
             sale = self.sales.get(sale_id)
             if sale is not None:
-                for line in json.loads(body)["lines"]:
-                    sale.returned[line["line_no"]] = (
-                        sale.returned.get(line["line_no"], 0) + line["quantity"]
-                    )
+                sale.add_return(json.loads(body))
 
     def _keep(self, card: Card) -> None:
         self.cards[card.uid] = card
@@ -276,27 +291,24 @@ class Working:
         self.session.execute(insert(plastic).values(number=number, customer_id=card.id))
 
     def sale(self, row: dict[str, Any], day: date) -> None:
-        self._sale_rows.append(row)
+        self.sale_rows.append(row)
+        self.new_sales.add(row["id"])
         self.sales[row["id"]] = KnownSale(
             row["id"], row["customer_id"], row["activates_on"], row["body"]
         )
         if row["offline"] and row["customer_id"] is not None:
             self._offline_here[row["customer_id"], day] += row["spent"]
 
-    def adjusted(self, adjustment_id: str) -> None:
-        self.adjustment_ids.add(adjustment_id)
-        self._adjustment_rows.append({"id": adjustment_id, "event_id": self.event_id})
-
-    def returned(self, sale: KnownSale, row: dict[str, Any], lines: dict[int, int]) -> None:
-        self._return_rows.append(row)
+    def returned(self, sale: KnownSale, row: dict[str, Any], credited: BaseModel) -> None:
+        self.return_rows.append(row)
         self.return_ids.add(row["id"])
-        for line_no, quantity in lines.items():
-            sale.returned[line_no] = sale.returned.get(line_no, 0) + quantity
+        self.returned_sales.add(sale.id)
+        sale.add_return(credited.model_dump())
 
     def post(
         self, card: Card, kind: str, points: int, active_from: date, at: datetime, today: date
     ) -> None:
-        self._ledger_rows.append(
+        self.ledger_rows.append(
             {
                 "customer_id": card.id,
                 "till_id": self.till_id,
@@ -314,7 +326,7 @@ class Working:
         self.touched.add(card.id)
 
     def answered(self, row: dict[str, Any]) -> None:
-        self._event_rows.append({**row, "till_id": self.till_id, "received_at": self.now})
+        self.event_rows.append({**row, "till_id": self.till_id, "received_at": self.now})
         self.events[row["event_id"]] = KnownEvent(
             row["event_id"],
             row["seq"],
@@ -330,11 +342,10 @@ class Working:
     def write(self) -> None:
         """Every recorded row, one statement per kind; the caller commits."""
         session = self.session
-        bulk.insert_rows(session, Sale, self._sale_rows)
-        bulk.insert_rows(session, Return, self._return_rows)
-        bulk.insert_rows(session, Adjustment, self._adjustment_rows)
-        bulk.insert_rows(session, LedgerEntry, self._ledger_rows)
-        bulk.insert_rows(session, Event, self._event_rows)
+        bulk.insert_rows(session, Sale, self.sale_rows)
+        bulk.insert_rows(session, Return, self.return_rows)
+        bulk.insert_rows(session, LedgerEntry, self.ledger_rows)
+        bulk.insert_rows(session, Event, self.event_rows)
         if self.touched:
             totals = {i: self.cards_by_id[i].total for i in self.touched}
             bulk.set_totals(session, totals, next_feed_position(session))
@@ -358,7 +369,6 @@ class _Reads:
     returns: Any
     holds: Any
     till: Any
-    adjustments: Any
 
 
 @functools.cache
@@ -409,8 +419,23 @@ def _reads(postgresql: bool) -> _Reads:
         # Taken first, before any card: a till's batches queue on it, in the order they
         # came, and the chain head they read is the one the batch before them left.
         till=select(Till.chain_head).where(Till.id == bindparam("till_id")).with_for_update(),
-        adjustments=select(Adjustment.id).where(among(Adjustment.id, "ids")),
     )
+
+
+def _skus(events: list[EventIn]) -> set[str]:
+    """The SKUs the batch's sales name, to read their price tags in one statement."""
+    skus: set[str] = set()
+    for event in events:
+        lines = event.payload.get("lines") if event.type == "sale_completed" else None
+        for line in lines if isinstance(lines, list) else ():
+            sku = line.get("sku") if isinstance(line, dict) else None
+            if (
+                isinstance(sku, str)
+                and len(sku) <= protocol.SKU_LENGTH
+                and not protocol.has_control_characters(sku)  # PostgreSQL refuses a NUL
+            ):
+                skus.add(sku)
+    return skus
 
 
 def _named(payloads: list[dict[str, Any]], key: str) -> set[str]:

@@ -14,6 +14,7 @@ from bonuspos.domain.quote import quote
 
 TV = Line("TV-55Q", "Телевизор", Money(2499_00), 1, Points(75_00))
 HEADPHONES = Line("HP-BT", "Наушники", Money(149_00), 1, Points(4_50))
+PHONE = Line("PH-A15", "Смартфон", Money(899_00), 1, Points(27_00))
 VACUUM = Line("VC-ROB", "Пылесос (акция)", Money(599_00), 1, Points(0), promotional=True)
 
 

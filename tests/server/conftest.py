@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,8 @@ from bonuspos_server import admin
 from bonuspos_server.app import create_app
 from bonuspos_server.db import ServerDatabase, open_server_database
 from bonuspos_server.settings import Settings
+from tests.server.builders import Sequencer, batch, registered
+from tests.server.live import import_demo_catalog
 from tests.server.pg import NO_PG, PG_URL, fresh_pg_database
 
 
@@ -91,6 +94,7 @@ def chain(server_db: ServerDatabase, clock: Clock) -> Iterator[Chain]:
     for store, till in (("S1", "T1"), ("S1", "T2"), ("S2", "T3")):
         out = admin_command(server_db, "add-till", store=store, till=till)
         tokens[till] = out.splitlines()[-1]
+    import_demo_catalog(server_db)
     # Tills were registered "now"; the test clock starts a day later so sales may be dated.
     clock.at = datetime.now(UTC) + timedelta(days=1)
     app = create_app(
@@ -98,3 +102,38 @@ def chain(server_db: ServerDatabase, clock: Clock) -> Iterator[Chain]:
     )
     with TestClient(app) as client:
         yield Chain(server_db, client, clock, tokens)
+
+
+PHONE = "+375291234567"
+
+
+def post(
+    chain: Chain, events: list[dict[str, Any]], till: str = "T1", store: str = "S1"
+) -> list[dict[str, Any]]:
+    response = chain.client.post(
+        "/v1/events", json=batch(events, store, till), headers=chain.headers(till)
+    )
+    assert response.status_code == 200, response.text
+    results: list[dict[str, Any]] = response.json()["results"]
+    return results
+
+
+def card(chain: Chain, number: str = PHONE) -> dict[str, Any]:
+    response = chain.client.get(f"/v1/customers/{number}", headers=chain.headers())
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture
+def till() -> Sequencer:
+    return Sequencer()
+
+
+@pytest.fixture
+def anna(chain: Chain, till: Sequencer) -> str:
+    uid = str(uuid.uuid4())
+    at = chain.clock() - timedelta(hours=1)
+    [result] = post(chain, [till.event("customer_registered", at, registered(uid, PHONE, at))])
+    assert result["status"] == "accepted"
+    return uid

@@ -24,9 +24,12 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from bonuspos import paths
+from bonuspos.domain.policy import DEFAULT_POLICY
 from bonuspos_server import admin
+from bonuspos_server.changes import bump_feed
 from bonuspos_server.db import ENV_URL, ServerDatabase
-from bonuspos_server.models import Store
+from bonuspos_server.models import Customer, LedgerEntry, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60.0
@@ -140,6 +143,37 @@ def add_tills(db: ServerDatabase, store: str, tills: Sequence[str]) -> dict[str,
             out = admin.add_till(session, argparse.Namespace(store=store, till=till))
             tokens[till] = out.splitlines()[-1]
     return tokens
+
+
+def import_demo_catalog(db: ServerDatabase) -> None:
+    """The demo price list as the server's catalog, as `bonuspos-server import-catalog` does.
+
+    The server credits the points its own catalog gives: tills selling the demo goods
+    need it there.
+    """
+    with db.sessions() as session, session.begin():
+        admin.import_catalog(session, argparse.Namespace(csv=paths.demo_catalog()))
+
+
+def credit(db: ServerDatabase, phone: str, points: int) -> None:
+    """Points given to a card by HQ, active at once: a test's opening balance."""
+    with db.sessions() as session, session.begin():
+        customer = session.execute(select(Customer).where(Customer.phone == phone)).scalar_one()
+        now = utc_now()
+        session.add(
+            LedgerEntry(
+                customer_id=customer.id,
+                till_id=None,
+                event_id=None,
+                kind="adjusted",
+                points=points,
+                active_from=DEFAULT_POLICY.store_day(now),
+                occurred_at=now,
+            )
+        )
+        customer.total += points
+        session.flush()
+        bump_feed(session, Customer, Customer.id, {customer.id})
 
 
 def bearer(token: str) -> dict[str, str]:

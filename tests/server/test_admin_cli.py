@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select
 
+from bonuspos import paths
 from bonuspos_server.app import create_app
 from bonuspos_server.cli import main
 from bonuspos_server.db import open_server_database
@@ -405,6 +406,7 @@ def test_export_ledger_writes_every_entry_as_csv_without_phones(
     admin: Admin, store: str, http: Http
 ) -> None:
     token = admin.token(store, "T1")
+    assert admin("import-catalog", str(paths.demo_catalog())).code == 0  # what TV earns
     uid = str(uuid.uuid4())
     at = datetime.now(UTC) - timedelta(seconds=1)
     till = Sequencer()

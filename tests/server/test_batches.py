@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 
 from bonuspos_server.models import Event, LedgerEntry, Sale
 from tests.server.builders import HEADPHONES, TV, Sequencer, registered, sale
-from tests.server.conftest import Chain
-from tests.server.test_events import PHONE, card, post
+from tests.server.conftest import PHONE, Chain, card, post
 
 
 def _full_return(payload: dict[str, Any], uid: str, at: str) -> dict[str, Any]:
@@ -107,29 +106,3 @@ def test_an_event_sent_again_a_year_later_is_still_a_duplicate(chain: Chain) -> 
 
     assert [r["status"] for r in again] == ["duplicate", "duplicate"]
     assert card(chain)["active"] == 75_00  # the points activated once, long ago
-
-
-def test_an_adjustment_counts_once_whatever_events_carry_it(chain: Chain) -> None:
-    till, uid = Sequencer(), str(uuid.uuid4())
-    at = chain.clock() - timedelta(minutes=30)
-    adjustment = {
-        "adjustment_id": str(uuid.uuid4()),
-        "customer_uid": uid,
-        "occurred_at": at.isoformat(),
-        "points": 40_00,
-        "reason": "перенос баланса со старой карты",
-    }
-    first = post(
-        chain,
-        [
-            till.event("customer_registered", at, registered(uid, PHONE, at)),
-            till.event("balance_adjusted", at, adjustment),
-            till.event("balance_adjusted", at, dict(adjustment)),  # the office clicked twice
-        ],
-    )
-    [later] = post(chain, [till.event("balance_adjusted", at, dict(adjustment))])
-
-    assert [r["status"] for r in first] == ["accepted", "accepted", "rejected"]
-    assert first[2]["problem"]["type"].endswith("/adjustment-exists")
-    assert later["status"] == "rejected"
-    assert card(chain)["active"] == 40_00

@@ -27,7 +27,15 @@ from bonuspos.domain.policy import DEFAULT_POLICY
 from bonuspos_server.db import ServerDatabase, open_server_database
 from bonuspos_server.problems import PROBLEM_TYPE_BASE
 from tests.server.builders import HEADPHONES, TV, Sequencer, batch, registered, sale
-from tests.server.live import LiveServer, add_tills, bearer, live_server, utc_now
+from tests.server.live import (
+    LiveServer,
+    add_tills,
+    bearer,
+    credit,
+    import_demo_catalog,
+    live_server,
+    utc_now,
+)
 
 PHONE = "+375291234567"
 HOLD_CLIENTS = 50
@@ -59,6 +67,7 @@ def live(database_url: str, tmp_path: Path) -> Iterator[Live]:
     db = open_server_database(database_url)
     try:
         tokens = add_tills(db, "S1", [f"T{n}" for n in range(1, HOLD_CLIENTS + 1)])
+        import_demo_catalog(db)
         with live_server(database_url, tmp_path) as server:
             yield Live(server, db, tokens)
     finally:
@@ -73,25 +82,16 @@ def all_at_once(count: int, request: Any) -> list[Any]:
 
 
 def card_with_points(live: Live, points: int) -> str:
-    """Anna, registered, with `points` active today (a manager's adjustment)."""
+    """Anna, registered, with `points` active today (an HQ correction)."""
     uid = str(uuid.uuid4())
     at = utc_now()
     till = Sequencer()
-    adjustment = {
-        "adjustment_id": str(uuid.uuid4()),
-        "customer_uid": uid,
-        "occurred_at": at.isoformat(),
-        "points": points,
-        "reason": "перенос баланса с пластиковой карты",
-    }
-    events = [
-        till.event("customer_registered", at, registered(uid, PHONE, at)),
-        till.event("balance_adjusted", at, adjustment),
-    ]
+    events = [till.event("customer_registered", at, registered(uid, PHONE, at))]
     with live.client() as client:
         answer = client.post("/v1/events", json=batch(events))
     assert answer.status_code == 200, answer.text
-    assert [r["status"] for r in answer.json()["results"]] == ["accepted", "accepted"]
+    assert [r["status"] for r in answer.json()["results"]] == ["accepted"]
+    credit(live.db, PHONE, points)
     return uid
 
 

@@ -4,47 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
-
-import pytest
 
 from bonuspos.domain.cart import TenderKind
 from tests.server.builders import HEADPHONES, TV, VACUUM, Sequencer, batch, registered, sale
-from tests.server.conftest import Chain
-
-PHONE = "+375291234567"
-
-
-def post(
-    chain: Chain, events: list[dict[str, Any]], till: str = "T1", store: str = "S1"
-) -> list[dict[str, Any]]:
-    response = chain.client.post(
-        "/v1/events", json=batch(events, store, till), headers=chain.headers(till)
-    )
-    assert response.status_code == 200, response.text
-    results: list[dict[str, Any]] = response.json()["results"]
-    return results
-
-
-def card(chain: Chain, number: str = PHONE) -> dict[str, Any]:
-    response = chain.client.get(f"/v1/customers/{number}", headers=chain.headers())
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-@pytest.fixture
-def till() -> Sequencer:
-    return Sequencer()
-
-
-@pytest.fixture
-def anna(chain: Chain, till: Sequencer) -> str:
-    uid = str(uuid.uuid4())
-    at = chain.clock() - timedelta(hours=1)
-    [result] = post(chain, [till.event("customer_registered", at, registered(uid, PHONE, at))])
-    assert result["status"] == "accepted"
-    return uid
+from tests.server.conftest import PHONE, Chain, card, post
 
 
 def test_a_sale_earns_pending_points_that_activate_the_next_day(

@@ -25,7 +25,14 @@ from sqlalchemy import text
 from bonuspos_server.db import ServerDatabase, open_server_database
 from tests.server.builders import HEADPHONES, TV, Sequencer, batch, registered, sale
 from tests.server.conftest import Chain
-from tests.server.live import LiveServer, add_tills, bearer, live_server, utc_now
+from tests.server.live import (
+    LiveServer,
+    add_tills,
+    bearer,
+    import_demo_catalog,
+    live_server,
+    utc_now,
+)
 
 PHONE = "+375291234567"
 TABLES = ("customers", "events", "sales", "ledger_entries", "pending_points")
@@ -122,6 +129,7 @@ def live(database_url: str, tmp_path: Path) -> Iterator[Live]:
     db = open_server_database(database_url)
     try:
         tokens = add_tills(db, "S1", ["T1"])
+        import_demo_catalog(db)
         with live_server(database_url, tmp_path) as server:
             yield Live(server, db, tokens["T1"])
     finally:

@@ -6,8 +6,7 @@ import uuid
 from datetime import timedelta
 
 from tests.server.builders import Sequencer, registered
-from tests.server.conftest import Chain
-from tests.server.test_events import post
+from tests.server.conftest import Chain, post
 
 
 def _last_seq(chain: Chain, till: str) -> int:

@@ -21,7 +21,7 @@ from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.cycle import sync_round
 from bonuspos_server.db import ServerDatabase, open_server_database
 from bonuspos_server.models import Till as ServerTill
-from tests.server.live import LiveServer, add_tills, live_server
+from tests.server.live import LiveServer, add_tills, import_demo_catalog, live_server
 from tests.server.pg import NO_PG, PG_URL, fresh_pg_database
 from tests.support import MINSK, sell
 
@@ -69,6 +69,7 @@ def running_central(folder: Path, kind: str) -> Iterator[Central]:
             url = stack.enter_context(fresh_pg_database(PG_URL))
         db = open_server_database(url)
         stack.callback(db.dispose)
+        import_demo_catalog(db)
         server = stack.enter_context(live_server(url, folder / "logs"))
         yield Central(server, db)
 

@@ -20,6 +20,9 @@ def require_aware(at: datetime) -> datetime:
     return at
 
 
+DEFAULT_GRACE = timedelta(hours=24)
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     version: int = 1
@@ -28,6 +31,9 @@ class Policy:
     timezone: str = "Europe/Minsk"
     offline_limit: Points = field(default_factory=lambda: Points(50_00))
     hold_ttl: timedelta = timedelta(minutes=10)
+    # A till offline over a price change sells at the old tags: the server credits a
+    # price list superseded less than this before the sale at that list's figures.
+    price_list_grace: timedelta = DEFAULT_GRACE
 
     def __post_init__(self) -> None:
         if not 0 <= self.cap_percent <= 100:
@@ -35,6 +41,8 @@ class Policy:
         if self.activation_days < 1:
             # Rule 4: points can never pay on the day they were earned.
             raise InvalidInput("Баллы не могут становиться доступными в день покупки")
+        if not timedelta(0) <= self.price_list_grace <= timedelta(days=31):
+            raise InvalidInput("Срок действия прежнего прейскуранта вне 0–31 дня")
         if self.offline_limit.is_negative:
             raise InvalidInput("Лимит списания без связи не может быть отрицательным")
         if type(self.version) is not int or self.version < 1:
@@ -65,12 +73,15 @@ class Policy:
             "timezone": self.timezone,
             "offline_limit": self.offline_limit.minor,
             "hold_ttl_seconds": int(self.hold_ttl.total_seconds()),
+            "price_list_grace_seconds": int(self.price_list_grace.total_seconds()),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, int | str]) -> Policy:
         numbers = ("version", "cap_percent", "activation_days", "offline_limit", "hold_ttl_seconds")
-        if any(type(data.get(key)) is not int for key in numbers):
+        # A policy written before the grace existed has the default's.
+        grace = data.get("price_list_grace_seconds", int(DEFAULT_GRACE.total_seconds()))
+        if any(type(data.get(key)) is not int for key in numbers) or type(grace) is not int:
             raise InvalidInput("Политика программы повреждена: числа должны быть целыми")
         try:
             return cls(
@@ -80,6 +91,7 @@ class Policy:
                 timezone=str(data["timezone"]),
                 offline_limit=Points(int(data["offline_limit"])),
                 hold_ttl=timedelta(seconds=int(data["hold_ttl_seconds"])),
+                price_list_grace=timedelta(seconds=grace),
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise InvalidInput(f"Политика программы повреждена: {exc!r}") from exc

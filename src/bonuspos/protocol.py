@@ -1,0 +1,193 @@
+"""The sync protocol's shapes and limits, shared by the till and the server (PROTOCOL.md).
+
+The till builds its events and reads the server's answers with these types; the
+server's validating models (its pydantic schemas) are declared
+from the same names and limits, so a field added or a limit moved here moves on both
+sides. Plain standard library: the till imports it at start-up, and pydantic is the
+server's business.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Literal, NotRequired, TypedDict
+
+VERSION = 1
+
+
+class EventType(StrEnum):
+    CUSTOMER_REGISTERED = "customer_registered"
+    SALE_COMPLETED = "sale_completed"
+    SALE_RETURNED = "sale_returned"
+    # Sent only by the chain's office tools: a till token is refused (see PROTOCOL.md).
+    BALANCE_ADJUSTED = "balance_adjusted"
+
+
+# --- limits -------------------------------------------------------------------------------
+# Far beyond any real receipt, far inside 64-bit integers: a figure outside them is a
+# broken or hostile till, refused before any arithmetic is done with it.
+MAX_AMOUNT = 10**12  # kopecks or point-kopecks in one figure
+MAX_QUANTITY = 1_000_000
+MAX_LINES = 500
+MAX_TENDERS = 10
+MAX_HASHES = 10
+MAX_EVENTS = 500  # in one batch
+MAX_ADJUSTMENT = 10**9
+SKU_LENGTH = 32
+NAME_LENGTH = 120
+ORDER_REF_LENGTH = 64
+CODE_PATTERN = r"^[A-Za-z0-9_.\-]{1,32}$"  # store and till codes
+
+# Text fields carry no control characters: a NUL or an escape code in a SKU or a name
+# ends up in a CSV, a log line or a receipt printer's command stream.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+class CustomerRegisteredPayload(TypedDict):
+    customer_uid: str
+    phone: str
+    full_name: str
+    email: str
+    birth_date: str
+    rules_version: int
+    consented_at: str
+    plastic_card: str | None
+
+
+class SaleLinePayload(TypedDict):
+    line_no: int
+    sku: str
+    unit_price: int
+    quantity: int
+    discount: int
+    points_per_unit: int
+    promotional: bool
+    earned: int
+    share: int
+
+
+class TenderPayload(TypedDict):
+    kind: str
+    amount: int
+
+
+class SaleCompletedPayload(TypedDict):
+    sale_id: str
+    number: int
+    customer_uid: str | None
+    occurred_at: str
+    policy_version: int
+    # The server's price list the till sold from (the changes feed's `price_list`); None
+    # when the till has not received one yet.
+    price_list: NotRequired[int | None]
+    channel: str
+    order_ref: str
+    offline: bool
+    total: int
+    spent: int
+    earned: int
+    activates_on: str
+    lines: list[SaleLinePayload]
+    tenders: list[TenderPayload]
+    ledger_hashes: list[str]
+    hold_id: str | None
+
+
+class ReturnedLinePayload(TypedDict):
+    line_no: int
+    quantity: int
+    money_back: int
+    taken_back: int
+    given_back: int
+
+
+class SaleReturnedPayload(TypedDict):
+    return_id: str
+    sale_id: str
+    customer_uid: str | None
+    occurred_at: str
+    money_back: int
+    taken_back: int
+    given_back: int
+    lines: list[ReturnedLinePayload]
+    ledger_hashes: list[str]
+
+
+Payload = CustomerRegisteredPayload | SaleCompletedPayload | SaleReturnedPayload
+
+
+class WireEvent(TypedDict):
+    event_id: str
+    seq: int
+    occurred_at: str
+    type: str
+    payload: Payload
+
+
+class EventBatch(TypedDict):
+    store: str
+    till: str
+    events: list[WireEvent]
+
+
+Status = Literal["accepted", "duplicate", "rejected"]
+
+
+class EventResult(TypedDict):
+    event_id: str
+    seq: int
+    status: Status
+    problem: NotRequired[dict[str, object] | None]
+    flag: NotRequired[str | None]
+    first_status: NotRequired[Literal["accepted", "rejected"] | None]
+
+
+# --- the changes feed ---------------------------------------------------------------------
+
+
+class ProductChange(TypedDict):
+    sku: str
+    name: str
+    price: int
+    points: int
+    promotional: bool
+    barcodes: list[str]
+
+
+class CustomerChange(TypedDict):
+    uid: str
+    phone: str
+    full_name: str
+    total: int
+    pending: list[tuple[str, int]]
+    aliases: list[str]
+    plastic_cards: list[str]
+
+
+class ChangesPage(TypedDict):
+    cursor: str
+    has_more: bool
+    policy: dict[str, int | str] | None
+    price_list: NotRequired[int]
+    products: list[ProductChange]
+    customers: list[CustomerChange]
+
+
+# --- flags: accepted, and listed on the manager's report -----------------------------------
+
+
+class Flag(StrEnum):
+    MERGED = "merged"
+    OVERSPENT = "overspent"
+    OFFLINE_LIMIT = "offline-limit-exceeded"
+    CHAIN_BROKEN = "ledger-chain-broken"
+    PRICE_MISMATCH = "price-mismatch"
+    HOLD_LAPSED = "hold-lapsed"

@@ -1,0 +1,55 @@
+"""price lists kept by version, so a sale is credited at the catalog's figures
+
+Revision ID: 0007
+Revises: 0003
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    price_lists = op.create_table(
+        "price_lists",
+        sa.Column("version", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("superseded_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("version"),
+    )
+    op.create_table(
+        "product_prices",
+        sa.Column("sku", sa.String(length=32), nullable=False),
+        sa.Column("version", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("price", sa.BigInteger(), nullable=False),
+        sa.Column("points", sa.BigInteger(), nullable=False),
+        sa.Column("promotional", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("sku", "version"),
+    )
+    # A catalog imported before versions existed becomes version 1, in force for every
+    # sale already made from it.
+    connection = op.get_bind()
+    if connection.execute(sa.text("SELECT count(*) FROM products")).scalar():
+        since = datetime(2000, 1, 1, tzinfo=UTC)
+        stamp = since if connection.dialect.name != "sqlite" else since.replace(tzinfo=None)
+        op.bulk_insert(price_lists, [{"version": 1, "imported_at": stamp, "superseded_at": None}])
+        connection.execute(
+            sa.text(
+                "INSERT INTO product_prices (sku, version, price, points, promotional)"
+                " SELECT sku, 1, price, points, promotional FROM products"
+            )
+        )
+
+
+def downgrade() -> None:
+    op.drop_table("product_prices")
+    op.drop_table("price_lists")
