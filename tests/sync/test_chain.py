@@ -6,16 +6,19 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select, text
 
 from bonuspos import paths
 from bonuspos.domain.customer import CustomerForm
+from bonuspos.domain.ledger import GENESIS_HASH, EntryKind, LedgerEntry, chain_hash
+from bonuspos.domain.money import Points
 from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync.config import SyncConfig
-from bonuspos_server.models import Event, Sale
+from bonuspos_server.models import Customer, Event, Sale
 from bonuspos_server.models import Till as ServerTill
 from tests.support import sell
 from tests.sync.conftest import Central, sync
@@ -119,3 +122,56 @@ def test_a_till_restored_from_an_old_copy_of_its_disk_is_flagged_once_it_sells_a
         sync(till, config)
 
     assert flags(central, config)[-1] == CHAIN_BROKEN
+
+
+def test_a_cashier_who_edits_the_outbox_and_recomputes_the_chain_gets_the_catalogs_points(
+    central: Central, tmp_path: Path, now_clock: ManualClock
+) -> None:
+    """The chain has no secret a till lacks: the catalog check is what catches this."""
+    config = central.new_till()
+    phone = shop(tmp_path / "till", now_clock, "+375 29 555-31-04")
+    with Till(tmp_path / "till", now_clock) as till:
+        sold = sell(till, {"TV-55Q": 1}, card=till.lookup.find(phone))
+        with till.db.engine.begin() as conn:
+            row = conn.execute(
+                text("SELECT seq, payload FROM outbox WHERE type = 'sale_completed'")
+            ).one()
+            payload = json.loads(row.payload)
+            line = payload["lines"][0]
+            line["points_per_unit"] = line["earned"] = payload["earned"] = line["unit_price"]
+            # The chain, recomputed as a careful cashier would: every input is on the till.
+            prev = conn.execute(
+                text(
+                    "SELECT hash FROM ledger_entries WHERE id < (SELECT min(id)"
+                    " FROM ledger_entries WHERE sale_id = :sale) ORDER BY id DESC"
+                ),
+                {"sale": sold.sale_id},
+            ).first()
+            entry = LedgerEntry(
+                EntryKind.EARNED,
+                Points(line["earned"]),
+                date.fromisoformat(payload["activates_on"]),
+            )
+            payload["ledger_hashes"] = [
+                chain_hash(
+                    prev[0] if prev else GENESIS_HASH,
+                    payload["customer_uid"],
+                    payload["sale_id"],
+                    None,
+                    entry,
+                    datetime.fromisoformat(payload["occurred_at"]),
+                )
+            ]
+            conn.execute(
+                text("UPDATE outbox SET payload = :p WHERE seq = :s"),
+                {"p": json.dumps(payload), "s": row.seq},
+            )
+        sync(till, config)
+
+    assert flags(central, config) == [None, "price-mismatch"]  # the chain itself holds
+    with central.db.sessions() as session:
+        sale = session.get(Sale, sold.sale_id)
+        assert sale is not None
+        assert sale.earned == 75_00
+        total = session.execute(select(Customer.total).where(Customer.phone == phone)).scalar_one()
+    assert total == 75_00

@@ -134,3 +134,23 @@ def test_with_the_server_away_the_offline_rule_applies(
     with central.db.sessions() as session:
         assert session.scalar(select(Hold).where(Hold.sale_id == receipt.sale_id)) is None
     assert receipt.sale_id
+
+
+def test_a_hold_the_server_answers_as_lapsed_is_not_relied_on() -> None:
+    """A completion retried long after a crash asks the same hold again: it has lapsed."""
+
+    def server(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            200,
+            json={
+                "hold_id": hold_id_for("sale-1"),
+                "customer_uid": "6f1c2b9e-3d4a-4c1b-9a57-0e2f4b8d1c30",
+                "points": 20_00,
+                "status": "expired",
+                "expires_at": "2026-11-27T00:47:13+00:00",
+            },
+        )
+
+    config = SyncConfig("http://127.0.0.1:9", "S1", "T1", "token")
+    holds = OnlineHolds(lambda: ServerClient(config, transport=httpx.MockTransport(server)))
+    assert holds.reserve("sale-1", "+375291234567", Points(20_00)) is None

@@ -19,7 +19,7 @@ from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.push import push_all
 from bonuspos_server.db import open_server_database
 from bonuspos_server.models import Sale
-from tests.server.live import add_tills, live_server
+from tests.server.live import add_tills, import_demo_catalog, live_server
 from tests.support import sell
 
 PHONE = "+375 29 555-04-01"
@@ -40,6 +40,7 @@ def test_a_server_restored_from_an_older_backup_gets_back_what_it_lost(
     url = f"sqlite:///{database}"
     db = open_server_database(url)
     token = add_tills(db, "S1", ["T1"])["T1"]
+    import_demo_catalog(db)
     db.dispose()
     anna = shop.registration.register(CustomerForm("Белова Анна", PHONE, True, True))
     earned = sell(shop, {"TV-55Q": 1}, card=anna).earned.minor
@@ -77,6 +78,7 @@ def test_a_till_restored_from_its_own_backup_still_gets_its_new_sales_to_the_ser
     url = f"sqlite:///{folder / 'server.sqlite3'}"
     db = open_server_database(url)
     token = add_tills(db, "S1", ["T1"])["T1"]
+    import_demo_catalog(db)
     till_dir, backup = tmp_path / "till", tmp_path / "till-backup"
     with Till(till_dir, now_clock) as till:
         till.catalog.load_csv(paths.demo_catalog())

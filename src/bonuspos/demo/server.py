@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import httpx
 
@@ -26,6 +26,7 @@ from bonuspos import paths
 from bonuspos.domain.customer import CustomerForm, accept
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Points
+from bonuspos.protocol import WireEvent
 from bonuspos.services import events
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
@@ -122,7 +123,7 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
 
 def _join_demo_customers(office: SyncConfig) -> None:
     now = datetime.now().astimezone()
-    batch = []
+    batch: list[tuple[str, Any]] = []
     with paths.demo_customers().open(encoding="utf-8") as rows:
         for row in csv.DictReader(rows, delimiter=";"):
             new = accept(CustomerForm(row["full_name"], row["phone"], True, True))
@@ -142,7 +143,7 @@ def _join_demo_customers(office: SyncConfig) -> None:
                         },
                     )
                 )
-    sent = [
+    sent: list[WireEvent] = [
         {
             "event_id": str(uuid.uuid4()),
             "seq": seq,

@@ -7,7 +7,7 @@ entities: a cashier waits on them, and the ORM's identity map buys nothing there
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -254,7 +254,7 @@ class Outbox:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def append(self, event_id: str, type_: str, at: datetime, payload: dict[str, Any]) -> int:
+    def append(self, event_id: str, type_: str, at: datetime, payload: Mapping[str, object]) -> int:
         event = OutboxEvent(
             event_id=event_id,
             type=type_,
@@ -344,6 +344,9 @@ class Outbox:
 # The programme's policy as the till last received it (JSON of Policy.to_dict()): the pull
 # writes it, the Till reads it when it starts.
 POLICY_SETTING = "policy"
+# The server's price-list version the catalog was last pulled from: a sale names it, so
+# the server credits the tags the till really showed (PROTOCOL.md).
+PRICE_LIST_SETTING = "catalog.price_list"
 
 
 class Settings:

@@ -11,6 +11,7 @@ from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Money, Points
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.models import Product
+from bonuspos.ledger.repositories import PRICE_LIST_SETTING
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.errors import NotFound
 
@@ -84,6 +85,8 @@ class CatalogService:
                     for code in codes
                 ],
             )
+            # These tags are no price list of the server's: it credits by the one in force.
+            uow.settings.set(PRICE_LIST_SETTING, "")
             uow.commit()
         return len(rows)
 

@@ -20,6 +20,7 @@ from bonuspos.domain.quote import Quote, Settlement, quote
 from bonuspos.ledger.cards import CardRow
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.models import Sale, SaleLine, SaleTender
+from bonuspos.ledger.repositories import PRICE_LIST_SETTING
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
@@ -144,7 +145,11 @@ class Checkout:
                 events.SALE_COMPLETED,
                 at,
                 events.sale_completed(
-                    sale, customer.uid if customer else None, hashes, hold_id=hold_id
+                    sale,
+                    customer.uid if customer else None,
+                    hashes,
+                    hold_id=hold_id,
+                    price_list=_price_list(uow),
                 ),
             )
             receipt = receipt_of(uow, sale, self._policy, self._clock)
@@ -216,6 +221,12 @@ class Checkout:
         uow.sales.add(sale)
         uow.session.flush()
         return sale
+
+
+def _price_list(uow: UnitOfWork) -> int | None:
+    """The server's price list the catalog came from; None for a catalog loaded on the till."""
+    stored = uow.settings.get(PRICE_LIST_SETTING)
+    return int(stored) if stored and stored.isdigit() else None
 
 
 def _customer(uow: UnitOfWork, uid: str | None, today: date) -> CardRow | None:

@@ -1,21 +1,26 @@
-"""The outbox events a till sends to the server, as plain JSON-ready dicts (protocol v1)."""
+"""The outbox events a till sends to the server, in the protocol's shapes (bonuspos.protocol)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from bonuspos.domain.customer import NewCustomer
 from bonuspos.ledger.models import Return, Sale
+from bonuspos.protocol import (
+    CustomerRegisteredPayload,
+    EventType,
+    SaleCompletedPayload,
+    SaleReturnedPayload,
+)
 
-CUSTOMER_REGISTERED = "customer_registered"
-SALE_COMPLETED = "sale_completed"
-SALE_RETURNED = "sale_returned"
+CUSTOMER_REGISTERED = EventType.CUSTOMER_REGISTERED
+SALE_COMPLETED = EventType.SALE_COMPLETED
+SALE_RETURNED = EventType.SALE_RETURNED
 
 
 def customer_registered(
     uid: str, new: NewCustomer, at: datetime, plastic_card: str | None
-) -> dict[str, Any]:
+) -> CustomerRegisteredPayload:
     return {
         "customer_uid": uid,
         "phone": new.phone.e164,
@@ -29,14 +34,19 @@ def customer_registered(
 
 
 def sale_completed(
-    sale: Sale, customer_uid: str | None, ledger_hashes: list[str], hold_id: str | None = None
-) -> dict[str, Any]:
+    sale: Sale,
+    customer_uid: str | None,
+    ledger_hashes: list[str],
+    hold_id: str | None = None,
+    price_list: int | None = None,
+) -> SaleCompletedPayload:
     return {
         "sale_id": sale.id,
         "number": sale.number,
         "customer_uid": customer_uid,
         "occurred_at": sale.occurred_at.isoformat(),
         "policy_version": sale.policy_version,
+        "price_list": price_list,
         "channel": sale.channel,
         "order_ref": sale.order_ref,
         "offline": sale.offline,
@@ -66,7 +76,7 @@ def sale_completed(
 
 def sale_returned(
     ret: Return, customer_uid: str | None, ledger_hashes: list[str]
-) -> dict[str, Any]:
+) -> SaleReturnedPayload:
     return {
         "return_id": ret.id,
         "sale_id": ret.sale_id,

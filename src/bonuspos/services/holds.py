@@ -41,7 +41,7 @@ class OnlineHolds:
         hold_id = hold_id_for(sale_id)
         try:
             with self._client() as client:
-                client.place_hold(hold_id, phone, points.minor, sale_id)
+                answer = client.place_hold(hold_id, phone, points.minor, sale_id)
         except ServerUnavailable as exc:
             log.info("hold not asked (%s): the offline rule applies", exc.reason)
             return None
@@ -52,6 +52,11 @@ class OnlineHolds:
                     f"По данным сервера на карте доступно {available}: спишите не больше"
                 ) from exc
             log.warning("hold refused (%s): the offline rule applies", exc.reason)
+            return None
+        if answer.get("status") != "active":
+            # Asked again after it lapsed (a completion retried long after a crash): it
+            # reserves nothing, and the server would count the sale as offline anyway.
+            log.info("hold %s is %s: the offline rule applies", hold_id, answer.get("status"))
             return None
         return hold_id
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -17,6 +18,7 @@ from typing import Any, Self, cast
 
 import httpx
 
+from bonuspos.protocol import ChangesPage, EventBatch, WireEvent
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.errors import ServerRefused, ServerUnavailable
 
@@ -42,9 +44,17 @@ class ServerClient:
             transport=transport,
         )
 
-    def post_events(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Each event's answer, in the server's words (accepted, duplicate, rejected)."""
-        body = {"store": self.config.store, "till": self.config.till, "events": events}
+    def post_events(self, events: list[WireEvent]) -> list[dict[str, Any]]:
+        """Each event's answer, in the server's words (accepted, duplicate, rejected).
+
+        Plain dicts, not `EventResult`s: what came over the wire is checked field by field
+        where it is read, a proxy's page is not believed to be the server's answer.
+        """
+        body: EventBatch = {
+            "store": self.config.store,
+            "till": self.config.till,
+            "events": events,
+        }
         answer = self._send("POST", "/v1/events", body)
         results = _field(answer, "results", list)
         return [r for r in results if isinstance(r, dict)]
@@ -58,21 +68,21 @@ class ServerClient:
     def release_hold(self, hold_id: str) -> None:
         self._send("DELETE", f"/v1/holds/{hold_id}")
 
-    def changes(self, cursor: str | None, limit: int) -> dict[str, Any]:
+    def changes(self, cursor: str | None, limit: int) -> ChangesPage:
         """One page of the changes feed after `cursor` (None: from the start)."""
         params = f"?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
         page = self._send("GET", f"/v1/changes{params}")
         shape = (("cursor", str), ("has_more", bool), ("customers", list), ("products", list))
         for key, kind in shape:
             _field(page, key, kind)
-        return cast(dict[str, Any], page)
+        return cast(ChangesPage, page)
 
     def last_seq(self) -> int:
         """The highest event seq the server holds from this till."""
         answer = self._send("GET", "/v1/tills/me")
         return int(_field(answer, "last_seq", int))
 
-    def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    def _send(self, method: str, path: str, body: Mapping[str, object] | None = None) -> Any:
         try:
             response = self._http.request(
                 method,

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
 from bonuspos.ledger.cache import ServerCard
 from bonuspos.ledger.db import Database
-from bonuspos.ledger.repositories import POLICY_SETTING
+from bonuspos.ledger.repositories import POLICY_SETTING, PRICE_LIST_SETTING
 from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.protocol import ChangesPage, CustomerChange
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.status import CURSOR
 
@@ -62,8 +62,9 @@ def pull_all(
             page = following.result()
 
 
-def _store(db: Database, page: dict[str, Any], at: datetime, done: Pulled) -> Pulled:
-    policy = Policy.from_dict(page["policy"]) if page.get("policy") else None
+def _store(db: Database, page: ChangesPage, at: datetime, done: Pulled) -> Pulled:
+    body = page.get("policy")
+    policy = Policy.from_dict(body) if body else None
     today = (policy or DEFAULT_POLICY).store_day(at)
     with UnitOfWork(db.writing) as uow:
         products = page["products"]
@@ -83,6 +84,8 @@ def _store(db: Database, page: dict[str, Any], at: datetime, done: Pulled) -> Pu
         uow.cache.store([_card(raw) for raw in page["customers"]], at, mine)
         if policy is not None:
             uow.settings.set(POLICY_SETTING, json.dumps(policy.to_dict()))
+        if page.get("price_list"):
+            uow.settings.set(PRICE_LIST_SETTING, str(page["price_list"]))
         uow.settings.set(CURSOR, page["cursor"])
         uow.commit()
     return Pulled(
@@ -93,7 +96,7 @@ def _store(db: Database, page: dict[str, Any], at: datetime, done: Pulled) -> Pu
     )
 
 
-def _card(raw: dict[str, Any]) -> ServerCard:
+def _card(raw: CustomerChange) -> ServerCard:
     return ServerCard(
         uid=raw["uid"],
         phone=raw["phone"],

@@ -19,6 +19,7 @@ from typing import Any
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.models import OutboxEvent
 from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.protocol import WireEvent
 from bonuspos.sync.client import ServerClient, ServerUnavailable
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def _recover(db: Database, client: ServerClient) -> int:
     return lost
 
 
-def _protocol(event: OutboxEvent) -> dict[str, Any]:
+def _protocol(event: OutboxEvent) -> WireEvent:
     return {
         "event_id": event.event_id,
         "seq": event.seq,
