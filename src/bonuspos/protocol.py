@@ -186,6 +186,7 @@ class ChangesPage(TypedDict):
 
 class Flag(StrEnum):
     MERGED = "merged"
+    PHONE_CONFLICT = "phone-conflict"
     OVERSPENT = "overspent"
     OFFLINE_LIMIT = "offline-limit-exceeded"
     CHAIN_BROKEN = "ledger-chain-broken"

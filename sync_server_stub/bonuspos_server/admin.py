@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bonuspos.domain.card import Phone
 from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Money, Points
-from bonuspos_server import catalog
+from bonuspos_server import catalog, conflicts, policies
 from bonuspos_server.auth import new_token, token_hash
 from bonuspos_server.changes import bump_feed
 from bonuspos_server.db import ServerDatabase
@@ -42,6 +43,8 @@ def run(db: ServerDatabase, args: argparse.Namespace) -> int:
         "import-catalog": import_catalog,
         "import-customers": import_customers,
         "export-ledger": export_ledger,
+        "conflicts": list_conflicts,
+        "resolve-conflict": resolve_conflict,
     }
     with db.sessions() as session, session.begin():
         message = commands[args.command](session, args)
@@ -305,3 +308,52 @@ def export_ledger(session: Session, args: argparse.Namespace) -> str:
             )
             count += 1
     return f"{count} ledger entr(ies) written to {args.csv}"
+
+
+def list_conflicts(session: Session, args: argparse.Namespace) -> str:
+    """Sign-ups on a known phone under another name, waiting for HQ (conflicts.py)."""
+    found = conflicts.waiting(session)
+    if not found:
+        return "no phone conflicts waiting"
+    zone = policies.current(session).zone
+    lines = [f"{len(found)} phone conflict(s) waiting:"]
+    for c in found:
+        lines.append(
+            f"  {c.uid}  {Phone(c.phone).masked()}  holder: {c.holder_name}"
+            f"  signed up: {c.full_name}  held points: {Points(c.points).number()}"
+            f"  {c.signed_up_at.astimezone(zone):%Y-%m-%d %H:%M} at {c.till}"
+        )
+    lines.append("decide each with: resolve-conflict UID --attach | --new-holder")
+    return "\n".join(lines)
+
+
+def resolve_conflict(session: Session, args: argparse.Namespace) -> str:
+    try:
+        uid = str(uuid.UUID(args.uid))
+    except ValueError as exc:
+        raise AdminError(f"{args.uid!r} is not a customer uid") from exc
+    how = conflicts.ATTACHED if args.attach else conflicts.NEW_HOLDER
+    try:
+        done = conflicts.resolve(session, uid, how, _now())
+    except conflicts.Refused as exc:
+        raise AdminError(str(exc)) from exc
+    phone, points = Phone(done.phone).masked(), Points(done.points).number()
+    if done.how == conflicts.ATTACHED:
+        now_has = Points(done.holder_points + done.points).number()
+        lines = [
+            f"attached: {done.full_name}'s held card joined the card of {phone}"
+            f" ({done.holder_name})",
+            f"  {points} points moved; the card has {now_has}",
+            f"  uid {uid} now names that card",
+        ]
+    else:
+        kept = Points(done.holder_points).number()
+        lines = [
+            f"new holder: {phone} now finds {done.full_name}'s card, with {points} points",
+            f"  {done.holder_name}'s card is blocked: no number finds it; its ledger and"
+            f" {kept} points are kept under uid {done.blocked_uid}",
+            "  the uids tills knew the phone by now name the new holder's card: "
+            + ", ".join(done.uids),
+        ]
+    lines.append("  tills learn of it on their next sync")
+    return "\n".join(lines)

@@ -25,6 +25,7 @@ from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import quote
 from bonuspos.domain.returns import ReturnedLine, SoldLine, return_line
 from bonuspos.protocol import Flag
+from bonuspos_server import conflicts
 from bonuspos_server.catalog import Figures
 from bonuspos_server.models import Hold
 from bonuspos_server.problems import Problem, invalid
@@ -57,26 +58,24 @@ def customer_registered(work: Working, p: CustomerRegistered) -> str | None:
     holder = work.plastic_holder(plastic.number) if plastic is not None else None
     if plastic is not None and holder is not None and holder != getattr(same_phone, "id", None):
         raise invalid(f"Plastic card {plastic.masked()} belongs to another customer")
+    free_plastic = plastic.number if plastic is not None and holder is None else None
     if same_phone is not None:
-        # Two stores signed the same person up offline: one customer, two uids.
-        work.alias(uid, same_phone)
-        card, flag = same_phone, Flag.MERGED.value
-    else:
-        card = work.register(
-            {
-                "uid": uid,
-                "phone": new.phone.e164,
-                "full_name": new.full_name,
-                "email": new.email,
-                "birth_date": new.birth_date,
-                "rules_version": p.rules_version,
-                "registered_at": p.consented_at,
-            }
-        )
-        flag = None
-    if plastic is not None and holder is None:
-        work.issue_plastic(plastic.number, card)
-    return flag
+        # The same person signed up twice, or the number has passed to someone new.
+        return conflicts.sign_up_on_known_phone(work, p, new, same_phone, free_plastic)
+    card = work.register(
+        {
+            "uid": uid,
+            "phone": new.phone.e164,
+            "full_name": new.full_name,
+            "email": new.email,
+            "birth_date": new.birth_date,
+            "rules_version": p.rules_version,
+            "registered_at": p.consented_at,
+        }
+    )
+    if free_plastic is not None:
+        work.issue_plastic(free_plastic, card)
+    return None
 
 
 def sale_completed(work: Working, p: SaleCompleted) -> str | None:

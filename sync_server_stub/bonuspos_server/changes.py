@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import and_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from bonuspos_server import catalog, policies
@@ -91,7 +91,12 @@ def page(session: Session, cursor: str | None, limit: int, now: datetime) -> Cha
     extras = _Extras()
     if room > 0:
         seq, cid = position["customers"]
-        after = tuple_(Customer.change_seq, Customer.id) > tuple_(seq, cid)
+        # Cards with no phone, held for review or blocked (conflicts.py), stay off the
+        # tills: a till files every card under its phone, one card to a phone.
+        after = and_(
+            tuple_(Customer.change_seq, Customer.id) > tuple_(seq, cid),
+            Customer.phone.is_not(None),
+        )
         order = (Customer.change_seq, Customer.id)
         # Plain rows, not ORM objects: a page is thousands of customers.
         customers = list(

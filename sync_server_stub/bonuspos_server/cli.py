@@ -55,6 +55,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     people.add_argument("csv", type=Path)
     export = commands.add_parser("export-ledger", help="write the points ledger as CSV")
     export.add_argument("csv", type=Path)
+    commands.add_parser("conflicts", help="list sign-ups held for a phone someone else holds")
+    resolve = commands.add_parser("resolve-conflict", help="decide a phone conflict")
+    resolve.add_argument("uid", help="the held sign-up's customer uid, as `conflicts` lists it")
+    decision = resolve.add_mutually_exclusive_group(required=True)
+    decision.add_argument(
+        "--attach", action="store_true", help="the same person: move the held card onto theirs"
+    )
+    decision.add_argument(
+        "--new-holder",
+        action="store_true",
+        help="the number passed to the newcomer: their card takes it, the old card is blocked",
+    )
     args = parser.parse_args(argv)
 
     if args.command == "serve":

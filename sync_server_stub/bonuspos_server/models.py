@@ -49,7 +49,9 @@ class Customer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
-    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    # NULL only on a card no number finds: held for review or blocked (see PhoneConflict).
+    # Typed as text because every path that reads a phone first finds the card by a number.
+    phone: Mapped[str] = mapped_column(String(16), unique=True, nullable=True)
     full_name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(120), default="")
     birth_date: Mapped[str] = mapped_column(String(10), default="")
@@ -66,6 +68,34 @@ class CustomerAlias(Base):
 
     uid: Mapped[str] = mapped_column(String(36), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+
+
+class PhoneConflict(Base):
+    """A sign-up on a phone already held by someone else, waiting for HQ's decision.
+
+    Phone numbers pass to new people, so a sign-up under another name is not merged: it
+    gets a held card of its own (no phone, so no lookup or hold finds it and no till
+    caches it) until HQ attaches it to the holder or makes its person the new holder.
+    """
+
+    __tablename__ = "phone_conflicts"
+    __table_args__ = (Index("ix_phone_conflicts_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)  # the sign-up's customer uid
+    phone: Mapped[str] = mapped_column(String(16), index=True)  # E.164, as signed up
+    full_name: Mapped[str] = mapped_column(String(120))
+    # The held card; NULL once attached, when its rows have moved to the holder's card.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    holder_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))  # at sign-up
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    event_id: Mapped[str] = mapped_column(String(36))
+    signed_up_at: Mapped[datetime]
+    plastic_card: Mapped[str | None] = mapped_column(String(13))  # issued on resolution
+    status: Mapped[str] = mapped_column(String(16))  # waiting | attached | new-holder
+    resolved_at: Mapped[datetime | None]
+    # The blocked card's plastic cards, taken off it so that nothing finds it; for HQ.
+    blocked_plastic: Mapped[str] = mapped_column(Text, default="")
 
 
 class PlasticCard(Base):

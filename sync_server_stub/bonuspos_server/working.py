@@ -238,6 +238,10 @@ class Working:
         ).scalar_one_or_none()
         if customer_id is None:
             return None
+        return self.card_by_id(customer_id)
+
+    def card_by_id(self, customer_id: int) -> Card:
+        """A card by its row id, locked; it may not be one the batch named."""
         if customer_id not in self.cards_by_id:
             row = cards.lock_customer(self.session, customer_id)
             self._keep(Card(row.id, row.uid, row.total, {}))
