@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.errors import DomainError
+from bonuspos.protocol import EventType
 from bonuspos_server import apply, invariants
 from bonuspos_server.auth import Caller
 from bonuspos_server.db import ServerDatabase
@@ -35,10 +36,10 @@ CLOCK_TOLERANCE = apply.CLOCK_TOLERANCE
 
 Applier = Callable[[Working, Any], str | None]
 HANDLERS: dict[str, tuple[type[BaseModel], Applier]] = {
-    "customer_registered": apply.CUSTOMER_REGISTERED,
-    "sale_completed": apply.SALE_COMPLETED,
-    "sale_returned": apply.SALE_RETURNED,
-    "balance_adjusted": apply.BALANCE_ADJUSTED,
+    EventType.CUSTOMER_REGISTERED: apply.CUSTOMER_REGISTERED,
+    EventType.SALE_COMPLETED: apply.SALE_COMPLETED,
+    EventType.SALE_RETURNED: apply.SALE_RETURNED,
+    EventType.BALANCE_ADJUSTED: apply.BALANCE_ADJUSTED,
 }
 
 

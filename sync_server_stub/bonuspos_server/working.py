@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from bonuspos import protocol
 from bonuspos.domain.policy import Policy
+from bonuspos.protocol import EventType
 from bonuspos_server import bulk, cards, catalog, policies
 from bonuspos_server.changes import next_feed_position
 from bonuspos_server.models import (
@@ -144,7 +145,7 @@ class Working:
         work._load_events(events)
         work._load_sales(_named(payloads, "sale_id"))
         returned_sales = _named(
-            [p for e, p in zip(events, payloads, strict=True) if e.type == "sale_returned"],
+            [p for e, p in zip(events, payloads, strict=True) if e.type == EventType.SALE_RETURNED],
             "sale_id",
         )
         owners = {s.customer_id for s in work.sales.values() if s.customer_id is not None}
@@ -430,7 +431,7 @@ def _skus(events: list[EventIn]) -> set[str]:
     """The SKUs the batch's sales name, to read their price tags in one statement."""
     skus: set[str] = set()
     for event in events:
-        lines = event.payload.get("lines") if event.type == "sale_completed" else None
+        lines = event.payload.get("lines") if event.type == EventType.SALE_COMPLETED else None
         for line in lines if isinstance(lines, list) else ():
             sku = line.get("sku") if isinstance(line, dict) else None
             if (

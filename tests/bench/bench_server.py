@@ -347,8 +347,17 @@ def seed(conninfo: str, customers: int, rng: random.Random) -> Seeded:
             "COPY products (sku, name, price, points, promotional, barcodes, change_seq) FROM STDIN"
         ) as copy:
             for n in range(PRODUCTS):
-                price = rng.randint(1_00, 3000_00)
-                copy.write_row((f"SKU-{n:05d}", f"Товар {n}", price, price // 40, False, "", 1))
+                copy.write_row((sku_of(n), f"Товар {n}", price_of(n), points_of(n), False, "", 1))
+        # The server's catalog as one price list, so the ingest's sales match its tags.
+        cur.execute(
+            "INSERT INTO price_lists (version, imported_at, superseded_at) VALUES (1, %s, NULL)",
+            (datetime(2000, 1, 1, tzinfo=UTC),),
+        )
+        with cur.copy(
+            "COPY product_prices (sku, version, price, points, promotional) FROM STDIN"
+        ) as copy:
+            for n in range(PRODUCTS):
+                copy.write_row((sku_of(n), 1, price_of(n), points_of(n), False))
         cur.execute("SELECT setval('customers_id_seq', %s)", (customers,))
         cur.execute("UPDATE feed_counter SET value = 1 WHERE id = 1")
     with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -359,10 +368,22 @@ def seed(conninfo: str, customers: int, rng: random.Random) -> Seeded:
 # --- ingest -----------------------------------------------------------------------------
 
 
+def sku_of(n: int) -> str:
+    return f"SKU-{n:05d}"
+
+
+def price_of(n: int) -> int:
+    return 1000_00 + n
+
+
+def points_of(n: int) -> int:
+    return 25_00 + n
+
+
 def _lines(rng: random.Random) -> tuple[Line, ...]:
     picks = rng.sample(range(PRODUCTS), rng.randint(1, 4))
     return tuple(
-        Line(f"SKU-{n:05d}", "", Money(1000_00 + n), rng.choice((1, 1, 2)), Points(25_00 + n))
+        Line(sku_of(n), "", Money(price_of(n)), rng.choice((1, 1, 2)), Points(points_of(n)))
         for n in picks
     )
 
