@@ -37,7 +37,7 @@ def prepared_till(data_dir: Path, clock: ManualClock) -> None:
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 11, 20, 12, 0, tzinfo=MINSK))
+    return ManualClock(datetime(2026, 11, 27, 12, 0, tzinfo=MINSK))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.catalog import CatalogService
 from bonuspos.services.checkout import Checkout
 from bonuspos.services.clock import Clock, SystemClock
+from bonuspos.services.clock_guard import ClockGuard, ClockImplausible
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import Lookup
 from bonuspos.services.registration import Registration
@@ -59,6 +60,11 @@ class Till:
         except ValueError as exc:
             raise InvalidInput("Политика программы в базе кассы повреждена") from exc
         return Policy.from_dict(data)
+
+    def clock_problem(self) -> ClockImplausible | None:
+        """Why a sale would be refused for the clock right now; None while it is plausible."""
+        with UnitOfWork(self.db.reading) as uow:
+            return ClockGuard(self.clock, self.policy).problem(uow)
 
     def close(self) -> None:
         self.db.dispose()
