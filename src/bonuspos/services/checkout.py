@@ -62,13 +62,18 @@ class SaleRequest:
 
 class Checkout:
     def __init__(
-        self, db: Database, clock: Clock, policy: Policy, holds: OnlineHolds | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        policy: Policy,
+        holds: OnlineHolds | None = None,
+        guard: ClockGuard | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._policy = policy
         self._holds = holds  # None: a till with no server, always offline
-        self._guard = ClockGuard(clock, policy)
+        self._guard = guard or ClockGuard(clock, policy)
 
     def quote(
         self,

@@ -37,6 +37,7 @@ class ClockGuard:
     """Gives the time to date an event by, or refuses when the clock cannot be right."""
 
     def __init__(self, clock: Clock, policy: Policy, released: date = RELEASED) -> None:
+        """`released`: the day this version was released, before which no clock can be."""
         self._clock = clock
         self._policy = policy
         self._released = released

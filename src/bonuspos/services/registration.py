@@ -11,7 +11,6 @@ from bonuspos.domain.policy import Policy
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
-from bonuspos.services.clock import Clock
 from bonuspos.services.clock_guard import Action, ClockGuard
 from bonuspos.services.errors import AlreadyRegistered, storage_problems
 from bonuspos.services.lookup import card_of
@@ -19,10 +18,10 @@ from bonuspos.services.views import CardView
 
 
 class Registration:
-    def __init__(self, db: Database, clock: Clock, policy: Policy) -> None:
+    def __init__(self, db: Database, guard: ClockGuard, policy: Policy) -> None:
         self._db = db
         self._policy = policy
-        self._guard = ClockGuard(clock, policy)
+        self._guard = guard  # the clock, checked before it dates an event
 
     def register(self, form: CustomerForm, plastic_card: str = "") -> CardView:
         new = accept(form)

@@ -14,7 +14,6 @@ from bonuspos.ledger.db import Database
 from bonuspos.ledger.models import Return, ReturnLine
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
-from bonuspos.services.clock import Clock
 from bonuspos.services.clock_guard import Action, ClockGuard
 from bonuspos.services.errors import NotFound, ReturnAlreadyRecorded
 from bonuspos.services.lookup import card_of
@@ -22,10 +21,10 @@ from bonuspos.services.views import ReturnReceipt
 
 
 class Returns:
-    def __init__(self, db: Database, clock: Clock, policy: Policy) -> None:
+    def __init__(self, db: Database, guard: ClockGuard, policy: Policy) -> None:
         self._db = db
         self._policy = policy
-        self._guard = ClockGuard(clock, policy)
+        self._guard = guard  # the clock, checked before it dates an event
 
     def return_lines(
         self, return_id: str, sale_id: str, quantities: Mapping[int, int]
