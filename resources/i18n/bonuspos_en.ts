@@ -380,145 +380,180 @@
         <translation>Receipt not printed: {0}. The sale is saved; F9 to print again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="28"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="29"/>
         <source>Кассир: {0} · {1}</source>
         <translation>Cashier: {0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="36"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="39"/>
         <source>Без сервера: работа офлайн</source>
         <translation>No server: working offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="44"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="48"/>
         <source>Проверяем связь…</source>
         <translation>Checking the connection…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="50"/>
         <source>● На связи</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="50"/>
         <source>● Нет связи</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="52"/>
         <source>В очереди: {0}</source>
         <translation>Queued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="50"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="54"/>
         <source>Синхронизация: {0}</source>
         <translation>Last sync: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="52"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="56"/>
         <source>Синхронизации ещё не было</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="61"/>
         <source>Загрузка карт: {0}</source>
         <translation>Loading cards: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="60"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="64"/>
         <source>Отклонено сервером: {0}</source>
         <translation>Rejected by server: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="62"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="66"/>
         <source>Часы кассы расходятся с сервером</source>
         <translation>Till clock differs from the server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="23"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="26"/>
         <source>Наличные</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="24"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="27"/>
         <source>Банковская карта</source>
         <translation>Bank card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="25"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="28"/>
         <source>Карта рассрочки</source>
         <translation>Instalment card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="26"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="29"/>
         <source>Кредит / рассрочка банка</source>
         <translation>Bank credit / instalments</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="32"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="35"/>
         <source>В магазине</source>
         <translation>In store</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="33"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="36"/>
         <source>Заказ интернет-магазина</source>
         <translation>Online order</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="34"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="37"/>
         <source>Заказ по телефону</source>
         <translation>Phone order</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="43"/>
         <source>30% от суммы товаров без акций</source>
         <translation>30% of the non-promotional items total</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="41"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="44"/>
         <source>все доступные баллы карты</source>
         <translation>all points available on the card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="42"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="45"/>
         <source>лимит списания без связи с сервером</source>
         <translation>offline redemption limit</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="43"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="46"/>
         <source>в чеке нет товаров, которые можно оплатить баллами</source>
         <translation>no items in this sale can be paid with points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="44"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="47"/>
         <source>покупка в кредит или рассрочку: баллы не списываются</source>
         <translation>credit or instalment purchase: points cannot be redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="45"/>
-        <location filename="../../src/bonuspos/ui/texts.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="59"/>
         <source>карта не предъявлена</source>
         <translation>no card presented</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="51"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="54"/>
         <source>акция — бонусы не начисляются и не списываются</source>
         <translation>promotion — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="52"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="55"/>
         <source>товар со скидкой — бонусы не начисляются и не списываются</source>
         <translation>discounted item — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="57"/>
         <source>кредит или рассрочка — бонусы не начисляются и не списываются</source>
         <translation>credit or instalments — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="62"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="65"/>
         <source>Баллы с ценника, активны со следующего дня; баллами — до 30% покупки; акции, кредит и рассрочка — без баллов</source>
         <translation>Points as on the price tag, active from the next day; points pay up to 30% of a purchase; no points on promotions, credit or instalments</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="84"/>
+        <source>Часы кассы показывают {0} — раньше последней связи с сервером ({1}).</source>
+        <translation>The till clock reads {0}, earlier than the last contact with the server ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="88"/>
+        <source>Часы кассы показывают {0} — раньше выпуска этой версии программы ({1}).</source>
+        <translation>The till clock reads {0}, earlier than the release of this version of the program ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="92"/>
+        <source>Продажа невозможна</source>
+        <translation>No sale can be made</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="93"/>
+        <source>Возврат невозможен</source>
+        <translation>No return can be made</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="94"/>
+        <source>Оформление карты невозможно</source>
+        <translation>No card can be issued</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="96"/>
+        <source>{0} {1}: исправьте дату и время компьютера и повторите</source>
+        <translation>{0} {1}: set the computer&apos;s date and time right and try again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="101"/>
+        <source>Часы кассы показывают {0}: продажи невозможны, исправьте дату и время</source>
+        <translation>Till clock reads {0}: no sales until the date and time are set right</translation>
     </message>
 </context>
 </TS>

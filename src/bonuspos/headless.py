@@ -17,6 +17,8 @@ from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.policy import DEFAULT_POLICY
 from bonuspos.ledger.db import open_database
 from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.services.clock import SystemClock
+from bonuspos.services.clock_guard import ClockGuard
 from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync import config as sync_config
 from bonuspos.sync import status as sync_status
@@ -94,6 +96,10 @@ def status(args: argparse.Namespace) -> int:
             minutes = round(state.clock_skew.total_seconds() / 60)
             way = "спешат" if minutes > 0 else "отстают"
             print(f"ВНИМАНИЕ: часы кассы {way} на {abs(minutes)} мин относительно сервера")
+        with UnitOfWork(db.reading) as uow:
+            wrong = ClockGuard(SystemClock(), DEFAULT_POLICY).problem(uow)
+        if wrong is not None:
+            print(f"ВНИМАНИЕ: {wrong.message}")
         if args.dead_letters:
             with UnitOfWork(db.reading) as uow:
                 for event in uow.outbox.dead_letters():

@@ -1,4 +1,5 @@
-"""The admin commands: stores, tills and their tokens, bulk imports, the ledger export.
+"""The admin commands: stores, tills and their tokens, bulk imports, the ledger export, HQ's
+balance corrections.
 
 Imports are all or nothing: every row is checked first, and one refused row means none
 is loaded, with the report saying which rows and why.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import re
 import uuid
 from collections.abc import Callable
@@ -23,7 +25,7 @@ from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Money, Points
-from bonuspos_server import catalog, conflicts, policies
+from bonuspos_server import catalog, conflicts, corrections, policies
 from bonuspos_server.auth import new_token, token_hash
 from bonuspos_server.changes import bump_feed
 from bonuspos_server.db import ServerDatabase
@@ -45,6 +47,8 @@ def run(db: ServerDatabase, args: argparse.Namespace) -> int:
         "export-ledger": export_ledger,
         "conflicts": list_conflicts,
         "resolve-conflict": resolve_conflict,
+        "adjust": adjust,
+        "adjustments": list_adjustments,
     }
     with db.sessions() as session, session.begin():
         message = commands[args.command](session, args)
@@ -357,3 +361,40 @@ def resolve_conflict(session: Session, args: argparse.Namespace) -> str:
         ]
     lines.append("  tills learn of it on their next sync")
     return "\n".join(lines)
+
+
+def adjust(session: Session, args: argparse.Namespace) -> str:
+    try:
+        points = Points.parse(args.points)
+    except DomainError as exc:
+        raise AdminError(f"points {args.points!r}: {exc.message}") from None
+    try:
+        done = corrections.adjust(
+            session,
+            args.card,
+            points,
+            args.reason or "",
+            os_user=_os_user(),
+            by_name=args.by,
+            limit=corrections.limit_of(args.limit),
+            now=_now(),
+        )
+    except corrections.CorrectionRefused as exc:
+        raise AdminError(str(exc)) from None
+    return f"adjusted {corrections.describe(done)}"
+
+
+def _os_user() -> str:
+    """Who ran the command, as the OS knows them: kept with every correction."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in the environment nor the user database
+        return "unknown"
+
+
+def list_adjustments(session: Session, args: argparse.Namespace) -> str:
+    zone = policies.current(session).zone
+    found = corrections.since(session, args.since, zone)
+    if not found:
+        return "no corrections" + (f" since {args.since.isoformat()}" if args.since else "")
+    return "\n".join(corrections.line(done, zone) for done in found)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from bonuspos_server import admin
+from bonuspos_server.corrections import ENV_LIMIT
 from bonuspos_server.db import ENV_URL, default_url, open_server_database
 from bonuspos_server.settings import LOG_LEVEL, THREADS
 
@@ -67,7 +70,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="the number passed to the newcomer: their card takes it, the old card is blocked",
     )
-    args = parser.parse_args(argv)
+    adjust = commands.add_parser(
+        "adjust", help="correct a card's balance (HQ): POINTS like 150, 12,50 or -5"
+    )
+    adjust.add_argument("card", help="phone in any form, or a plastic card number")
+    adjust.add_argument("points", help="signed points: 150, 12,50, -5 (-12,50 after --)")
+    adjust.add_argument("--reason", help="why, for the record (required)")
+    adjust.add_argument("--by", help="the person it is done for or by, besides the OS user")
+    adjust.add_argument(
+        "--limit", help=f"largest correction allowed (default ${ENV_LIMIT} or 1000,00)"
+    )
+    listing = commands.add_parser("adjustments", help="list HQ's balance corrections")
+    listing.add_argument(
+        "--since", type=date.fromisoformat, help="from this day on (YYYY-MM-DD, Minsk)"
+    )
+    args = parser.parse_args(_negative_points_last(list(sys.argv[1:] if argv is None else argv)))
 
     if args.command == "serve":
         return _serve(args)
@@ -79,6 +96,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         db.dispose()
+
+
+_NEGATIVE_POINTS = re.compile(r"^-[0-9][0-9\u00a0 ]*[,.][0-9]{1,2}$")
+_TAKES_VALUE = ("--reason", "--by", "--limit", "--database-url")
+
+
+def _negative_points_last(argv: list[str]) -> list[str]:
+    """`adjust PHONE -12,50`: argparse reads -12,50 as an option; it goes after `--` instead.
+
+    Only -5 and -12.50 look like numbers to argparse; the comma is how the chain writes points.
+    """
+    if "adjust" not in argv or "--" in argv:
+        return argv
+    start = argv.index("adjust") + 1
+    for n in range(start, len(argv)):
+        if _NEGATIVE_POINTS.match(argv[n]) and argv[n - 1] not in _TAKES_VALUE:
+            return [*argv[:n], *argv[n + 1 :], "--", argv[n]]
+    return argv
 
 
 def _serve(args: argparse.Namespace) -> int:

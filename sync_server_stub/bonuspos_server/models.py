@@ -222,12 +222,26 @@ class LedgerEntry(Base):
 
 
 class Adjustment(Base):
-    """A balance adjustment applied once: its id is the office's, whatever event carries it."""
+    """A balance correction, applied once by its id: what, on which card, why, who and when.
+
+    HQ's (`bonuspos-server adjust`) carry no event. `event_id` is kept for the rows a
+    till's `balance_adjusted` left before tills were refused them.
+    """
 
     __tablename__ = "adjustments"
+    __table_args__ = (Index("ix_adjustments_created_at", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(36))
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("ledger_entries.id")
+    )
+    points: Mapped[int | None] = mapped_column(BigInteger)  # signed point-kopecks
+    reason: Mapped[str | None] = mapped_column(Text)
+    os_user: Mapped[str | None] = mapped_column(String(64))  # the account that ran the command
+    by_name: Mapped[str | None] = mapped_column(String(120))  # the person, when --by names one
+    created_at: Mapped[datetime | None]
 
 
 class Hold(Base):

@@ -40,7 +40,7 @@ from bonuspos.services.till import Till
 
 # Seven hours a sale: the store day turns every few sales, so yesterday's points are
 # active today and the offline limit per card per day never stops the spending.
-FIRST_SALE_AT = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Minsk"))
+FIRST_SALE_AT = datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Europe/Minsk"))
 STEP = timedelta(hours=7)
 SKUS = (
     "TV-55Q",

@@ -25,11 +25,10 @@ import httpx
 from sqlalchemy import select
 
 from bonuspos import paths
-from bonuspos.domain.policy import DEFAULT_POLICY
-from bonuspos_server import admin
-from bonuspos_server.changes import bump_feed
+from bonuspos.domain.money import Points
+from bonuspos_server import admin, corrections
 from bonuspos_server.db import ENV_URL, ServerDatabase
-from bonuspos_server.models import Customer, LedgerEntry, Store
+from bonuspos_server.models import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60.0
@@ -156,24 +155,18 @@ def import_demo_catalog(db: ServerDatabase) -> None:
 
 
 def credit(db: ServerDatabase, phone: str, points: int) -> None:
-    """Points given to a card by HQ, active at once: a test's opening balance."""
+    """Points given to a card by HQ (`bonuspos-server adjust`), active at once."""
     with db.sessions() as session, session.begin():
-        customer = session.execute(select(Customer).where(Customer.phone == phone)).scalar_one()
-        now = utc_now()
-        session.add(
-            LedgerEntry(
-                customer_id=customer.id,
-                till_id=None,
-                event_id=None,
-                kind="adjusted",
-                points=points,
-                active_from=DEFAULT_POLICY.store_day(now),
-                occurred_at=now,
-            )
+        corrections.adjust(
+            session,
+            phone,
+            Points(points),
+            "начальный баланс теста",
+            os_user="test",
+            by_name=None,
+            limit=Points(abs(points)),
+            now=utc_now(),
         )
-        customer.total += points
-        session.flush()
-        bump_feed(session, Customer, Customer.id, {customer.id})
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -145,3 +145,19 @@ def test_status_warns_when_the_tills_clock_was_minutes_off_the_servers(
     assert main(["status", "--data-dir", str(data_dir)]) == 0
 
     assert "часы кассы спешат на 4 мин" in capsys.readouterr().out
+
+
+def test_status_warns_when_the_tills_clock_is_earlier_than_its_last_sync(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = open_database(data_dir / DB_NAME)
+    # As if this PC's clock had fallen back a day since its last sync.
+    reached(db, datetime.now(UTC) + timedelta(days=1))
+    db.dispose()
+
+    assert main(["status", "--data-dir", str(data_dir)]) == 0
+
+    out = capsys.readouterr().out
+    assert "ВНИМАНИЕ: Часы кассы показывают" in out
+    assert "раньше последней связи с сервером" in out
+    assert "исправьте дату и время компьютера" in out

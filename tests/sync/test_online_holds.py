@@ -25,7 +25,7 @@ from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
 from bonuspos_server.models import Customer, Hold, Sale
 from tests.server.live import free_port
-from tests.support import MINSK, sell
+from tests.support import MINSK, RELEASED_LONG_AGO, sell
 from tests.sync.conftest import Central, sync
 
 QUICK = httpx.Timeout(2.0, connect=1.0)  # a cashier waits on this
@@ -42,7 +42,8 @@ def phone(central: Central, tmp_path: Path) -> str:
     number = next(_PHONES)
     config = central.new_till(installed=timedelta(days=3))
     now = datetime.now(MINSK)
-    with Till(tmp_path / "earlier", ManualClock(now - timedelta(days=2))) as till:
+    two_days_ago = ManualClock(now - timedelta(days=2))
+    with Till(tmp_path / "earlier", two_days_ago, released=RELEASED_LONG_AGO) as till:
         till.catalog.load_csv(paths.demo_catalog())
         anna = till.registration.register(CustomerForm("Лебедева Анна", number, True, True))
         sell(till, {"TV-55Q": 1}, card=anna)

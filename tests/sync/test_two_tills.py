@@ -24,7 +24,7 @@ from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
 from bonuspos_server.models import Sale
-from tests.support import MINSK, sell
+from tests.support import MINSK, RELEASED_LONG_AGO, sell
 from tests.sync.conftest import Central, sync
 
 PHONE = "+375 29 555-06-01"
@@ -37,7 +37,9 @@ def tills(central: Central, tmp_path: Path) -> Iterator[tuple[Till, Till, SyncCo
     now = datetime.now(MINSK)
     a, b = central.new_till(installed=timedelta(days=3)), central.new_till(timedelta(days=3))
     with (
-        Till(tmp_path / "a", ManualClock(now - timedelta(days=2))) as till_a,
+        Till(
+            tmp_path / "a", ManualClock(now - timedelta(days=2)), released=RELEASED_LONG_AGO
+        ) as till_a,
         Till(tmp_path / "b", ManualClock(now)) as till_b,
     ):
         for till in (till_a, till_b):

@@ -19,7 +19,7 @@ from bonuspos.services.till import Till
 from bonuspos.sync.config import SyncConfig
 from bonuspos.ui import app as ui_app
 from bonuspos.ui.printing import PdfPrinter, SlipPrinter
-from tests.support import MINSK, sell
+from tests.support import MINSK, RELEASED_LONG_AGO, sell
 
 ANNA = "+375291112233"  # 75,00 б. active: she bought a TV yesterday
 IGOR = "+375447654321"  # nothing active
@@ -28,7 +28,7 @@ IGOR = "+375447654321"  # nothing active
 def prepared_till(data_dir: Path, clock: ManualClock) -> None:
     """The demo catalog; Anna's TV bought yesterday, so its points are active today."""
     yesterday = ManualClock(clock.now() - timedelta(days=1))
-    with Till(data_dir, yesterday) as till:
+    with Till(data_dir, yesterday, released=RELEASED_LONG_AGO) as till:
         till.catalog.load_csv(paths.demo_catalog())
         anna = till.registration.register(CustomerForm("Петрова Анна", ANNA, True, True))
         sell(till, {"TV-55Q": 1}, card=anna)
@@ -37,7 +37,7 @@ def prepared_till(data_dir: Path, clock: ManualClock) -> None:
 
 @pytest.fixture
 def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 11, 20, 12, 0, tzinfo=MINSK))
+    return ManualClock(datetime(2026, 11, 27, 12, 0, tzinfo=MINSK))
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def test_pending_points_show_with_the_day_they_become_active(
 
     qtbot.keyClicks(window.lookup.phone, "291112233", delay=TYPING)
     qtbot.keyClick(window.lookup.phone, Qt.Key.Key_Return)
-    assert window.lookup.pending.text() == "Ожидают: 4,50 б., станут доступны 21.11.2026"
+    assert window.lookup.pending.text() == "Ожидают: 4,50 б., станут доступны 28.11.2026"
 
 
 def test_an_unknown_number_offers_the_form_and_a_new_customer_can_buy_at_once(

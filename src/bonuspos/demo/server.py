@@ -2,7 +2,8 @@
 
 Started as a child process (`bonuspos-server serve` on a free loopback port), stopped with
 the demo. The customers join through an "office" till's events, as a real store's would,
-and get opening balances by adjustment events, so the first sale can spend points.
+and get opening balances as HQ gives them (`bonuspos-server adjust`, run in this process),
+so the first sale can spend points.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import httpx
 
@@ -26,7 +27,7 @@ from bonuspos import paths
 from bonuspos.domain.customer import CustomerForm, accept
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Points
-from bonuspos.protocol import WireEvent
+from bonuspos.protocol import CustomerRegisteredPayload, WireEvent
 from bonuspos.services import events
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
@@ -100,7 +101,8 @@ def start(folder: Path) -> DemoServer:
     try:
         _wait_healthy(base, process)
         if first_run:
-            _join_demo_customers(SyncConfig(base, STORE, OFFICE, tokens[OFFICE]))
+            balances = _join_demo_customers(SyncConfig(base, STORE, OFFICE, tokens[OFFICE]))
+            _give_opening_balances(url, balances)
     except BaseException:
         server.stop()
         raise
@@ -121,9 +123,11 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
     raise InvalidInput("Демо-сервер не ответил за 30 с")
 
 
-def _join_demo_customers(office: SyncConfig) -> None:
+def _join_demo_customers(office: SyncConfig) -> dict[str, Points]:
+    """Sign the demo customers up through the office till; their opening balances, by phone."""
     now = datetime.now().astimezone()
-    batch: list[tuple[str, Any]] = []
+    batch: list[tuple[str, CustomerRegisteredPayload]] = []
+    balances: dict[str, Points] = {}
     with paths.demo_customers().open(encoding="utf-8") as rows:
         for row in csv.DictReader(rows, delimiter=";"):
             new = accept(CustomerForm(row["full_name"], row["phone"], True, True))
@@ -131,18 +135,7 @@ def _join_demo_customers(office: SyncConfig) -> None:
             batch.append(("customer_registered", events.customer_registered(uid, new, now, None)))
             points = Points.parse(row["points"])
             if points:
-                batch.append(
-                    (
-                        "balance_adjusted",
-                        {
-                            "adjustment_id": str(uuid.uuid4()),
-                            "customer_uid": uid,
-                            "occurred_at": now.isoformat(),
-                            "points": points.minor,
-                            "reason": "демо: начальный баланс",
-                        },
-                    )
-                )
+                balances[new.phone.e164] = points
     sent: list[WireEvent] = [
         {
             "event_id": str(uuid.uuid4()),
@@ -158,3 +151,29 @@ def _join_demo_customers(office: SyncConfig) -> None:
     refused = [a for a in answers if a.get("status") != "accepted"]
     if refused:
         raise InvalidInput(f"Демо-сервер не принял демо-покупателей: {refused[0]}")
+    return balances
+
+
+def _give_opening_balances(database_url: str, balances: dict[str, Points]) -> None:
+    """HQ's corrections, as `bonuspos-server adjust` makes them: tills cannot mint points."""
+    from bonuspos_server import corrections
+    from bonuspos_server.db import open_server_database
+
+    db = open_server_database(database_url)
+    try:
+        for phone, points in balances.items():
+            with db.sessions() as session, session.begin():
+                corrections.adjust(
+                    session,
+                    phone,
+                    points,
+                    "демо: начальный баланс",
+                    os_user="demo",
+                    by_name=None,
+                    limit=corrections.limit_of(None),
+                    now=datetime.now(UTC),
+                )
+    except corrections.CorrectionRefused as exc:
+        raise InvalidInput(f"Демо-сервер не начислил начальные баллы: {exc}") from exc
+    finally:
+        db.dispose()

@@ -24,6 +24,7 @@ from bonuspos.ledger.repositories import PRICE_LIST_SETTING
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
+from bonuspos.services.clock_guard import Action, ClockGuard
 from bonuspos.services.errors import NotFound, SaleAlreadyCompleted, storage_problems
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import card_view
@@ -62,12 +63,18 @@ class SaleRequest:
 
 class Checkout:
     def __init__(
-        self, db: Database, clock: Clock, policy: Policy, holds: OnlineHolds | None = None
+        self,
+        db: Database,
+        clock: Clock,
+        policy: Policy,
+        holds: OnlineHolds | None = None,
+        guard: ClockGuard | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._policy = policy
         self._holds = holds  # None: a till with no server, always offline
+        self._guard = guard or ClockGuard(clock, policy)
 
     def quote(
         self,
@@ -108,9 +115,9 @@ class Checkout:
         with UnitOfWork(self._db.reading) as uow:
             if uow.sales.get(request.sale_id) is not None:
                 return None  # completed before: complete() says so
-            customer = uow.customers.card_by_uid(
-                request.customer_uid, self._policy.store_day(self._clock.now())
-            )
+            # A wrong clock refuses the sale anyway: no need to bother the server first.
+            at = self._guard.now(uow, Action.SALE)
+            customer = uow.customers.card_by_uid(request.customer_uid, self._policy.store_day(at))
         if customer is None:
             return None  # complete() refuses an unknown card with its own message
         return self._holds.reserve(request.sale_id, customer.phone, request.spend)
@@ -120,11 +127,11 @@ class Checkout:
             self._holds.release(hold_id)
 
     def _complete(self, request: SaleRequest, hold_id: str | None) -> Receipt:
-        at = self._clock.now()
         with UnitOfWork(self._db.writing) as uow:
             done = uow.sales.get(request.sale_id)
             if done is not None:
                 raise SaleAlreadyCompleted(done.id, done.number)
+            at = self._guard.now(uow, Action.SALE)
             customer = _customer(uow, request.customer_uid, self._policy.store_day(at))
             # One instant for the whole sale: a sale rung at midnight must not take its
             # day from one side of it and its activation date from the other.

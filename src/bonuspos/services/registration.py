@@ -11,23 +11,23 @@ from bonuspos.domain.policy import Policy
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
-from bonuspos.services.clock import Clock
+from bonuspos.services.clock_guard import Action, ClockGuard
 from bonuspos.services.errors import AlreadyRegistered, storage_problems
 from bonuspos.services.lookup import card_of
 from bonuspos.services.views import CardView
 
 
 class Registration:
-    def __init__(self, db: Database, clock: Clock, policy: Policy) -> None:
+    def __init__(self, db: Database, guard: ClockGuard, policy: Policy) -> None:
         self._db = db
-        self._clock = clock
         self._policy = policy
+        self._guard = guard  # the clock, checked before it dates an event
 
     def register(self, form: CustomerForm, plastic_card: str = "") -> CardView:
         new = accept(form)
         card = PlasticCard(plastic_card) if plastic_card else None
-        at = self._clock.now()
         with storage_problems(), UnitOfWork(self._db.writing) as uow:
+            at = self._guard.now(uow, Action.REGISTRATION)
             if uow.customers.by_phone(new.phone.e164) is not None:
                 raise AlreadyRegistered(new.phone.masked())
             if card is not None and uow.customers.by_plastic(card.number) is not None:

@@ -14,17 +14,17 @@ from bonuspos.ledger.db import Database
 from bonuspos.ledger.models import Return, ReturnLine
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
-from bonuspos.services.clock import Clock
+from bonuspos.services.clock_guard import Action, ClockGuard
 from bonuspos.services.errors import NotFound, ReturnAlreadyRecorded
 from bonuspos.services.lookup import card_of
 from bonuspos.services.views import ReturnReceipt
 
 
 class Returns:
-    def __init__(self, db: Database, clock: Clock, policy: Policy) -> None:
+    def __init__(self, db: Database, guard: ClockGuard, policy: Policy) -> None:
         self._db = db
-        self._clock = clock
         self._policy = policy
+        self._guard = guard  # the clock, checked before it dates an event
 
     def return_lines(
         self, return_id: str, sale_id: str, quantities: Mapping[int, int]
@@ -36,10 +36,10 @@ class Returns:
             uuid.UUID(return_id)
         except ValueError:
             raise InvalidInput("Неверный номер возврата") from None
-        at = self._clock.now()
         with UnitOfWork(self._db.writing) as uow:
             if uow.session.get(Return, return_id) is not None:
                 raise ReturnAlreadyRecorded(return_id)
+            at = self._guard.now(uow, Action.RETURN)
             sale = uow.sales.get(sale_id)
             if sale is None:
                 raise NotFound("Продажа не найдена: проверьте номер чека")

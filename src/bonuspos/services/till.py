@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from bonuspos import RELEASED
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
 from bonuspos.ledger.db import Database, open_database
@@ -16,6 +18,7 @@ from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.catalog import CatalogService
 from bonuspos.services.checkout import Checkout
 from bonuspos.services.clock import Clock, SystemClock
+from bonuspos.services.clock_guard import ClockGuard, ClockImplausible
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import Lookup
 from bonuspos.services.registration import Registration
@@ -29,8 +32,14 @@ class Till:
     """Everything one running till needs; a second copy on the same data folder refuses to open."""
 
     def __init__(
-        self, data_dir: Path, clock: Clock | None = None, holds: OnlineHolds | None = None
+        self,
+        data_dir: Path,
+        clock: Clock | None = None,
+        holds: OnlineHolds | None = None,
+        *,
+        released: date = RELEASED,
     ) -> None:
+        """`released`: no event is dated before this day (tests replaying the past lower it)."""
         self._lock = TillLock(data_dir / LOCK_NAME).acquire()
         try:
             self.db: Database = open_database(data_dir / DB_NAME)
@@ -43,10 +52,11 @@ class Till:
             self.close()
             raise
         self.clock = clock or SystemClock()
+        self._guard = ClockGuard(self.clock, self.policy, released)
         self.lookup = Lookup(self.db, self.clock, self.policy)
-        self.registration = Registration(self.db, self.clock, self.policy)
-        self.checkout = Checkout(self.db, self.clock, self.policy, holds)
-        self.returns = Returns(self.db, self.clock, self.policy)
+        self.registration = Registration(self.db, self._guard, self.policy)
+        self.checkout = Checkout(self.db, self.clock, self.policy, holds, self._guard)
+        self.returns = Returns(self.db, self._guard, self.policy)
         self.catalog = CatalogService(self.db)
 
     def _load_policy(self) -> Policy:
@@ -59,6 +69,11 @@ class Till:
         except ValueError as exc:
             raise InvalidInput("Политика программы в базе кассы повреждена") from exc
         return Policy.from_dict(data)
+
+    def clock_problem(self) -> ClockImplausible | None:
+        """Why a sale would be refused for the clock right now; None while it is plausible."""
+        with UnitOfWork(self.db.reading) as uow:
+            return self._guard.problem(uow)
 
     def close(self) -> None:
         self.db.dispose()

@@ -21,12 +21,12 @@ from bonuspos.ledger.models import OutboxEvent
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.protocol import WireEvent
 from bonuspos.sync.client import ServerClient, ServerUnavailable
+from bonuspos.sync.state import CLOCK_SKEW, LAST_SYNC
 
 log = logging.getLogger(__name__)
+__all__ = ["BATCH", "CLOCK_SKEW", "LAST_SYNC", "Pushed", "push_all", "reached"]
 
 BATCH = 500  # the server's largest batch
-LAST_SYNC = "sync.last_success"
-CLOCK_SKEW = "sync.clock_skew_seconds"  # the till's clock minus the server's, last seen
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+# Settings the sync writes after a round that reached the server. The checkout reads them
+# too (a clock earlier than the last contact is wrong), so they live here, not beside HTTP.
+LAST_SYNC = "sync.last_success"
+CLOCK_SKEW = "sync.clock_skew_seconds"  # the till's clock minus the server's, last seen
+
 # A till whose clock is further than this from the server's shows a warning: its sales'
 # dates decide when points activate, and the server refuses events from the future.
 CLOCK_WARNING = timedelta(minutes=2)

@@ -30,7 +30,7 @@ from bonuspos.services.checkout import Checkout, SaleRequest, new_sale_id
 from bonuspos.services.views import CardView, CheckoutQuote, Receipt
 from bonuspos.ui.cart_lines import CartLines
 from bonuspos.ui.tasks import run_in_background
-from bonuspos.ui.texts import cap_reason, channel_name, day, tender_name, tr
+from bonuspos.ui.texts import cap_reason, channel_name, day, refusal, tender_name, tr
 from bonuspos.ui.widgets import button, label, offer_choices
 
 
@@ -335,7 +335,7 @@ class CheckoutScreen(QWidget):
         self._requote()  # the card's balance or the connection may have changed meanwhile
         # After the redraw, which clears the message: the reason must stay on screen.
         if isinstance(exc, DomainError):
-            self.message.setText(exc.message)
+            self.message.setText(refusal(exc))
         else:
             self.message.setText(tr("Продажа не проведена: {0}").format(exc))
         self.code.setFocus()

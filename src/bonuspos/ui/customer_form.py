@@ -10,7 +10,7 @@ from bonuspos.domain.customer import CustomerForm, FormError
 from bonuspos.domain.errors import DomainError
 from bonuspos.services.registration import Registration
 from bonuspos.ui.phone_field import PhoneField
-from bonuspos.ui.texts import tr
+from bonuspos.ui.texts import refusal, tr
 from bonuspos.ui.widgets import button, label
 
 
@@ -104,7 +104,7 @@ class CustomerFormScreen(QWidget):
             return
         except DomainError as refused:
             self._show_errors({})
-            self.message.setText(refused.message)
+            self.message.setText(refusal(refused))
             return
         self.registered.emit(card)
 

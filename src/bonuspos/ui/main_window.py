@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
 
     def _show(self, screen: QWidget) -> None:
         self.stack.setCurrentWidget(screen)
+        self._check_clock()  # a clock set right meanwhile clears the warning
 
     # --- what comes from outside: scans, the sync worker ---------------------------------
 
@@ -116,6 +117,10 @@ class MainWindow(QMainWindow):
     def _sync_changed(self, state: SyncState) -> None:
         self.sync_state = state
         self.status.show_state(state)
+        self._check_clock()
+
+    def _check_clock(self) -> None:
+        self.status.show_clock(self._online_till.till.clock_problem())
 
     def _online(self) -> bool:
         return bool(self.sync_state and self.sync_state.online)

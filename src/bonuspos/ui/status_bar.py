@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
+from bonuspos.domain.clock_rule import ClockImplausible
 from bonuspos.services.online import SyncState
-from bonuspos.ui.texts import tr
+from bonuspos.ui.texts import clock_warning, tr
 from bonuspos.ui.widgets import restyle
 
 MINSK = ZoneInfo("Europe/Minsk")
@@ -26,6 +27,8 @@ class TillStatusBar(QStatusBar):
         # A long warning is cut, never allowed to widen the window past the screen.
         self.warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.who = QLabel(tr("Кассир: {0} · {1}").format(cashier, place))
+        self._sync_problems: list[str] = []
+        self._clock_problem = ""
         for label in (self.connection, self.queue, self.last_sync, self.warning):
             label.setContentsMargins(0, 0, 24, 0)
             self.addWidget(label)
@@ -37,7 +40,8 @@ class TillStatusBar(QStatusBar):
             restyle(self.connection, "offline")
             self.queue.setText("")
             self.last_sync.setText("")
-            self.warning.setText("")
+            self._sync_problems = []
+            self._show_warning()
             return
         online = bool(state.online)
         if state.online is None:
@@ -60,7 +64,17 @@ class TillStatusBar(QStatusBar):
             problems.append(tr("Отклонено сервером: {0}").format(state.dead_letters))
         if state.clock_wrong:
             problems.append(tr("Часы кассы расходятся с сервером"))
-        self.warning.setText(" · ".join(problems))
+        self._sync_problems = problems
+        self._show_warning()
+
+    def show_clock(self, wrong: ClockImplausible | None) -> None:
+        """A clock the till cannot believe stops every sale: said first, until it is set."""
+        self._clock_problem = clock_warning(wrong) if wrong else ""
+        self._show_warning()
+
+    def _show_warning(self) -> None:
+        shown = [self._clock_problem] if self._clock_problem else []
+        self.warning.setText(" · ".join(shown + self._sync_problems))
 
 
 def _when(at: datetime) -> str:

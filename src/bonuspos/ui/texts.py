@@ -1,7 +1,8 @@
 """Every word the screens show goes through Qt's translator; these are the shared ones.
 
 Source strings are Russian, the language of the stores; `resources/i18n/*.ts` carries
-the English. Messages raised by the rules (`DomainError.message`) are shown as they come.
+the English. Messages raised by the rules (`DomainError.message`) are shown as they come,
+except the refusals worded here from their figures (`refusal`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication
 
 from bonuspos.domain.cart import Channel, TenderKind
+from bonuspos.domain.clock_rule import Action, ClockBound, ClockImplausible
+from bonuspos.domain.errors import DomainError
 from bonuspos.domain.quote import CapReason, Exclusion
 
 
@@ -66,3 +69,35 @@ def rules_line() -> str:
 
 def day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
+
+
+def refusal(refused: DomainError) -> str:
+    """What the cashier reads when an action is refused, in the screen's language."""
+    if isinstance(refused, ClockImplausible):
+        return clock_refusal(refused)
+    return refused.message
+
+
+def clock_refusal(wrong: ClockImplausible) -> str:
+    shown = wrong.now.strftime("%d.%m.%Y %H:%M")
+    if wrong.bound is ClockBound.LAST_SYNC:
+        why = tr("Часы кассы показывают {0} — раньше последней связи с сервером ({1}).").format(
+            shown, wrong.floor.strftime("%d.%m.%Y %H:%M")
+        )
+    else:
+        why = tr("Часы кассы показывают {0} — раньше выпуска этой версии программы ({1}).").format(
+            shown, day(wrong.floor.date())
+        )
+    cannot = {
+        Action.SALE: tr("Продажа невозможна"),
+        Action.RETURN: tr("Возврат невозможен"),
+        Action.REGISTRATION: tr("Оформление карты невозможно"),
+    }[wrong.action]
+    return tr("{0} {1}: исправьте дату и время компьютера и повторите").format(why, cannot)
+
+
+def clock_warning(wrong: ClockImplausible) -> str:
+    """The status bar's short line while the clock is wrong."""
+    return tr("Часы кассы показывают {0}: продажи невозможны, исправьте дату и время").format(
+        wrong.now.strftime("%d.%m.%Y %H:%M")
+    )
