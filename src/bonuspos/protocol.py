@@ -192,3 +192,4 @@ class Flag(StrEnum):
     CHAIN_BROKEN = "ledger-chain-broken"
     PRICE_MISMATCH = "price-mismatch"
     HOLD_LAPSED = "hold-lapsed"
+    HOLD_MISMATCH = "hold-mismatch"

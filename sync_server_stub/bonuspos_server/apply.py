@@ -87,9 +87,6 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
             "Sale already recorded",
             "This sale id arrived before in another event",
         )
-    if p.spent and not p.offline and p.hold_id is None:
-        # Online, points are spent only through a hold: that is what stops double spending.
-        raise invalid("An online sale that spends points must name its hold")
     if p.channel.needs_order_ref and not p.order_ref.strip():
         raise invalid("A web-shop order paid at pickup needs its order number")
     policy = work.policy(p.policy_version)
@@ -136,15 +133,12 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
         has_card=card is not None,
     )
     flags: list[str] = [Flag.PRICE_MISMATCH] if mismatch else []
-    capture = _capturable(work, str(p.hold_id), card, p) if p.hold_id and p.spent else None
-    # A hold released, or lapsed before the sale was made, reserved nothing for it: the
-    # points were spent on the till's word alone, as offline.
-    lapsed = capture is not None and (
-        capture.status == "released" or capture.expires_at + CLOCK_TOLERANCE < p.occurred_at
-    )
-    if lapsed:
-        flags.append(Flag.HOLD_LAPSED)
-    offline = p.offline or lapsed
+    capture, unheld = _hold(work, card, p) if p.spent and not p.offline else (None, None)
+    if unheld is not None:
+        flags.append(unheld)
+    # Points no live hold reserved were spent on the till's word alone, as offline: the
+    # offline limit bounds them. The sale stands either way; the goods have left.
+    offline = p.offline or unheld is not None
     day = policy.store_day(p.occurred_at)
     if offline and p.spent and card is not None:
         spent_today = work.offline_spent(card, day, policy) + p.spent
@@ -244,17 +238,28 @@ def _catalog_tags(
     return tags, mismatch
 
 
-def _capturable(work: Working, hold_id: str, card: Card | None, p: SaleCompleted) -> Hold:
-    hold = work.holds.get(hold_id)
-    if hold is None or card is None or hold.customer_id != card.id:
-        raise invalid("The sale names a hold that is not this card's")
-    if hold.till_id != work.till_id:
-        raise Problem(403, "forbidden", "Not this till's hold", "The hold was made by another till")
-    if hold.status == "captured" and hold.sale_id != str(p.sale_id):
-        raise Problem(409, "hold-captured", "Hold already used", "Another sale captured this hold")
-    if p.spent > hold.points:
-        raise invalid(f"The sale spends {p.spent} but its hold reserved {hold.points}")
-    return hold
+def _hold(work: Working, card: Card | None, p: SaleCompleted) -> tuple[Hold | None, Flag | None]:
+    """The hold an online spend captures, and why it did not reserve the spend, if it did not.
+
+    Online, points are spent through a hold: that is what stops two tills spending the
+    same points. A hold released, or lapsed before the sale was made, is captured (no
+    other sale may use it) but reserved nothing: `hold-lapsed`. No hold, or one this sale
+    cannot use (another card's, another till's, another sale's, smaller than the spend),
+    is left as it is: `hold-mismatch`.
+    """
+    hold = work.holds.get(str(p.hold_id)) if p.hold_id is not None else None
+    if (
+        hold is None
+        or card is None
+        or hold.customer_id != card.id
+        or hold.till_id != work.till_id
+        or (hold.status == "captured" and hold.sale_id != str(p.sale_id))
+        or p.spent > hold.points
+    ):
+        return None, Flag.HOLD_MISMATCH
+    if hold.status == "released" or hold.expires_at + CLOCK_TOLERANCE < p.occurred_at:
+        return hold, Flag.HOLD_LAPSED
+    return hold, None
 
 
 def sale_returned(work: Working, p: SaleReturned) -> str | None:

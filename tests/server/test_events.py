@@ -165,16 +165,6 @@ def test_a_full_return_takes_back_what_the_sale_earned(
     assert card(chain)["pending"] == 0
 
 
-def test_an_online_sale_that_spends_without_a_hold_is_refused(
-    chain: Chain, till: Sequencer, anna: str
-) -> None:
-    at = chain.clock() - timedelta(minutes=5)
-    payload = sale(anna, at, (TV,), spend=10_00, offline=False)
-    [result] = post(chain, [till.event("sale_completed", at, payload)])
-    assert result["status"] == "rejected"
-    assert "hold" in result["problem"]["detail"]
-
-
 def test_offline_spending_beyond_the_daily_limit_is_accepted_and_flagged(
     chain: Chain, till: Sequencer, anna: str
 ) -> None:

@@ -18,7 +18,7 @@ from bonuspos.domain.cart import Line
 from bonuspos.domain.money import Money, Points
 from bonuspos_server import catalog
 from bonuspos_server.models import PriceList
-from tests.server.builders import HEADPHONES, PHONE, TV, Sequencer, sale
+from tests.server.builders import HEADPHONES, PHONE, TV, Sequencer, registered, sale
 from tests.server.conftest import PHONE as ANNA_PHONE
 from tests.server.conftest import Chain, card, post
 from tests.server.live import credit
@@ -339,3 +339,30 @@ def test_the_changes_feed_names_the_price_list_in_force(chain: Chain) -> None:
     assert chain.client.get("/v1/changes", headers=chain.headers()).json()["price_list"] == 1
     new_price_list(chain, 50_00, chain.clock())
     assert chain.client.get("/v1/changes", headers=chain.headers()).json()["price_list"] == 2
+
+
+def test_an_online_spend_naming_no_hold_counts_as_an_offline_spend(
+    chain: Chain, till: Sequencer, anna: str
+) -> None:
+    credit(chain.db, ANNA_PHONE, 100_00)
+    at = chain.clock()
+    unheld = sale(anna, at, (TV,), spend=60_00, offline=False)
+    [result] = post(chain, [till.event("sale_completed", at, unheld)])
+    assert result["status"] == "accepted"
+    assert set(result["flag"].split(",")) == {"hold-mismatch", "offline-limit-exceeded"}
+    assert card(chain)["active"] == 40_00
+
+
+def test_a_sale_naming_a_hold_on_another_card_leaves_it_and_counts_as_offline(
+    chain: Chain, till: Sequencer, anna: str
+) -> None:
+    credit(chain.db, ANNA_PHONE, 100_00)
+    hold_id = hold_for(chain, 30_00)
+    other = str(uuid.uuid4())
+    at = chain.clock()
+    post(chain, [till.event("customer_registered", at, registered(other, "+375297654321", at))])
+    credit(chain.db, "+375297654321", 30_00)
+    borrowed = sale(other, at, (TV,), spend=30_00, offline=False, hold_id=hold_id)
+    [result] = post(chain, [till.event("sale_completed", at, borrowed)])
+    assert result["flag"] == "hold-mismatch"
+    assert card(chain)["held"] == 30_00  # Anna's hold is still hers, still reserving
