@@ -230,6 +230,8 @@ def _catalog_tags(
             tags.append(sold)
             continue
         mismatch = True
+        if known:
+            work.mistagged.add(line.sku)
         # An SKU the catalog never had earns nothing and pays for nothing; a known one
         # earns what the catalog's tag says, at the price the customer really paid.
         tag = known[0] if known else Figures(line.unit_price, 0, True)

@@ -30,7 +30,7 @@ from bonuspos import protocol
 from bonuspos.domain.policy import Policy
 from bonuspos.protocol import EventType
 from bonuspos_server import bulk, cards, catalog, policies
-from bonuspos_server.changes import next_feed_position
+from bonuspos_server.changes import bump_feed, next_feed_position
 from bonuspos_server.models import (
     Customer,
     CustomerAlias,
@@ -39,6 +39,7 @@ from bonuspos_server.models import (
     LedgerEntry,
     PendingPoints,
     PlasticCard,
+    Product,
     Return,
     Sale,
     Till,
@@ -121,6 +122,9 @@ class Working:
         self._policies: dict[int, Policy] = {}
         self.touched: set[int] = set()
         self.prices = catalog.PriceLists([], {})
+        # Products a till sold at tags other than the catalog's: they go out in the changes
+        # feed again, so the till's cache is put right by its next pull.
+        self.mistagged: set[str] = set()
         self.new_events: set[str] = set()  # accepted in this batch: the only ones that post
         self.new_sales: set[str] = set()
         self.returned_sales: set[str] = set()  # sales a return of this batch named
@@ -355,6 +359,8 @@ class Working:
             totals = {i: self.cards_by_id[i].total for i in self.touched}
             bulk.set_totals(session, totals, next_feed_position(session))
         bulk.add_pending(session, self._pending)
+        if self.mistagged:
+            bump_feed(session, Product, Product.sku, self.mistagged)
         if self.chain_head != self._chain_head:
             session.connection().execute(
                 update(Till).where(Till.id == self.till_id).values(chain_head=self.chain_head)
