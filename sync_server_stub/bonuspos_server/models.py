@@ -178,7 +178,7 @@ class Event(Base):
     payload_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))  # accepted | rejected
     problem: Mapped[str | None] = mapped_column(Text)  # RFC 9457 body, JSON
-    flag: Mapped[str | None] = mapped_column(String(64))
+    flag: Mapped[str | None] = mapped_column(String(200))
 
 
 class Sale(Base):
@@ -194,7 +194,7 @@ class Sale(Base):
     activates_on: Mapped[date]
     offline: Mapped[bool]
     hold_id: Mapped[str | None] = mapped_column(String(36))
-    flag: Mapped[str | None] = mapped_column(String(64))  # why the manager's report lists it
+    flag: Mapped[str | None] = mapped_column(String(200))  # why the manager's report lists it
     body: Mapped[str] = mapped_column(Text)  # the event payload, for returns and exports
 
 

@@ -43,13 +43,14 @@ from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.pull import pull_all
 from bonuspos.sync.push import _protocol
-from bonuspos_server import admin
+from bonuspos_server import admin, corrections
 from bonuspos_server.app import create_app
 from bonuspos_server.db import ServerDatabase, open_server_database
+from bonuspos_server.models import Customer
 from bonuspos_server.models import Till as ServerTill
 from bonuspos_server.settings import Settings
 from tests.server.live import add_tills
-from tests.support import MINSK
+from tests.support import MINSK, RELEASED_LONG_AGO
 
 Event = dict[str, Any]
 
@@ -62,7 +63,16 @@ STORES = {"S1": (OFFICE, "T1", "T2"), "S2": ("T3",)}
 TILLS = ("T1", "T2", "T3")  # the tills whose streams are fuzzed
 STORE_OF = {till: store for store, tills in STORES.items() for till in tills}
 # Tables that hold the server's configuration rather than what tills sent it.
-KEPT = {"stores", "tills", "policies", "products", "feed_counter", "alembic_version"}
+KEPT = {
+    "stores",
+    "tills",
+    "policies",
+    "products",
+    "price_lists",
+    "product_prices",
+    "feed_counter",
+    "alembic_version",
+}
 
 
 @dataclass(frozen=True)
@@ -151,30 +161,22 @@ class FuzzServer:
 
 
 def open_balances(server: FuzzServer, openings: list[Opening]) -> None:
-    """Opening balances: today a `balance_adjusted` batch under the office's till token.
-
-    The one place to change when opening balances come from the office's admin command
-    instead of a till's event.
-    """
-    batch = [
-        {
-            "event_id": o.event_id,
-            "seq": o.seq,
-            "occurred_at": o.at.isoformat(),
-            "type": "balance_adjusted",
-            "payload": {
-                "adjustment_id": o.adjustment_id,
-                "customer_uid": o.customer_uid,
-                "occurred_at": o.at.isoformat(),
-                "points": o.points,
-                "reason": "начальный баланс из старой системы карт",
-            },
-        }
-        for o in openings
-    ]
-    answer = server.post(OFFICE, batch)
-    assert answer.status_code == 200, answer.text
-    assert all(r["status"] == "accepted" for r in answer.json()["results"]), answer.text
+    """Opening balances, as HQ gives them (`bonuspos-server adjust`): tills cannot."""
+    with server.db.sessions() as session, session.begin():
+        for o in openings:
+            phone = session.execute(
+                select(Customer.phone).where(Customer.uid == o.customer_uid)
+            ).scalar_one()
+            corrections.adjust(
+                session,
+                phone,
+                Points(o.points),
+                "начальный баланс из старой системы карт",
+                os_user="hq",
+                by_name=None,
+                limit=Points(o.points),
+                now=o.at,
+            )
 
 
 @contextmanager
@@ -337,7 +339,7 @@ def build_pool(folder: Path) -> Pool:
         transport = server.client._transport
         for code, script in SCRIPTS.items():
             clock = ManualClock(_at(4, 8))
-            with Till(folder / code, clock) as till:
+            with Till(folder / code, clock, released=RELEASED_LONG_AGO) as till:
                 till.catalog.load_csv(paths.demo_catalog())
                 config = SyncConfig("http://testserver", STORE_OF[code], code, server.tokens[code])
                 with ServerClient(config, transport=transport) as client:

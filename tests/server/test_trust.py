@@ -366,3 +366,22 @@ def test_a_sale_naming_a_hold_on_another_card_leaves_it_and_counts_as_offline(
     [result] = post(chain, [till.event("sale_completed", at, borrowed)])
     assert result["flag"] == "hold-mismatch"
     assert card(chain)["held"] == 30_00  # Anna's hold is still hers, still reserving
+
+
+def test_a_sale_carrying_every_flag_at_once_is_recorded_with_all_of_them(
+    chain: Chain, till: Sequencer, anna: str
+) -> None:
+    credit(chain.db, ANNA_PHONE, 10_00)
+    at = chain.clock()
+    inflated = Line(TV.sku, TV.name, TV.unit_price, 1, Points(100_00))
+    everything = sale(anna, at, (inflated,), spend=60_00, offline=False)
+    everything["ledger_hashes"] = ["f" * 64, "e" * 64]
+    [result] = post(chain, [till.event("sale_completed", at, everything)])
+    assert result["status"] == "accepted"
+    assert set(result["flag"].split(",")) == {
+        "price-mismatch",
+        "hold-mismatch",
+        "offline-limit-exceeded",
+        "ledger-chain-broken",
+        "overspent",
+    }

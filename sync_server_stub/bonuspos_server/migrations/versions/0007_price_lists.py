@@ -1,4 +1,4 @@
-"""price lists kept by version, so a sale is credited at the catalog's figures
+"""price lists kept by version, so a sale is credited at the catalog's figures; longer flags
 
 Revision ID: 0007
 Revises: 0006
@@ -16,6 +16,8 @@ revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+
+FLAGS = 200
 
 
 def upgrade() -> None:
@@ -35,6 +37,12 @@ def upgrade() -> None:
         sa.Column("promotional", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("sku", "version"),
     )
+    # A sale may now carry every flag at once (price-mismatch, hold-mismatch, the offline
+    # limit, a broken chain, overspent): 64 characters no longer hold them. SQLite does
+    # not enforce a VARCHAR's length.
+    if op.get_bind().dialect.name != "sqlite":
+        for table in ("events", "sales"):
+            op.alter_column(table, "flag", type_=sa.String(length=FLAGS), existing_nullable=True)
     # A catalog imported before versions existed becomes version 1, in force for every
     # sale already made from it.
     connection = op.get_bind()
@@ -51,5 +59,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        for table in ("events", "sales"):
+            op.alter_column(table, "flag", type_=sa.String(length=64), existing_nullable=True)
     op.drop_table("product_prices")
     op.drop_table("price_lists")
