@@ -72,7 +72,7 @@ from bonuspos.domain.customer import RULES_VERSION, name_tokens, name_words, nor
 from tests.bench.timing import Stats, ms
 
 if TYPE_CHECKING:
-    from bonuspos_server.db import ServerDatabase
+    from bonuspos_server.data.db import ServerDatabase
     from tests.bench.bench_server import CpuMeter
 
 MODULE = "tests.bench.bench_fill"
@@ -424,7 +424,7 @@ def checkpoint(db: ServerDatabase) -> None:
 
 def run(pg_url: str, settings: Settings, work_dir: Path) -> Report:
     """Seed, serve, and fill each side in turn; `work_dir` keeps the tills and the logs."""
-    from bonuspos_server.db import open_server_database
+    from bonuspos_server.data.db import open_server_database
     from tests.bench.bench_server import conninfo_of, fresh_database
 
     with fresh_database(pg_url) as url:

@@ -55,9 +55,9 @@ from sqlalchemy.engine import make_url
 from bonuspos.domain.cart import Line
 from bonuspos.domain.money import Money, Points
 from bonuspos.domain.policy import DEFAULT_POLICY
-from bonuspos_server.changes import MAX_LIMIT
-from bonuspos_server.db import ServerDatabase, normalise_url, open_server_database
-from bonuspos_server.retry import ATTEMPTS
+from bonuspos_server.data.db import ServerDatabase, normalise_url, open_server_database
+from bonuspos_server.feeds.changes import MAX_LIMIT
+from bonuspos_server.ingest.retry import ATTEMPTS
 from tests.bench.bench_lookup import environment
 from tests.bench.names import FEMALE_NAMES, MALE_NAMES, SURNAMES, feminine
 from tests.bench.seed import RESULTS_DIR, plastic_number, unique_phones

@@ -74,7 +74,7 @@ from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.push import Pushed, push_all
-from bonuspos_server.db import ServerDatabase, open_server_database
+from bonuspos_server.data.db import ServerDatabase, open_server_database
 from tests.bench.bench_lookup import environment
 from tests.bench.bench_server import CpuMeter, fresh_database
 from tests.bench.names import FEMALE_NAMES, MALE_NAMES, PATRONYMICS, SURNAMES, feminine

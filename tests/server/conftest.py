@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from bonuspos_server import admin
-from bonuspos_server.app import create_app
-from bonuspos_server.db import ServerDatabase, open_server_database
+from bonuspos_server.admin import commands as admin
+from bonuspos_server.data.db import ServerDatabase, open_server_database
 from bonuspos_server.settings import Settings
+from bonuspos_server.web.app import create_app
 from tests.server.builders import Sequencer, batch, registered
 from tests.server.live import import_demo_catalog
 from tests.server.pg import NO_PG, PG_URL, fresh_pg_database

@@ -43,12 +43,13 @@ from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.pull import pull_all
 from bonuspos.sync.push import _protocol
-from bonuspos_server import admin, corrections
-from bonuspos_server.app import create_app
-from bonuspos_server.db import ServerDatabase, open_server_database
-from bonuspos_server.models import Customer
-from bonuspos_server.models import Till as ServerTill
+from bonuspos_server.admin import commands as admin
+from bonuspos_server.admin import corrections
+from bonuspos_server.data.db import ServerDatabase, open_server_database
+from bonuspos_server.data.models import Customer
+from bonuspos_server.data.models import Till as ServerTill
 from bonuspos_server.settings import Settings
+from bonuspos_server.web.app import create_app
 from tests.server.live import add_tills
 from tests.support import MINSK, RELEASED_LONG_AGO
 

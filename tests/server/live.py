@@ -26,9 +26,10 @@ from sqlalchemy import select
 
 from bonuspos import paths
 from bonuspos.domain.money import Points
-from bonuspos_server import admin, corrections
-from bonuspos_server.db import ENV_URL, ServerDatabase
-from bonuspos_server.models import Store
+from bonuspos_server.admin import commands as admin
+from bonuspos_server.admin import corrections
+from bonuspos_server.data.db import ENV_URL, ServerDatabase
+from bonuspos_server.data.models import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60.0
@@ -59,7 +60,7 @@ def free_port() -> int:
 
 def serve_command(database_url: str, port: int, workers: int, access_log: bool) -> list[str]:
     script = Path(sys.executable).with_name("bonuspos-server")
-    head = [str(script)] if script.exists() else [sys.executable, "-m", "bonuspos_server.cli"]
+    head = [str(script)] if script.exists() else [sys.executable, "-m", "bonuspos_server.admin.cli"]
     return [
         *head,
         "serve",

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bonuspos_server.db import normalise_url
+from bonuspos_server.data.db import normalise_url
 
 PG_URL = os.environ.get("BONUSPOS_TEST_PG_URL")
 NO_PG = "PostgreSQL tests need BONUSPOS_TEST_PG_URL (e.g. postgresql://postgres@127.0.0.1/test)"

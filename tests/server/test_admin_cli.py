@@ -20,11 +20,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select
 
 from bonuspos import paths
-from bonuspos_server.app import create_app
-from bonuspos_server.cli import main
-from bonuspos_server.db import open_server_database
-from bonuspos_server.models import Customer, LedgerEntry, PlasticCard, Product, Till
+from bonuspos_server.admin.cli import main
+from bonuspos_server.data.db import open_server_database
+from bonuspos_server.data.models import Customer, LedgerEntry, PlasticCard, Product, Till
 from bonuspos_server.settings import Settings
+from bonuspos_server.web.app import create_app
 from tests.server.builders import TV, Sequencer, batch, registered, sale
 
 CATALOG_HEADER = "sku;barcode;name;price;points;promotional\n"

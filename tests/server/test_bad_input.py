@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bonuspos_server.models import (
+from bonuspos_server.data.models import (
     Customer,
     CustomerAlias,
     Event,
@@ -33,7 +33,7 @@ from bonuspos_server.models import (
     Return,
     Sale,
 )
-from bonuspos_server.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE
+from bonuspos_server.web.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE
 from tests.server.builders import TV, Sequencer, batch, registered, sale
 from tests.server.conftest import Chain, admin_command
 

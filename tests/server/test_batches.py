@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bonuspos_server.models import Event, LedgerEntry, Sale
+from bonuspos_server.data.models import Event, LedgerEntry, Sale
 from tests.server.builders import HEADPHONES, TV, Sequencer, registered, sale
 from tests.server.conftest import PHONE, Chain, card, post
 

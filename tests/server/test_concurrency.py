@@ -24,8 +24,8 @@ import pytest
 from sqlalchemy import text
 
 from bonuspos.domain.policy import DEFAULT_POLICY
-from bonuspos_server.db import ServerDatabase, open_server_database
-from bonuspos_server.problems import PROBLEM_TYPE_BASE
+from bonuspos_server.data.db import ServerDatabase, open_server_database
+from bonuspos_server.web.problems import PROBLEM_TYPE_BASE
 from tests.server.builders import HEADPHONES, TV, Sequencer, batch, registered, sale
 from tests.server.live import (
     LiveServer,

@@ -22,7 +22,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from bonuspos_server.db import ServerDatabase, open_server_database
+from bonuspos_server.data.db import ServerDatabase, open_server_database
 from tests.server.builders import HEADPHONES, TV, Sequencer, batch, registered, sale
 from tests.server.conftest import Chain
 from tests.server.live import (

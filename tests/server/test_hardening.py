@@ -23,12 +23,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from bonuspos_server import hardening
-from bonuspos_server.app import create_app
-from bonuspos_server.db import ServerDatabase, open_server_database
-from bonuspos_server.models import Customer, Event
-from bonuspos_server.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE
+from bonuspos_server.data.db import ServerDatabase, open_server_database
+from bonuspos_server.data.models import Customer, Event
 from bonuspos_server.settings import Settings
+from bonuspos_server.web import hardening
+from bonuspos_server.web.app import create_app
+from bonuspos_server.web.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE
 from tests.server.builders import Sequencer, batch, registered
 from tests.server.conftest import Chain, admin_command
 

@@ -20,12 +20,12 @@ from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select, text
 
-from bonuspos_server.app import create_app
-from bonuspos_server.cli import main
-from bonuspos_server.corrections import ENV_LIMIT
-from bonuspos_server.db import MIGRATIONS, make_engine, open_server_database
-from bonuspos_server.models import Adjustment, Customer, FeedCounter, LedgerEntry
+from bonuspos_server.admin.cli import main
+from bonuspos_server.admin.corrections import ENV_LIMIT
+from bonuspos_server.data.db import MIGRATIONS, make_engine, open_server_database
+from bonuspos_server.data.models import Adjustment, Customer, FeedCounter, LedgerEntry
 from bonuspos_server.settings import Settings
+from bonuspos_server.web.app import create_app
 
 MINSK = ZoneInfo("Europe/Minsk")
 ANNA, PETR, PLASTIC = "+375291112233", "+375441112234", "2000000000015"

@@ -19,10 +19,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import select, text
 
-from bonuspos_server import admin
-from bonuspos_server.cli import main
-from bonuspos_server.db import MIGRATIONS, make_engine, open_server_database
-from bonuspos_server.models import Customer, LedgerEntry, PhoneConflict, PlasticCard
+from bonuspos_server.admin import commands as admin
+from bonuspos_server.admin.cli import main
+from bonuspos_server.data.db import MIGRATIONS, make_engine, open_server_database
+from bonuspos_server.data.models import Customer, LedgerEntry, PhoneConflict, PlasticCard
 from tests.server.builders import TV, Sequencer, batch, registered, sale
 from tests.server.conftest import Chain
 

@@ -23,10 +23,10 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 
-from bonuspos_server import admin
-from bonuspos_server.app import create_app
-from bonuspos_server.db import ServerDatabase, open_server_database
+from bonuspos_server.admin import commands as admin
+from bonuspos_server.data.db import ServerDatabase, open_server_database
 from bonuspos_server.settings import Settings
+from bonuspos_server.web.app import create_app
 
 EXAMPLES = int(os.environ.get("BONUSPOS_SCHEMATHESIS_EXAMPLES", "100"))
 

@@ -16,8 +16,8 @@ from sqlalchemy import update
 
 from bonuspos.domain.cart import Line
 from bonuspos.domain.money import Money, Points
-from bonuspos_server import catalog
-from bonuspos_server.models import PriceList
+from bonuspos_server.data.models import PriceList
+from bonuspos_server.ingest import catalog
 from tests.server.builders import HEADPHONES, PHONE, TV, Sequencer, registered, sale
 from tests.server.conftest import PHONE as ANNA_PHONE
 from tests.server.conftest import Chain, card, post

@@ -30,8 +30,8 @@ def test_the_demo_servers_opening_balances_are_hq_corrections_not_till_events(
     from sqlalchemy import select
 
     from bonuspos.demo import server
-    from bonuspos_server.db import open_server_database
-    from bonuspos_server.models import Adjustment, Customer, Event
+    from bonuspos_server.data.db import open_server_database
+    from bonuspos_server.data.models import Adjustment, Customer, Event
 
     central = server.start(tmp_path / "server")
     central.stop()

@@ -19,8 +19,8 @@ from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.cycle import sync_round
-from bonuspos_server.db import ServerDatabase, open_server_database
-from bonuspos_server.models import Till as ServerTill
+from bonuspos_server.data.db import ServerDatabase, open_server_database
+from bonuspos_server.data.models import Till as ServerTill
 from tests.server.live import LiveServer, add_tills, import_demo_catalog, live_server
 from tests.server.pg import NO_PG, PG_URL, fresh_pg_database
 from tests.support import MINSK, RELEASED_LONG_AGO, sell

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 
 from bonuspos.domain.customer import CustomerForm
 from bonuspos.services.till import Till
-from bonuspos_server.models import Customer, Sale
+from bonuspos_server.data.models import Customer, Sale
 from tests.support import sell
 from tests.sync.conftest import Central, sync
 

@@ -18,8 +18,8 @@ from bonuspos.domain.money import Points
 from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync.config import SyncConfig
-from bonuspos_server.models import Customer, Event, Sale
-from bonuspos_server.models import Till as ServerTill
+from bonuspos_server.data.models import Customer, Event, Sale
+from bonuspos_server.data.models import Till as ServerTill
 from tests.support import sell
 from tests.sync.conftest import Central, sync
 

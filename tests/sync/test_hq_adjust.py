@@ -7,7 +7,7 @@ import pytest
 from bonuspos.domain.customer import CustomerForm
 from bonuspos.domain.money import Points
 from bonuspos.services.till import Till
-from bonuspos_server.cli import main
+from bonuspos_server.admin.cli import main
 from tests.support import sell
 from tests.sync.conftest import Central, sync
 

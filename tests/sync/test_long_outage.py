@@ -13,8 +13,8 @@ from bonuspos.services.till import Till
 from bonuspos.sync import status
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.push import push_all
-from bonuspos_server.models import Event, Sale
-from bonuspos_server.models import Till as ServerTill
+from bonuspos_server.data.models import Event, Sale
+from bonuspos_server.data.models import Till as ServerTill
 from tests.support import MINSK, sell
 from tests.sync.conftest import Central
 

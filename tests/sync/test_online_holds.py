@@ -23,7 +23,7 @@ from bonuspos.services.holds import NotEnoughOnServer, OnlineHolds, hold_id_for
 from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
-from bonuspos_server.models import Customer, Hold, Sale
+from bonuspos_server.data.models import Customer, Hold, Sale
 from tests.server.live import free_port
 from tests.support import MINSK, RELEASED_LONG_AGO, sell
 from tests.sync.conftest import Central, sync

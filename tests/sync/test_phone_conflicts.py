@@ -26,9 +26,9 @@ from bonuspos.domain.money import Points
 from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import Till
 from bonuspos.sync.config import SyncConfig
-from bonuspos_server.cli import main
-from bonuspos_server.models import Event
-from bonuspos_server.models import Till as ServerTill
+from bonuspos_server.admin.cli import main
+from bonuspos_server.data.models import Event
+from bonuspos_server.data.models import Till as ServerTill
 from tests.support import MINSK, sell
 from tests.sync.conftest import Central, sync
 

@@ -25,8 +25,8 @@ from bonuspos.sync.client import ServerClient, ServerUnavailable
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.pull import Pulled, pull_all
 from bonuspos.sync.status import CURSOR
-from bonuspos_server.changes import next_feed_position
-from bonuspos_server.models import Customer, CustomerAlias, PendingPoints, PlasticCard
+from bonuspos_server.data.models import Customer, CustomerAlias, PendingPoints, PlasticCard
+from bonuspos_server.feeds.changes import next_feed_position
 from tests.support import MINSK, sell
 from tests.sync.conftest import Central, sync
 

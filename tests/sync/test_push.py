@@ -17,7 +17,7 @@ from bonuspos.sync import status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.push import push_all
-from bonuspos_server import admin
+from bonuspos_server.admin import commands as admin
 from tests.server.live import free_port
 from tests.support import sell
 from tests.sync.conftest import Central, day_of_sales

@@ -17,8 +17,8 @@ from bonuspos.sync import status
 from bonuspos.sync.client import ServerClient, ServerUnavailable
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.push import push_all
-from bonuspos_server.db import open_server_database
-from bonuspos_server.models import Sale
+from bonuspos_server.data.db import open_server_database
+from bonuspos_server.data.models import Sale
 from tests.server.live import add_tills, import_demo_catalog, live_server
 from tests.support import sell
 

@@ -23,7 +23,7 @@ from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
-from bonuspos_server.models import Sale
+from bonuspos_server.data.models import Sale
 from tests.support import MINSK, RELEASED_LONG_AGO, sell
 from tests.sync.conftest import Central, sync
 

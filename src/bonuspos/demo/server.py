@@ -55,7 +55,14 @@ class DemoServer:
 
 def _server(database_url: str, *args: str) -> list[str]:
     """A `bonuspos-server` command line on the demo's database, with this Python."""
-    return [sys.executable, "-m", "bonuspos_server.cli", "--database-url", database_url, *args]
+    return [
+        sys.executable,
+        "-m",
+        "bonuspos_server.admin.cli",
+        "--database-url",
+        database_url,
+        *args,
+    ]
 
 
 def _admin(database_url: str, *args: str) -> str:
@@ -156,8 +163,8 @@ def _join_demo_customers(office: SyncConfig) -> dict[str, Points]:
 
 def _give_opening_balances(database_url: str, balances: dict[str, Points]) -> None:
     """HQ's corrections, as `bonuspos-server adjust` makes them: tills cannot mint points."""
-    from bonuspos_server import corrections
-    from bonuspos_server.db import open_server_database
+    from bonuspos_server.admin import corrections
+    from bonuspos_server.data.db import open_server_database
 
     db = open_server_database(database_url)
     try:

@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
-from bonuspos_server import cards, policies
-from bonuspos_server.auth import Caller
-from bonuspos_server.models import Hold
-from bonuspos_server.problems import Problem, not_found
-from bonuspos_server.schemas import HoldAnswer, HoldRequest
+from bonuspos_server.data import policies
+from bonuspos_server.data.models import Hold
+from bonuspos_server.holds import cards
+from bonuspos_server.web.auth import Caller
+from bonuspos_server.web.problems import Problem, not_found
+from bonuspos_server.web.schemas import HoldAnswer, HoldRequest
 
 
 def _answer(hold: Any, customer_uid: str, now: datetime) -> HoldAnswer:

@@ -25,18 +25,18 @@ from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import quote
 from bonuspos.domain.returns import ReturnedLine, SoldLine, return_line
 from bonuspos.protocol import Flag
-from bonuspos_server import conflicts
-from bonuspos_server.catalog import Figures
-from bonuspos_server.models import Hold
-from bonuspos_server.problems import Problem, invalid
-from bonuspos_server.schemas import (
+from bonuspos_server.data.models import Hold
+from bonuspos_server.ingest import conflicts
+from bonuspos_server.ingest.catalog import Figures
+from bonuspos_server.ingest.working import Card, Working
+from bonuspos_server.web.problems import Problem, invalid
+from bonuspos_server.web.schemas import (
     BalanceAdjusted,
     CustomerRegistered,
     SaleCompleted,
     SaleLineIn,
     SaleReturned,
 )
-from bonuspos_server.working import Card, Working
 
 # How far a till's clock may run from the server's: events further ahead are refused,
 # and a hold still counts for a sale made this long after it lapsed.

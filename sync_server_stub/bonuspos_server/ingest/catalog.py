@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from bonuspos_server import bulk
-from bonuspos_server.models import PriceList, ProductPrice
+from bonuspos_server.data.models import PriceList, ProductPrice
+from bonuspos_server.ingest import bulk
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,10 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from bonuspos_server.problems import Problem
-from bonuspos_server.working import KnownSale, Working
+from bonuspos_server.ingest.working import KnownSale, Working
+from bonuspos_server.web.problems import Problem
 
-log = logging.getLogger("bonuspos_server.invariants")
+log = logging.getLogger("bonuspos_server.ingest.invariants")
 
 
 @dataclass(frozen=True, slots=True)

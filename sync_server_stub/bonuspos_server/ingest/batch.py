@@ -23,14 +23,14 @@ from sqlalchemy.orm import Session
 
 from bonuspos.domain.errors import DomainError
 from bonuspos.protocol import EventType
-from bonuspos_server import apply, invariants
-from bonuspos_server.auth import Caller
-from bonuspos_server.db import ServerDatabase
-from bonuspos_server.models import Event
-from bonuspos_server.problems import Problem
-from bonuspos_server.retry import retrying
-from bonuspos_server.schemas import EventBatch, EventIn, EventResult
-from bonuspos_server.working import KnownEvent, Working
+from bonuspos_server.data.db import ServerDatabase
+from bonuspos_server.data.models import Event
+from bonuspos_server.ingest import apply, invariants
+from bonuspos_server.ingest.retry import retrying
+from bonuspos_server.ingest.working import KnownEvent, Working
+from bonuspos_server.web.auth import Caller
+from bonuspos_server.web.problems import Problem
+from bonuspos_server.web.schemas import EventBatch, EventIn, EventResult
 
 CLOCK_TOLERANCE = apply.CLOCK_TOLERANCE
 

@@ -23,10 +23,11 @@ from bonuspos.domain.card import Phone
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.ledger import Balance, EntryKind
 from bonuspos.domain.money import Points
-from bonuspos_server import cards, policies
-from bonuspos_server.changes import bump_feed
-from bonuspos_server.models import Adjustment, Customer, LedgerEntry
-from bonuspos_server.problems import Problem
+from bonuspos_server.data import policies
+from bonuspos_server.data.models import Adjustment, Customer, LedgerEntry
+from bonuspos_server.feeds.changes import bump_feed
+from bonuspos_server.holds import cards
+from bonuspos_server.web.problems import Problem
 
 ENV_LIMIT = "BONUSPOS_SERVER_ADJUST_LIMIT"
 DEFAULT_LIMIT = Points(1_000_00)

@@ -19,12 +19,18 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bonuspos.domain.card import Phone
-from bonuspos_server import auth, cards, changes, holds, ingest, policies
-from bonuspos_server.auth import Caller
-from bonuspos_server.db import ENV_URL, ServerDatabase, open_server_database
-from bonuspos_server.hardening import BodyLimit, RateLimit, RequestLog, masked_path
-from bonuspos_server.problems import MEDIA_TYPE, Problem, forbidden
-from bonuspos_server.schemas import (
+from bonuspos_server.data import policies
+from bonuspos_server.data.db import ENV_URL, ServerDatabase, open_server_database
+from bonuspos_server.feeds import changes
+from bonuspos_server.holds import cards
+from bonuspos_server.holds import reserve as holds
+from bonuspos_server.ingest import batch as ingest
+from bonuspos_server.settings import LOG_LEVEL, THREADS, Settings
+from bonuspos_server.web import auth
+from bonuspos_server.web.auth import Caller
+from bonuspos_server.web.hardening import BodyLimit, RateLimit, RequestLog, masked_path
+from bonuspos_server.web.problems import MEDIA_TYPE, Problem, forbidden
+from bonuspos_server.web.schemas import (
     BatchAnswer,
     CardAnswer,
     ChangesPage,
@@ -33,7 +39,6 @@ from bonuspos_server.schemas import (
     HoldRequest,
     TillAnswer,
 )
-from bonuspos_server.settings import LOG_LEVEL, THREADS, Settings
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"description": "An RFC 9457 problem", "content": {MEDIA_TYPE: {}}}

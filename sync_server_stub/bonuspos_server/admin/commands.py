@@ -25,11 +25,13 @@ from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Money, Points
-from bonuspos_server import catalog, conflicts, corrections, policies
-from bonuspos_server.auth import new_token, token_hash
-from bonuspos_server.changes import bump_feed
-from bonuspos_server.db import ServerDatabase
-from bonuspos_server.models import Customer, LedgerEntry, PlasticCard, Product, Store, Till
+from bonuspos_server.admin import corrections
+from bonuspos_server.data import policies
+from bonuspos_server.data.db import ServerDatabase
+from bonuspos_server.data.models import Customer, LedgerEntry, PlasticCard, Product, Store, Till
+from bonuspos_server.feeds.changes import bump_feed
+from bonuspos_server.ingest import catalog, conflicts
+from bonuspos_server.web.auth import new_token, token_hash
 
 
 class AdminError(Exception):

@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from bonuspos_server.models import Store, Till
-from bonuspos_server.problems import unauthorized
+from bonuspos_server.data.models import Store, Till
+from bonuspos_server.web.problems import unauthorized
 
 TOKEN_PREFIX = "bpt_"
 

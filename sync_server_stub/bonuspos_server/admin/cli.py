@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from bonuspos_server import admin
-from bonuspos_server.corrections import ENV_LIMIT
-from bonuspos_server.db import ENV_URL, default_url, open_server_database
+from bonuspos_server.admin import commands as admin
+from bonuspos_server.admin.corrections import ENV_LIMIT
+from bonuspos_server.data.db import ENV_URL, default_url, open_server_database
 from bonuspos_server.settings import LOG_LEVEL, THREADS
 
 
@@ -126,7 +126,7 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ[LOG_LEVEL] = args.log_level.upper()
     os.environ[THREADS] = str(args.threads)
     uvicorn.run(
-        "bonuspos_server.app:from_environment",
+        "bonuspos_server.web.app:from_environment",
         factory=True,
         host=args.host,
         port=args.port,

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bonuspos_server.types import UtcDateTime
+from bonuspos_server.data.types import UtcDateTime
 
 
 class Base(DeclarativeBase):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from bonuspos_server.models import Base
+from bonuspos_server.data.models import Base
 
 config = context.config
 connection = config.attributes["connection"]

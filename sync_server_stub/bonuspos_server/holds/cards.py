@@ -14,8 +14,8 @@ from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.errors import InvalidCardNumber
 from bonuspos.domain.ledger import Balance
 from bonuspos.domain.money import Points
-from bonuspos_server.models import Customer, Hold, PendingPoints, PlasticCard
-from bonuspos_server.problems import Problem, not_found
+from bonuspos_server.data.models import Customer, Hold, PendingPoints, PlasticCard
+from bonuspos_server.web.problems import Problem, not_found
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bonuspos.domain.customer import NewCustomer, normalise_name
 from bonuspos.protocol import Flag
-from bonuspos_server import bulk
-from bonuspos_server.changes import bump_feed
-from bonuspos_server.models import (
+from bonuspos_server.data.models import (
     Customer,
     CustomerAlias,
     Hold,
@@ -32,8 +30,10 @@ from bonuspos_server.models import (
     Store,
     Till,
 )
-from bonuspos_server.schemas import CustomerRegistered
-from bonuspos_server.working import Card, Working
+from bonuspos_server.feeds.changes import bump_feed
+from bonuspos_server.ingest import bulk
+from bonuspos_server.ingest.working import Card, Working
+from bonuspos_server.web.schemas import CustomerRegistered
 
 MERGED = Flag.MERGED.value
 PHONE_CONFLICT = Flag.PHONE_CONFLICT.value

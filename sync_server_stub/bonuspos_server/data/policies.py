@@ -9,7 +9,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.policy import Policy
-from bonuspos_server.models import PolicyVersion
+from bonuspos_server.data.models import PolicyVersion
 
 
 def current(session: Session) -> Policy:

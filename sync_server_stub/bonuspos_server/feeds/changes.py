@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import and_, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from bonuspos_server import catalog, policies
-from bonuspos_server.models import (
+from bonuspos_server.data import policies
+from bonuspos_server.data.models import (
     Customer,
     CustomerAlias,
     FeedCounter,
@@ -26,8 +26,9 @@ from bonuspos_server.models import (
     PlasticCard,
     Product,
 )
-from bonuspos_server.problems import Problem
-from bonuspos_server.schemas import ChangesPage
+from bonuspos_server.ingest import catalog
+from bonuspos_server.web.problems import Problem
+from bonuspos_server.web.schemas import ChangesPage
 
 MAX_LIMIT = 5_000
 _START: dict[str, Any] = {"policy": 0, "products": [0, ""], "customers": [0, 0]}

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bonuspos_server.models import Base, Customer, PendingPoints
+from bonuspos_server.data.models import Base, Customer, PendingPoints
 
 
 def table_of(model: type[Base]) -> Table:

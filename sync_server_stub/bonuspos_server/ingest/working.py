@@ -29,9 +29,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from bonuspos import protocol
 from bonuspos.domain.policy import Policy
 from bonuspos.protocol import EventType
-from bonuspos_server import bulk, cards, catalog, policies
-from bonuspos_server.changes import bump_feed, next_feed_position
-from bonuspos_server.models import (
+from bonuspos_server.data import policies
+from bonuspos_server.data.models import (
     Customer,
     CustomerAlias,
     Event,
@@ -44,8 +43,11 @@ from bonuspos_server.models import (
     Sale,
     Till,
 )
-from bonuspos_server.problems import invalid
-from bonuspos_server.schemas import EventIn
+from bonuspos_server.feeds.changes import bump_feed, next_feed_position
+from bonuspos_server.holds import cards
+from bonuspos_server.ingest import bulk, catalog
+from bonuspos_server.web.problems import invalid
+from bonuspos_server.web.schemas import EventIn
 
 _LONGEST_UUID = 45  # "urn:uuid:" and 36 characters: longer text is no uuid
 

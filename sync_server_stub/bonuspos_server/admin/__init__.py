@@ -1,0 +1,1 @@
+"""The `bonuspos-server` command and the office's own operations (corrections, conflicts)."""

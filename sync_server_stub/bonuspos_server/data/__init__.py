@@ -1,0 +1,1 @@
+"""The server's tables, migrations, database connection and policy versions."""

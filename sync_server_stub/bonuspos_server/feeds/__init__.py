@@ -1,0 +1,1 @@
+"""The changes feed tills fill and refresh their cache from."""

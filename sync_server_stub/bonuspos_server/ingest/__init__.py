@@ -1,0 +1,1 @@
+"""Event ingest: a till's batch applied exactly once, every figure re-derived and checked."""
