@@ -8,6 +8,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from bonuspos_server import admin
 from bonuspos_server.db import ENV_URL, default_url, open_server_database
 from bonuspos_server.settings import LOG_LEVEL, THREADS
@@ -15,6 +18,14 @@ from bonuspos_server.settings import LOG_LEVEL, THREADS
 
 def _url(args: argparse.Namespace) -> str:
     return args.database_url or os.environ.get(ENV_URL) or default_url()
+
+
+def _carries_password(url: str) -> bool:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False  # not a URL at all: opening the database says so
+    return bool(parsed.password) or "password" in parsed.query
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,6 +68,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("csv", type=Path)
     args = parser.parse_args(argv)
 
+    given = [url for url in (args.database_url, getattr(args, "serve_url", None)) if url]
+    if any(_carries_password(url) for url in given):
+        # Any user of the machine can read a process's command line (`ps`).
+        print(
+            "bonuspos-server: a password in --database-url would show in `ps` to every user"
+            f" of this machine. Put the URL in ${ENV_URL}, or the password in ~/.pgpass"
+            " (PGPASSFILE), and give the URL without it.",
+            file=sys.stderr,
+        )
+        return 2
     if args.command == "serve":
         return _serve(args)
     db = open_server_database(_url(args))
