@@ -197,6 +197,13 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError):
+            # FastAPI's answer to a body its JSON parser gave up on other than by a syntax
+            # error: nested deeper than Python recurses, or bytes that are not UTF-8.
+            problem = Problem(
+                400, "malformed-json", "Malformed JSON", "The body is not valid UTF-8 JSON"
+            )
+            return problem.response(instance=masked_path(request.url.path))
         problem = Problem(exc.status_code, "http-error", str(exc.detail))
         return problem.response(instance=masked_path(request.url.path))
 

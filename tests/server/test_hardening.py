@@ -351,6 +351,30 @@ def test_refusals_carry_the_request_id_too(
     assert answer.headers["x-request-id"] == "abc-123"
 
 
+# --- bodies that cannot be parsed ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/v1/events", "/v1/holds"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"store": "S1\xff\xfe", "till": "T1", "events": []}',
+        b'{"hold_id": "\xc3\x28"}',
+    ],
+    ids=["nested-100000-deep", "invalid-utf8", "truncated-utf8-sequence"],
+)
+def test_a_body_that_cannot_be_parsed_as_json_is_a_400_malformed_json_problem(
+    serve: Callable[..., Server], path: str, body: bytes
+) -> None:
+    server = serve()
+    answer = server.client.post(
+        path, content=body, headers={**server.headers(), "Content-Type": "application/json"}
+    )
+    assert_problem(answer, 400, "malformed-json")
+    assert server.rows(Event) == 0
+
+
 # --- /healthz ---------------------------------------------------------------------------
 
 
