@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bonuspos_server import admin
 from bonuspos_server.db import ENV_URL, default_url, open_server_database
-from bonuspos_server.settings import LOG_LEVEL, THREADS
+from bonuspos_server.settings import LIMITS, LOG_LEVEL, THREADS, Settings
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -94,6 +94,11 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     url = args.serve_url or _url(args)
+    try:  # read here: a worker that cannot read them is restarted by uvicorn for ever
+        Settings(url).with_limits(os.environ.get(LIMITS, ""))
+    except ValueError as exc:
+        print(f"bonuspos-server: {exc}", file=sys.stderr)
+        return 2
     open_server_database(url).dispose()  # migrate once, before any worker starts
     # Workers are separate processes: they find the database through the environment.
     os.environ[ENV_URL] = url
