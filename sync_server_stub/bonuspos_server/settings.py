@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 LOG_LEVEL = "BONUSPOS_SERVER_LOG_LEVEL"  # set by `serve` for its worker processes
 THREADS = "BONUSPOS_SERVER_THREADS"
+# Request limits for `serve`, read by every worker: `till=100/2,card-holds=10/60`, each
+# COUNT/SECONDS, for any of the names in `Settings.with_limits`.
+LIMITS = "BONUSPOS_SERVER_LIMITS"
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """At most `count` requests in each window of `seconds`; windows start on multiples of
+    `seconds` on the clock, so every server process agrees on them."""
+
+    count: int
+    seconds: int
 
 
 @dataclass(frozen=True)
@@ -19,7 +34,55 @@ class Settings:
     database_url: str
     max_body_bytes: int = 2 * 1024 * 1024
     max_batch: int = 500
+    # Every request of a till, whichever server process takes it: at most `rate_burst` in
+    # each window of rate_burst / rate_per_second seconds (100 per 2 s: 50 a second, and a
+    # burst of 100 at once is fine).
     rate_per_second: float = 50.0
     rate_burst: int = 100
+    # Card lookups by one till. A till finds cards in its own cache; this is the guard
+    # against one till's token enumerating customers' balances by phone.
+    till_lookups: Limit = Limit(60, 60)
+    # Per card, from all tills together. A till asks one hold per sale that spends points
+    # and looks a card up about as often; a card asked about this often is being drained
+    # or watched.
+    card_holds: Limit = Limit(10, 60)
+    card_lookups: Limit = Limit(20, 60)
+    # Requests without a token this process has seen work, per client address and per
+    # process: kept in memory, so that refusing a flood costs no database work.
+    address_per_second: float = 20.0
+    address_burst: int = 200
     threads: int = 4  # per worker process: requests running their SQL at once
     clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def till_limit(self) -> Limit:
+        return Limit(self.rate_burst, max(1, math.ceil(self.rate_burst / self.rate_per_second)))
+
+    def with_limits(self, spec: str) -> Settings:
+        """These settings with the limits `spec` names (`LIMITS`'s syntax) replaced.
+
+        `till` and `address` set a rate and a burst: COUNT requests per SECONDS means a
+        burst of COUNT and COUNT / SECONDS a second.
+        """
+        changes: dict[str, object] = {}
+        for item in filter(None, (part.strip() for part in spec.split(","))):
+            found = _LIMIT_SPEC.fullmatch(item)
+            if found is None or found["name"] not in _LIMIT_NAMES:
+                raise ValueError(
+                    f"{LIMITS}: {item!r} is not NAME=COUNT/SECONDS"
+                    f" with NAME one of {', '.join(_LIMIT_NAMES)}"
+                )
+            name, count, seconds = found["name"], int(found["count"]), int(found["seconds"])
+            if count < 1 or seconds < 1:
+                raise ValueError(f"{LIMITS}: {item!r} needs a count and seconds of at least 1")
+            if name == "till":
+                changes.update(rate_burst=count, rate_per_second=count / seconds)
+            elif name == "address":
+                changes.update(address_burst=count, address_per_second=count / seconds)
+            else:
+                changes[name.replace("-", "_")] = Limit(count, seconds)
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+
+_LIMIT_SPEC = re.compile(r"(?P<name>[a-z-]+)=(?P<count>[0-9]+)/(?P<seconds>[0-9]+)")
+_LIMIT_NAMES = ("till", "till-lookups", "card-holds", "card-lookups", "address")

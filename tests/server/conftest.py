@@ -15,11 +15,26 @@ from fastapi.testclient import TestClient
 
 from bonuspos_server.admin import commands as admin
 from bonuspos_server.data.db import ServerDatabase, open_server_database
-from bonuspos_server.settings import Settings
+from bonuspos_server.settings import Limit, Settings
 from bonuspos_server.web.app import create_app
 from tests.server.builders import Sequencer, batch, registered
 from tests.server.live import import_demo_catalog
 from tests.server.pg import NO_PG, PG_URL, fresh_pg_database
+
+# Limits no test reaches unless it means to: the chain's clock stands still, so a test's
+# requests all fall in one window. tests/server/test_rate_limits.py tests the limits.
+UNLIMITED = Limit(10**9, 1)
+HIGH_LIMITS: dict[str, Any] = {
+    "rate_per_second": 1e9,
+    "rate_burst": 10**9,
+    "till_lookups": UNLIMITED,
+    "card_holds": UNLIMITED,
+    "card_lookups": UNLIMITED,
+}
+# The same for a `bonuspos-server serve` process (settings.LIMITS).
+HIGH_LIMITS_SPEC = ",".join(
+    f"{name}=1000000000/1" for name in ("till", "till-lookups", "card-holds", "card-lookups")
+)
 
 
 class Clock:
@@ -97,9 +112,7 @@ def chain(server_db: ServerDatabase, clock: Clock) -> Iterator[Chain]:
     import_demo_catalog(server_db)
     # Tills were registered "now"; the test clock starts a day later so sales may be dated.
     clock.at = datetime.now(UTC) + timedelta(days=1)
-    app = create_app(
-        server_db, Settings("test", clock=clock, rate_per_second=1000, rate_burst=1000)
-    )
+    app = create_app(server_db, Settings("test", clock=clock, **HIGH_LIMITS))
     with TestClient(app) as client:
         yield Chain(server_db, client, clock, tokens)
 

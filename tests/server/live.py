@@ -58,7 +58,9 @@ def free_port() -> int:
         return port
 
 
-def serve_command(database_url: str, port: int, workers: int, access_log: bool) -> list[str]:
+def serve_command(port: int, workers: int, access_log: bool) -> list[str]:
+    """The command line; the database URL goes in the environment (ENV_URL), because the
+    server refuses a URL with a password on its command line."""
     script = Path(sys.executable).with_name("bonuspos-server")
     head = [str(script)] if script.exists() else [sys.executable, "-m", "bonuspos_server.admin.cli"]
     return [
@@ -68,8 +70,6 @@ def serve_command(database_url: str, port: int, workers: int, access_log: bool) 
         "127.0.0.1",
         "--port",
         str(port),
-        "--database-url",
-        database_url,
         "--workers",
         str(workers),
         "--log-level",
@@ -87,10 +87,10 @@ def live_server(
     log = log_dir / f"server-{port}.log"
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env.pop(ENV_URL, None)
+    env[ENV_URL] = database_url
     with log.open("wb") as out:
         process = subprocess.Popen(
-            serve_command(database_url, port, workers, access_log),
+            serve_command(port, workers, access_log),
             cwd=ROOT,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -25,8 +25,10 @@ from sqlalchemy import text
 
 from bonuspos.domain.policy import DEFAULT_POLICY
 from bonuspos_server.data.db import ServerDatabase, open_server_database
+from bonuspos_server.settings import LIMITS
 from bonuspos_server.web.problems import PROBLEM_TYPE_BASE
 from tests.server.builders import HEADPHONES, TV, Sequencer, batch, registered, sale
+from tests.server.conftest import HIGH_LIMITS_SPEC
 from tests.server.live import (
     LiveServer,
     add_tills,
@@ -62,8 +64,11 @@ class Live:
 
 
 @pytest.fixture
-def live(database_url: str, tmp_path: Path) -> Iterator[Live]:
+def live(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Live]:
     """A migrated database with one till per hold client, and the server on it."""
+    # Fifty holds on one card in a second is an attack the card's limit stops; here it is
+    # the race under test.
+    monkeypatch.setenv(LIMITS, HIGH_LIMITS_SPEC)
     db = open_server_database(database_url)
     try:
         tokens = add_tills(db, "S1", [f"T{n}" for n in range(1, HOLD_CLIENTS + 1)])

@@ -1,8 +1,10 @@
 """What keeps one noisy till from hurting the others: body and batch limits, the per-till
-rate limit, request ids, the health check, and access logs that never carry a full phone.
+rate limit, the strangers' limit, request ids, the health check, bodies that are not JSON,
+and access logs that never carry a full phone.
 
-The limits do not depend on the database, so most tests here run one small SQLite server
-with the limit under test turned down; the health check runs on both back ends.
+Most tests here run one small SQLite server with the limit under test turned down and its
+clock stopped; the health check runs on both back ends, and test_rate_limits.py runs the
+database-kept limits on both.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bonuspos_server.data.db import ServerDatabase, open_server_database
 from bonuspos_server.data.models import Customer, Event
@@ -30,7 +33,7 @@ from bonuspos_server.web import hardening
 from bonuspos_server.web.app import create_app
 from bonuspos_server.web.problems import MEDIA_TYPE, PROBLEM_TYPE_BASE
 from tests.server.builders import Sequencer, batch, registered
-from tests.server.conftest import Chain, admin_command
+from tests.server.conftest import Chain, Clock, admin_command
 
 PHONE = "+375291234567"
 
@@ -42,6 +45,7 @@ class Server:
     app: Any
     client: TestClient
     db: ServerDatabase
+    clock: Clock
     tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, till: str = "T1") -> dict[str, str]:
@@ -63,8 +67,9 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
             till: admin_command(db, "add-till", store="S1", till=till).splitlines()[-1]
             for till in ("T1", "T2")
         }
+        clock = settings.setdefault("clock", still_clock())
         app = create_app(db, Settings("test", **settings))
-        server = Server(app, TestClient(app), db, tokens)
+        server = Server(app, TestClient(app), db, clock, tokens)
         made.append(server)
         return server
 
@@ -72,6 +77,14 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     for server in made:
         server.client.close()
         server.db.dispose()
+
+
+def still_clock() -> Clock:
+    """The server's clock stopped at the next whole minute (the tills were registered before
+    it), so that no rate-limit window ends in the middle of a test."""
+    clock = Clock()
+    clock.at = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return clock
 
 
 def registrations(count: int, till: Sequencer | None = None) -> dict[str, Any]:
@@ -230,6 +243,109 @@ def test_a_batch_at_the_limit_is_applied(serve: Callable[..., Server]) -> None:
 
 
 # --- the per-till rate limit ------------------------------------------------------------
+# Counted in the database after the token is checked (bonuspos_server/web/limits.py); the
+# per-card and lookup limits and the sharing between processes are in test_rate_limits.py.
+
+
+def test_a_till_over_its_rate_gets_a_429_problem_naming_the_limit_with_retry_after(
+    serve: Callable[..., Server],
+) -> None:
+    server = serve(rate_per_second=1, rate_burst=2)  # 2 requests per 2-second window
+    for _ in range(2):
+        assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
+    answer = server.client.get("/v1/changes", headers=server.headers())
+    problem = assert_problem(answer, 429, "rate-limited")
+    assert answer.headers["retry-after"] == "2"  # the clock stands at the window's start
+    assert "x-request-id" in answer.headers
+    assert (problem["limit"], problem["allowed"], problem["window_seconds"]) == ("till", 2, 2)
+    assert "2 requests in 2 s" in problem["detail"]
+
+
+def test_a_refused_batch_is_not_applied(serve: Callable[..., Server]) -> None:
+    server = serve(rate_per_second=1, rate_burst=1)
+    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
+    answer = server.client.post("/v1/events", json=registrations(2), headers=server.headers())
+    assert_problem(answer, 429, "rate-limited")
+    assert server.rows(Event) == server.rows(Customer) == 0
+
+
+def test_retry_after_says_how_long_until_the_window_ends(serve: Callable[..., Server]) -> None:
+    server = serve(rate_per_second=0.25, rate_burst=1)  # 1 request per 4-second window
+    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
+    server.clock.advance(timedelta(seconds=1.5))
+    answer = server.client.get("/v1/changes", headers=server.headers())
+    assert answer.status_code == 429
+    assert answer.headers["retry-after"] == "3"  # 2.5 s, rounded up
+    server.clock.advance(timedelta(seconds=2.5))
+    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
+
+
+def test_one_noisy_till_does_not_slow_the_others(serve: Callable[..., Server]) -> None:
+    server = serve(rate_per_second=1, rate_burst=2)
+    statuses = [
+        server.client.get("/v1/changes", headers=server.headers("T1")).status_code for _ in range(5)
+    ]
+    assert statuses == [200, 200, 429, 429, 429]
+    assert server.client.get("/v1/changes", headers=server.headers("T2")).status_code == 200
+
+
+def test_each_window_lets_the_till_in_again(serve: Callable[..., Server]) -> None:
+    server = serve(rate_per_second=1, rate_burst=2)
+    for _ in range(2):
+        server.client.get("/v1/changes", headers=server.headers())
+    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 429
+    server.clock.advance(timedelta(seconds=2))
+    statuses = [
+        server.client.get("/v1/changes", headers=server.headers()).status_code for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
+def test_a_till_over_its_limit_is_refused_by_this_process_without_asking_the_database(
+    serve: Callable[..., Server],
+) -> None:
+    server = serve(rate_per_second=1, rate_burst=2)
+    for _ in range(3):
+        server.client.get("/v1/changes", headers=server.headers())
+    with counting_statements(server.db) as statements:
+        answer = server.client.get("/v1/changes", headers=server.headers())
+    assert_problem(answer, 429, "rate-limited")
+    assert statements == []
+
+
+def spellings(token: str, count: int) -> list[str]:
+    """`count` different headers the server accepts for one token: the scheme's letter case
+    and the spaces around the token vary."""
+    headers = []
+    for n in range(count):
+        scheme = "".join(c.upper() if n >> i & 1 else c for i, c in enumerate("bearer"))
+        headers.append(f"{scheme}{' ' * (1 + n // 64)}{token}{' ' * (n % 3)}")
+    assert len(set(headers)) == count
+    return headers
+
+
+@pytest.mark.parametrize("asking", ["lookups", "anything"])
+def test_a_till_cannot_escape_its_limit_by_spelling_its_header_differently(
+    serve: Callable[..., Server], asking: str
+) -> None:
+    server = serve()  # the default limits
+
+    def path(till: int, n: int) -> str:
+        # Another card each time, so that only the till's own limits can refuse it.
+        return f"/v1/customers/+37529{till}{n:06d}" if asking == "lookups" else "/v1/tills/me"
+
+    one = [
+        server.client.get(path(1, n), headers=server.headers("T1")).status_code for n in range(400)
+    ]
+    many = [
+        server.client.get(path(2, n), headers={"Authorization": header}).status_code
+        for n, header in enumerate(spellings(server.tokens["T2"], 400))
+    ]
+    assert 401 not in many  # every spelling is one the server accepts
+    assert many.count(429) == one.count(429) > 0
+
+
+# --- strangers: no token, or one that does not work -------------------------------------
 
 
 class FakeTime:
@@ -252,58 +368,102 @@ def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
     return fake
 
 
-def test_a_till_over_its_rate_gets_a_429_problem_with_retry_after(
-    serve: Callable[..., Server], fake_time: FakeTime
+@contextmanager
+def counting_statements(db: ServerDatabase) -> Iterator[list[str]]:
+    """The SQL statements run on `db` inside the block."""
+    statements: list[str] = []
+
+    def note(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+BAD_TOKENS = [
+    None,
+    "Basic dXNlcjpwYXNz",
+    "Bearer",
+    "Bearer bpt_made-up",
+    "bearer   bpt_another-made-up",
+]
+
+
+@pytest.mark.parametrize("header", BAD_TOKENS)
+def test_a_stranger_over_its_addresss_rate_is_refused_without_touching_the_database(
+    serve: Callable[..., Server], fake_time: FakeTime, header: str | None
 ) -> None:
-    server = serve(rate_per_second=1, rate_burst=2)
-    for _ in range(2):  # the burst
-        assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
-    answer = server.client.get("/v1/changes", headers=server.headers())
+    server = serve(address_per_second=1, address_burst=3)
+    headers = {"Authorization": header} if header else {}
+    statuses = [server.client.get("/v1/changes", headers=headers).status_code for _ in range(3)]
+    assert statuses == [401] * 3
+    with counting_statements(server.db) as statements:
+        answer = server.client.get("/v1/changes", headers=headers)
     problem = assert_problem(answer, 429, "rate-limited")
+    assert problem["limit"] == "address"
     assert answer.headers["retry-after"] == "1"
-    assert "x-request-id" in answer.headers
-    assert problem["detail"]
+    assert statements == []
+    fake_time.now += 1
+    assert server.client.get("/v1/changes", headers=headers).status_code == 401
 
 
-def test_a_refused_batch_is_not_applied(serve: Callable[..., Server], fake_time: FakeTime) -> None:
-    server = serve(rate_per_second=1, rate_burst=1)
-    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
-    answer = server.client.post("/v1/events", json=registrations(2), headers=server.headers())
-    assert_problem(answer, 429, "rate-limited")
-    assert server.rows(Event) == server.rows(Customer) == 0
-
-
-def test_retry_after_says_how_long_until_the_next_request_is_allowed(
+def test_unknown_tokens_of_any_spelling_share_their_addresss_limit(
     serve: Callable[..., Server], fake_time: FakeTime
 ) -> None:
-    server = serve(rate_per_second=0.25, rate_burst=1)
-    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
-    answer = server.client.get("/v1/changes", headers=server.headers())
-    assert answer.status_code == 429
-    assert answer.headers["retry-after"] == "4"
-    fake_time.now += 4
-    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
-
-
-def test_one_noisy_till_does_not_slow_the_others(
-    serve: Callable[..., Server], fake_time: FakeTime
-) -> None:
-    server = serve(rate_per_second=1, rate_burst=2)
+    server = serve(address_per_second=1, address_burst=5)
+    headers = spellings("bpt_made-up", 6)
     statuses = [
-        server.client.get("/v1/changes", headers=server.headers("T1")).status_code for _ in range(5)
+        server.client.get("/v1/tills/me", headers={"Authorization": h}).status_code for h in headers
     ]
-    assert statuses == [200, 200, 429, 429, 429]
-    assert server.client.get("/v1/changes", headers=server.headers("T2")).status_code == 200
+    assert statuses == [401] * 5 + [429]
 
 
-def test_the_bucket_refills_at_the_rate(serve: Callable[..., Server], fake_time: FakeTime) -> None:
-    server = serve(rate_per_second=1, rate_burst=2)
-    for _ in range(2):
-        server.client.get("/v1/changes", headers=server.headers())
-    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 429
-    fake_time.now += 1.0
-    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 200
-    assert server.client.get("/v1/changes", headers=server.headers()).status_code == 429
+def test_a_working_till_is_let_in_while_a_stranger_at_its_address_is_refused(
+    serve: Callable[..., Server], fake_time: FakeTime
+) -> None:
+    # The tills of one store share its address; a broken or hostile one must not lock the
+    # others out.
+    server = serve(address_per_second=1, address_burst=2)
+    assert server.client.get("/v1/tills/me", headers=server.headers("T1")).status_code == 200
+    for _ in range(3):
+        server.client.get("/v1/tills/me", headers={"Authorization": "Bearer bpt_made-up"})
+    stranger = server.client.get("/v1/tills/me", headers={"Authorization": "Bearer bpt_made-up"})
+    assert stranger.status_code == 429
+    assert server.client.get("/v1/tills/me", headers=server.headers("T1")).status_code == 200
+
+
+def test_a_revoked_tills_token_becomes_a_strangers(
+    serve: Callable[..., Server], fake_time: FakeTime
+) -> None:
+    server = serve(address_per_second=1, address_burst=3)
+    assert server.client.get("/v1/tills/me", headers=server.headers("T1")).status_code == 200
+    admin_command(server.db, "revoke-till", store="S1", till="T1")
+    statuses = [
+        server.client.get("/v1/tills/me", headers=server.headers("T1")).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_tills_new_to_this_process_cost_their_address_nothing(
+    serve: Callable[..., Server], fake_time: FakeTime
+) -> None:
+    # After a restart every till is new to the process; a store's tills share its address.
+    server = serve(address_per_second=1, address_burst=1)
+    for till in ("T1", "T2", "T1", "T2"):
+        assert server.client.get("/v1/tills/me", headers=server.headers(till)).status_code == 200
+    assert server.client.get("/healthz").status_code == 200  # the address's one request
+
+
+def test_requests_without_a_token_anywhere_are_limited_by_address(
+    serve: Callable[..., Server], fake_time: FakeTime
+) -> None:
+    server = serve(address_per_second=1, address_burst=2)
+    statuses = [server.client.get(p).status_code for p in ("/healthz", "/nowhere", "/healthz")]
+    assert statuses == [200, 404, 429]
 
 
 # --- request ids ------------------------------------------------------------------------
@@ -349,6 +509,30 @@ def test_refusals_carry_the_request_id_too(
     answer = server.client.request(**request_kwargs, headers={"X-Request-ID": "abc-123"})
     assert answer.status_code == status
     assert answer.headers["x-request-id"] == "abc-123"
+
+
+# --- bodies that cannot be parsed ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/v1/events", "/v1/holds"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"store": "S1\xff\xfe", "till": "T1", "events": []}',
+        b'{"hold_id": "\xc3\x28"}',
+    ],
+    ids=["nested-100000-deep", "invalid-utf8", "truncated-utf8-sequence"],
+)
+def test_a_body_that_cannot_be_parsed_as_json_is_a_400_malformed_json_problem(
+    serve: Callable[..., Server], path: str, body: bytes
+) -> None:
+    server = serve()
+    answer = server.client.post(
+        path, content=body, headers={**server.headers(), "Content-Type": "application/json"}
+    )
+    assert_problem(answer, 400, "malformed-json")
+    assert server.rows(Event) == 0
 
 
 # --- /healthz ---------------------------------------------------------------------------

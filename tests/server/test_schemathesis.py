@@ -27,6 +27,7 @@ from bonuspos_server.admin import commands as admin
 from bonuspos_server.data.db import ServerDatabase, open_server_database
 from bonuspos_server.settings import Settings
 from bonuspos_server.web.app import create_app
+from tests.server.conftest import HIGH_LIMITS
 
 EXAMPLES = int(os.environ.get("BONUSPOS_SCHEMATHESIS_EXAMPLES", "100"))
 
@@ -62,7 +63,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
     with db.sessions() as session, session.begin():
         admin.add_store(session, argparse.Namespace(code="S1", name=""))
         out = admin.add_till(session, argparse.Namespace(store="S1", till="T1"))
-    app = create_app(db, Settings("test", rate_per_second=1e9, rate_burst=10**9))
+    app = create_app(db, Settings("test", **HIGH_LIMITS))
     yield Fuzzed(schemathesis.openapi.from_asgi("/openapi.json", app), out.splitlines()[-1])
     db.dispose()
 

@@ -10,14 +10,25 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from bonuspos_server.admin import commands as admin
 from bonuspos_server.admin.corrections import ENV_LIMIT
 from bonuspos_server.data.db import ENV_URL, default_url, open_server_database
-from bonuspos_server.settings import LOG_LEVEL, THREADS
+from bonuspos_server.settings import LIMITS, LOG_LEVEL, THREADS, Settings
 
 
 def _url(args: argparse.Namespace) -> str:
     return args.database_url or os.environ.get(ENV_URL) or default_url()
+
+
+def _carries_password(url: str) -> bool:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return False  # not a URL at all: opening the database says so
+    return bool(parsed.password) or "password" in parsed.query
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -86,6 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(_negative_points_last(list(sys.argv[1:] if argv is None else argv)))
 
+    given = [url for url in (args.database_url, getattr(args, "serve_url", None)) if url]
+    if any(_carries_password(url) for url in given):
+        # Any user of the machine can read a process's command line (`ps`).
+        print(
+            "bonuspos-server: a password in --database-url would show in `ps` to every user"
+            f" of this machine. Put the URL in ${ENV_URL}, or the password in ~/.pgpass"
+            " (PGPASSFILE), and give the URL without it.",
+            file=sys.stderr,
+        )
+        return 2
     if args.command == "serve":
         return _serve(args)
     db = open_server_database(_url(args))
@@ -120,6 +141,11 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     url = args.serve_url or _url(args)
+    try:  # read here: a worker that cannot read them is restarted by uvicorn for ever
+        Settings(url).with_limits(os.environ.get(LIMITS, ""))
+    except ValueError as exc:
+        print(f"bonuspos-server: {exc}", file=sys.stderr)
+        return 2
     open_server_database(url).dispose()  # migrate once, before any worker starts
     # Workers are separate processes: they find the database through the environment.
     os.environ[ENV_URL] = url

@@ -256,3 +256,19 @@ class Hold(Base):
     expires_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))  # active | captured | released
     sale_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class RateCounter(Base):
+    """Requests counted against one limit in one window, shared by every server process.
+
+    `key` names the limit and whom it counts (`till:7`, `card-holds:1234`); `window_end` is
+    when the window closes, in whole seconds since the epoch, and leads the key so that
+    closed windows are deleted by a range scan. On PostgreSQL the table is UNLOGGED: a
+    request's count then costs no WAL flush, and a crash merely resets the counts.
+    """
+
+    __tablename__ = "rate_counters"
+
+    window_end: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int]

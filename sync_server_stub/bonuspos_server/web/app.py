@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
 import sys
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from functools import partial
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -25,10 +28,18 @@ from bonuspos_server.feeds import changes
 from bonuspos_server.holds import cards
 from bonuspos_server.holds import reserve as holds
 from bonuspos_server.ingest import batch as ingest
-from bonuspos_server.settings import LOG_LEVEL, THREADS, Settings
-from bonuspos_server.web import auth
+from bonuspos_server.settings import LIMITS, LOG_LEVEL, THREADS, Settings
+from bonuspos_server.web import limits
 from bonuspos_server.web.auth import Caller
-from bonuspos_server.web.hardening import BodyLimit, RateLimit, RequestLog, masked_path
+from bonuspos_server.web.hardening import (
+    BodyLimit,
+    Doorkeeper,
+    RequestLog,
+    StrangerLimit,
+    client_address,
+    masked_path,
+)
+from bonuspos_server.web.limits import Asks, Gate
 from bonuspos_server.web.problems import MEDIA_TYPE, Problem, forbidden
 from bonuspos_server.web.schemas import (
     BatchAnswer,
@@ -46,15 +57,45 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def current_caller(
-    request: Request, authorization: Annotated[str | None, Header()] = None
-) -> Caller:
-    db: ServerDatabase = request.app.state.db
-    with db.sessions() as session:
-        return auth.identify(session, authorization)
+SWEEP_SECONDS = 60.0  # how often each process deletes closed rate-limit windows
+
+TokenHeader = Annotated[str | None, Header()]
+
+
+def _gate(request: Request) -> Gate:
+    gate: Gate = request.app.state.gate
+    return gate
+
+
+def current_caller(request: Request, authorization: TokenHeader = None) -> Caller:
+    return _gate(request).admit(authorization, client_address(request.scope))
+
+
+def looking_up(request: Request, card: str, authorization: TokenHeader = None) -> Caller:
+    """The till, counted on its lookups and on the card's."""
+    return _gate(request).admit(authorization, client_address(request.scope), Asks.LOOKUP, card)
+
+
+async def holding(request: Request, authorization: TokenHeader = None) -> Caller:
+    """The till, counted on the card's holds: the card is read from the body, which FastAPI
+    has read already and checks after this."""
+    card = _card_in(await request.body())
+    gate, address = _gate(request), client_address(request.scope)
+    return await to_thread.run_sync(partial(gate.admit, authorization, address, Asks.HOLD, card))
+
+
+def _card_in(body: bytes) -> str | None:
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    card = parsed.get("card") if isinstance(parsed, dict) else None
+    return card if isinstance(card, str) else None
 
 
 Authed = Annotated[Caller, Depends(current_caller)]
+LookingUp = Annotated[Caller, Depends(looking_up)]
+Holding = Annotated[Caller, Depends(holding)]
 
 
 def from_environment() -> Any:
@@ -65,9 +106,8 @@ def from_environment() -> Any:
         level=os.environ.get(LOG_LEVEL, "INFO"), format="%(message)s", stream=sys.stdout
     )
     threads = int(os.environ.get(THREADS, Settings.threads))
-    return create_app(
-        open_server_database(url, run_migrations=False), Settings(url, threads=threads)
-    )
+    settings = Settings(url, threads=threads).with_limits(os.environ.get(LIMITS, ""))
+    return create_app(open_server_database(url, run_migrations=False), settings)
 
 
 def create_app(db: ServerDatabase, settings: Settings) -> Any:
@@ -76,7 +116,11 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
         # Requests run their SQL on worker threads. More threads than cores only queue on
         # the GIL: with 40 (anyio's default) a hold cost three times the CPU under load.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        sweeper = asyncio.create_task(_sweep_forever(db, settings))
         yield
+        sweeper.cancel()
+        with suppress(asyncio.CancelledError):
+            await sweeper
 
     app = FastAPI(
         lifespan=lifespan,
@@ -87,6 +131,8 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
     )
 
     app.state.db = db
+    door = Doorkeeper(settings.address_per_second, settings.address_burst)
+    app.state.gate = Gate(db, settings, door)
 
     @app.post("/v1/events", response_model=BatchAnswer)
     def post_events(batch: EventBatch, who: Authed) -> Response:
@@ -117,7 +163,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
             return changes.page(session, cursor, limit, settings.clock())
 
     @app.post("/v1/holds", response_model=HoldAnswer, status_code=201)
-    def post_hold(request: HoldRequest, who: Authed) -> Response:
+    def post_hold(request: HoldRequest, who: Holding) -> Response:
         now = settings.clock()
         with db.sessions() as session, session.begin():
             hold, created = holds.place(session, who, request, now)
@@ -130,7 +176,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
         return Response(status_code=204)
 
     @app.get("/v1/customers/{card}", response_model=CardAnswer)
-    def get_customer(card: str, who: Authed) -> CardAnswer:
+    def get_customer(card: str, who: LookingUp) -> CardAnswer:
         now = settings.clock()
         with db.sessions() as session:
             customer = cards.by_number(session, card)
@@ -159,10 +205,20 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
         return {"status": "ok", "database": db.engine.dialect.name}
 
     _install_handlers(app)
-    app.add_middleware(RateLimit, rate=settings.rate_per_second, burst=settings.rate_burst)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    # Outside the body limit: a stranger over its rate is refused before its body is read.
+    app.add_middleware(StrangerLimit, door=door)
     app.add_middleware(RequestLog)
     return app
+
+
+async def _sweep_forever(db: ServerDatabase, settings: Settings) -> None:
+    while True:
+        await asyncio.sleep(SWEEP_SECONDS)
+        try:
+            await to_thread.run_sync(limits.sweep, db, settings.clock().timestamp())
+        except Exception:  # the next sweep tries again; serving goes on meanwhile
+            logging.getLogger("bonuspos_server").exception("deleting closed rate windows failed")
 
 
 def _json(answer: BaseModel, status: int = 200) -> Response:
@@ -202,6 +258,13 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError):
+            # FastAPI's answer to a body its JSON parser gave up on other than by a syntax
+            # error: nested deeper than Python recurses, or bytes that are not UTF-8.
+            problem = Problem(
+                400, "malformed-json", "Malformed JSON", "The body is not valid UTF-8 JSON"
+            )
+            return problem.response(instance=masked_path(request.url.path))
         problem = Problem(exc.status_code, "http-error", str(exc.detail))
         return problem.response(instance=masked_path(request.url.path))
 

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from bonuspos_server.data.models import Store, Till
@@ -35,13 +35,26 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def identify(session: Session, authorization: str | None) -> Caller:
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (the scheme in any case, any
+    spaces around the token), or None when the header is missing or not of that form."""
     if not authorization:
-        raise unauthorized("Send the till's token as 'Authorization: Bearer <token>'")
+        return None
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def identify(session: Session, authorization: str | None) -> Caller:
+    token = bearer_token(authorization)
+    if token is None:
         raise unauthorized("Send the till's token as 'Authorization: Bearer <token>'")
-    row = session.connection().execute(_BY_TOKEN, {"token_hash": token_hash(token.strip())}).first()
+    return identify_hash(session.connection(), token_hash(token))
+
+
+def identify_hash(connection: Connection, digest: str) -> Caller:
+    """The till whose token hashes to `digest`; 401 when unknown or revoked."""
+    row = connection.execute(_BY_TOKEN, {"token_hash": digest}).first()
     if row is None or row.revoked_at is not None:
         raise unauthorized("The token is unknown or has been revoked")
     return Caller(*row[:4])

@@ -1,8 +1,7 @@
-"""What keeps one noisy till from hurting the others: body limits, rate limits, request ids."""
+"""What keeps one noisy client from hurting the others: body and stranger limits, request ids."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import math
@@ -14,6 +13,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote
 
+from bonuspos_server.web.auth import bearer_token, token_hash
 from bonuspos_server.web.problems import Problem
 
 Scope = MutableMapping[str, Any]
@@ -77,49 +77,87 @@ class BodyLimit:
         )
 
 
-class RateLimit:
-    """A token bucket per bearer token: `rate` requests a second, bursts up to `burst`."""
+class Doorkeeper:
+    """What one server process knows about who is at the door, kept in memory.
 
-    def __init__(self, app: ASGIApp, rate: float, burst: int) -> None:
-        self.app = app
+    `known` holds the hashes of the tokens that worked here, each with the time (the
+    settings' clock, in seconds) until which its till is refused for going over its limit
+    (0: not refused). Every other request is a stranger's. Each client address has a token
+    bucket, `rate` a second, bursts up to `burst`, paid from by requests without a token
+    and by tokens that fail; an address whose bucket is empty is refused before any
+    database work. So a flood of made-up tokens costs few lookups, and a working till is
+    never refused for a stranger at its address (tills of one store share its address).
+    """
+
+    def __init__(self, rate: float, burst: int) -> None:
         self.rate = rate
         self.burst = burst
+        self.known: dict[str, float] = {}
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            auth = dict(scope.get("headers", [])).get(b"authorization")
-            client = scope.get("client") or ("?", 0)
-            key = auth or f"anonymous {client[0]}".encode()
-            wait = self._take(hashlib.sha256(key).hexdigest())
-            if wait > 0:
-                retry = str(max(1, math.ceil(wait)))
-                await _send_problem(
-                    send,
-                    Problem(
-                        429,
-                        "rate-limited",
-                        "Too many requests",
-                        f"This till sends faster than {self.rate:g} requests a second; retry later",
-                        headers={"Retry-After": retry},
-                    ),
-                )
-                return
-        await self.app(scope, receive, send)
+    def welcome(self, digest: str, refused_until: float = 0.0) -> None:
+        if len(self.known) > MAX_BUCKETS:  # only real tokens get here; still, bound it
+            self.known.clear()
+        self.known[digest] = refused_until
 
-    def _take(self, key: str) -> float:
+    def forget(self, digest: str) -> None:
+        self.known.pop(digest, None)
+
+    def wait(self, address: str, *, pay: bool = True) -> float:
+        """Seconds until this address may send a stranger's request (0: now); paid for
+        when `pay` and there is something to pay with."""
         now = time.monotonic()
         with self._lock:
-            if len(self._buckets) > MAX_BUCKETS:  # made-up tokens must not grow it for ever
+            if len(self._buckets) > MAX_BUCKETS:  # made-up addresses must not grow it for ever
                 self._buckets.clear()
-            tokens, last = self._buckets.get(key, (float(self.burst), now))
+            tokens, last = self._buckets.get(address, (float(self.burst), now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
             if tokens >= 1:
-                self._buckets[key] = (tokens - 1, now)
+                self._buckets[address] = (tokens - 1 if pay else tokens, now)
                 return 0.0
-            self._buckets[key] = (tokens, now)
+            self._buckets[address] = (tokens, now)
             return (1 - tokens) / self.rate
+
+    def refusal(self, wait: float) -> Problem:
+        return Problem(
+            429,
+            "rate-limited",
+            "Too many requests",
+            f"More than {self.rate:g} requests a second from this address without a working"
+            " till's token; retry later",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            limit="address",
+            per_second=self.rate,
+            burst=self.burst,
+        )
+
+
+class StrangerLimit:
+    """Refuses with 429, before its body is read, a stranger's request from an address
+    with an empty bucket (see `Doorkeeper`). A request without a token pays here; one with
+    a token this process does not know yet pays only if the token fails (`Gate.admit`)."""
+
+    def __init__(self, app: ASGIApp, door: Doorkeeper) -> None:
+        self.app = app
+        self.door = door
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            header = dict(scope.get("headers", [])).get(b"authorization")
+            token = bearer_token(header.decode("latin-1")) if header else None
+            if token is None or token_hash(token) not in self.door.known:
+                wait = self.door.wait(client_address(scope), pay=token is None)
+                if wait > 0:
+                    await _send_problem(send, self.door.refusal(wait))
+                    return
+        await self.app(scope, receive, send)
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address; behind a reverse proxy on this machine, the one the proxy names
+    in X-Forwarded-For (uvicorn trusts it from 127.0.0.1)."""
+    return str((scope.get("client") or ("?", 0))[0])
 
 
 class RequestLog:
