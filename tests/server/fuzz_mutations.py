@@ -15,6 +15,7 @@ Indices wrap around, so every drawn plan applies to any pool.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -171,6 +172,30 @@ def amounts(payload: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return [path] if isinstance(payload, int) and not isinstance(payload, bool) else []
 
 
+def change_one(
+    program: Program,
+    event_index: int,
+    find: Callable[[Any], list[tuple[Any, ...]]],
+    which: int,
+    again: bool,
+    change: Callable[[Any], Any],
+) -> None:
+    """Change the `which`-th value `find` lists in one event's payload; `again`: re-derive."""
+    if (at := program.pick(event_index)) is None:
+        return
+    event = at[0].events[at[1]]
+    paths = find(event["payload"])
+    if not paths:
+        return
+    *parents, key = paths[which % len(paths)]
+    holder = event["payload"]
+    for step in parents:
+        holder = holder[step]
+    holder[key] = change(holder[key])
+    if again:
+        rederive(program, event)
+
+
 @dataclass(frozen=True)
 class Scale(Mutation):
     """One amount scaled; `rederive`: everything the server re-checks made to agree with it."""
@@ -181,19 +206,8 @@ class Scale(Mutation):
     rederive: bool
 
     def apply(self, program: Program) -> None:
-        if (at := program.pick(self.event)) is None:
-            return
-        event = at[0].events[at[1]]
-        paths = amounts(event["payload"])
-        if not paths:
-            return
-        *parents, key = paths[self.amount % len(paths)]
-        holder = event["payload"]
-        for step in parents:
-            holder = holder[step]
-        holder[key] = scaled(holder[key], self.factor)
-        if self.rederive:
-            rederive(program, event)
+        change_one(program, self.event, amounts, self.amount, self.rederive,
+                   lambda value: scaled(value, self.factor))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -310,19 +324,7 @@ class Flip(Mutation):
     rederive: bool
 
     def apply(self, program: Program) -> None:
-        if (at := program.pick(self.event)) is None:
-            return
-        event = at[0].events[at[1]]
-        paths = flags(event["payload"])
-        if not paths:
-            return
-        *parents, key = paths[self.flag % len(paths)]
-        holder = event["payload"]
-        for step in parents:
-            holder = holder[step]
-        holder[key] = not holder[key]
-        if self.rederive:
-            rederive(program, event)
+        change_one(program, self.event, flags, self.flag, self.rederive, lambda value: not value)
 
 
 SPELLINGS = ("upper", "urn", "braces")
