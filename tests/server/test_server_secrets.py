@@ -4,6 +4,8 @@ shows it to every user of the machine), and phones or names bound into a failing
 
 from __future__ import annotations
 
+import io
+import logging
 import uuid
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from bonuspos_server.admin.cli import main
 from bonuspos_server.data.db import ENV_URL, ServerDatabase
+from bonuspos_server.web.hardening import PrivateData
 
 PHONE = "+375291234567"
 NAME = "Иванова Анна"
@@ -67,3 +70,38 @@ def test_a_failing_statement_does_not_carry_the_phone_or_name_it_was_given(
     assert "customers" in message  # the statement is still there to debug with
     assert PHONE not in message
     assert NAME not in message
+
+
+def test_a_database_errors_own_text_reaches_no_log_with_the_phone_or_name(
+    server_db: ServerDatabase,
+) -> None:
+    """A constraint's refusal quotes the row (PostgreSQL's DETAIL): the log masks it."""
+    row = {"uid": "u1", "phone": PHONE, "full_name": NAME, "email": "", "birth_date": "",
+           "rules_version": 1, "registered_at": "2026-11-27 10:00:00+00", "total": 0,
+           "change_seq": 0}  # fmt: skip
+    insert = text(
+        "INSERT INTO customers (uid, phone, full_name, email, birth_date, rules_version,"
+        " registered_at, total, change_seq) VALUES (:uid, :phone, :full_name, :email,"
+        " :birth_date, :rules_version, :registered_at, :total, :change_seq)"
+    )
+    with server_db.engine.begin() as conn:
+        conn.execute(insert, row)
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(PrivateData())
+    log = logging.getLogger("tests.private-data")
+    log.addHandler(handler)
+    try:
+        with server_db.engine.begin() as conn:
+            conn.execute(insert, row | {"uid": "u2"})
+    except DBAPIError as exc:
+        raw = str(exc.orig)
+        log.exception("unhandled error: %s", raw)
+    finally:
+        log.removeHandler(handler)
+    logged = out.getvalue()
+    assert "unhandled error" in logged
+    assert "IntegrityError" in logged or "UniqueViolation" in logged
+    assert PHONE not in logged
+    assert PHONE[4:] not in logged
+    assert NAME not in logged

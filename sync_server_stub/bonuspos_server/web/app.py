@@ -34,6 +34,7 @@ from bonuspos_server.web.auth import Caller
 from bonuspos_server.web.hardening import (
     BodyLimit,
     Doorkeeper,
+    PrivateData,
     RequestLog,
     StrangerLimit,
     client_address,
@@ -105,6 +106,8 @@ def from_environment() -> Any:
     logging.basicConfig(
         level=os.environ.get(LOG_LEVEL, "INFO"), format="%(message)s", stream=sys.stdout
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(PrivateData())
     threads = int(os.environ.get(THREADS, Settings.threads))
     settings = Settings(url, threads=threads).with_limits(os.environ.get(LIMITS, ""))
     return create_app(open_server_database(url, run_migrations=False), settings)

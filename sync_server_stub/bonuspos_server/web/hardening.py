@@ -208,6 +208,32 @@ def masked_path(path: str) -> str:
     return _DIGIT_RUN.sub("***", unquote(path))
 
 
+# PostgreSQL quotes the row or key a constraint refused in its DETAIL line: a phone, a
+# name. Bound parameters are hidden by the engine; this is the database's own text.
+_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
+
+
+def private_data_masked(text: str) -> str:
+    return _DIGIT_RUN.sub("***", _DETAIL.sub(r"\1 (hidden: it may hold personal data)", text))
+
+
+class PrivateData(logging.Filter):
+    """Keeps phones, card numbers and a database error's row out of every log line.
+
+    Set on the log's handlers, so it also sees what other libraries log: an unhandled
+    error reaches uvicorn's own log with its traceback and the database's message.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            trace = logging.Formatter().formatException(record.exc_info)
+            record.exc_text, record.exc_info = private_data_masked(trace), None
+        elif record.exc_text:
+            record.exc_text = private_data_masked(record.exc_text)
+        record.msg, record.args = private_data_masked(record.getMessage()), None
+        return True
+
+
 async def _send_problem(send: Send, problem: Problem) -> None:
     body = json.dumps(problem.body()).encode()
     headers = [
