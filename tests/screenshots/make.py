@@ -65,6 +65,9 @@ def make(out: Path) -> list[Path]:
                 printer=PdfPrinter(folder / "receipts"),
             )
             app, window = running.app, running.window
+            # The README's pictures are 1280×800, whatever screen renders them; the till
+            # itself fits its window to the screen it opens on.
+            window.resize(1280, 800)
 
             def shot(name: str) -> None:
                 app.processEvents()

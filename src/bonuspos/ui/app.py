@@ -83,7 +83,10 @@ def start(
         cashier or os.environ.get("BONUSPOS_CASHIER") or getpass.getuser(),
         bridge,
     )
-    window.resize(1280, 800)
+    # A store's monitor is often 1024×768 or 1366×768: a window larger than the screen
+    # puts the buttons and the status bar out of sight where no window manager fits it.
+    screen = app.primaryScreen().availableGeometry()
+    window.resize(min(1280, screen.width()), min(800, screen.height()))
     window.show()
     if sync:
         # After the first paint: the queue must see a usable screen before the worker runs.
