@@ -20,8 +20,10 @@ class EventType(StrEnum):
     CUSTOMER_REGISTERED = "customer_registered"
     SALE_COMPLETED = "sale_completed"
     SALE_RETURNED = "sale_returned"
-    # Sent only by the chain's office tools: a till token is refused (see PROTOCOL.md).
+    # A manager's correction: accepted only with an approval the server can verify.
     BALANCE_ADJUSTED = "balance_adjusted"
+    # One entry of the till's append-only audit trail: who did what, approved by whom.
+    AUDIT_RECORDED = "audit_recorded"
 
 
 # --- limits -------------------------------------------------------------------------------
@@ -38,6 +40,8 @@ SKU_LENGTH = 32
 NAME_LENGTH = 120
 ORDER_REF_LENGTH = 64
 CODE_PATTERN = r"^[A-Za-z0-9_.\-]{1,32}$"  # store and till codes
+REASON_LENGTH = 200  # a correction's reason
+AUDIT_DETAIL_LENGTH = 500
 
 # Text fields carry no control characters: a NUL or an escape code in a SKU or a name
 # ends up in a CSV, a log line or a receipt printer's command stream.
@@ -51,6 +55,15 @@ def has_control_characters(text: str) -> bool:
 # --- events -------------------------------------------------------------------------------
 
 
+class ApprovalPayload(TypedDict):
+    """A manager's PIN approval: HMAC-SHA256 under the manager's key of
+    `bonuspos.domain.staff.approval_message(...)` (PROTOCOL.md, "Approvals")."""
+
+    approver_id: str
+    approved_at: str
+    mac: str
+
+
 class CustomerRegisteredPayload(TypedDict):
     customer_uid: str
     phone: str
@@ -60,6 +73,7 @@ class CustomerRegisteredPayload(TypedDict):
     rules_version: int
     consented_at: str
     plastic_card: str | None
+    staff_id: NotRequired[str | None]
 
 
 class SaleLinePayload(TypedDict):
@@ -99,6 +113,7 @@ class SaleCompletedPayload(TypedDict):
     tenders: list[TenderPayload]
     ledger_hashes: list[str]
     hold_id: str | None
+    staff_id: NotRequired[str | None]  # who rang it up; events queued before staff had none
 
 
 class ReturnedLinePayload(TypedDict):
@@ -119,9 +134,40 @@ class SaleReturnedPayload(TypedDict):
     given_back: int
     lines: list[ReturnedLinePayload]
     ledger_hashes: list[str]
+    staff_id: NotRequired[str | None]
+    approval: NotRequired[ApprovalPayload | None]
 
 
-Payload = CustomerRegisteredPayload | SaleCompletedPayload | SaleReturnedPayload
+class BalanceAdjustedPayload(TypedDict):
+    """A manager's correction made at a till; `points` signed, within the policy's limits."""
+
+    adjustment_id: str
+    customer_uid: str
+    occurred_at: str
+    points: int
+    reason: str
+    staff_id: str
+    approval: ApprovalPayload
+    ledger_hashes: list[str]
+
+
+class AuditRecordedPayload(TypedDict):
+    audit_id: str
+    occurred_at: str
+    action: str  # bonuspos.domain.staff.Action
+    staff_id: str | None  # who acted (None: a PIN typed for nobody known)
+    approved_by: str | None
+    subject: str  # the sale, return, correction or cart it concerns; "" for none
+    detail: str  # human-readable, no phone numbers
+
+
+Payload = (
+    CustomerRegisteredPayload
+    | SaleCompletedPayload
+    | SaleReturnedPayload
+    | BalanceAdjustedPayload
+    | AuditRecordedPayload
+)
 
 
 class WireEvent(TypedDict):
@@ -172,6 +218,19 @@ class CustomerChange(TypedDict):
     plastic_cards: list[str]
 
 
+class StaffChange(TypedDict):
+    """A person of the till's own store, as tills keep them: never the key, only the
+    verifier (bonuspos.domain.staff)."""
+
+    staff_id: str
+    full_name: str
+    role: str  # cashier | manager
+    active: bool
+    kdf: str
+    verifier: str
+    locked_until: str | None
+
+
 class ChangesPage(TypedDict):
     cursor: str
     has_more: bool
@@ -179,6 +238,38 @@ class ChangesPage(TypedDict):
     price_list: NotRequired[int]
     products: list[ProductChange]
     customers: list[CustomerChange]
+    staff: NotRequired[list[StaffChange]]
+
+
+# --- a sale looked up for a return (GET /v1/sales/{sale_id}) ------------------------------
+
+
+class SoldLineAnswer(TypedDict):
+    line_no: int
+    sku: str
+    name: str
+    unit_price: int
+    quantity: int
+    discount: int
+    earned: int
+    share: int
+    returned: int  # units already returned, by every till
+
+
+class SaleAnswer(TypedDict):
+    sale_id: str
+    number: int
+    store: str
+    till: str
+    occurred_at: str
+    customer_uid: str | None
+    activates_on: str
+    total: int
+    spent: int
+    earned: int
+    lines: list[SoldLineAnswer]
+    tenders: list[TenderPayload]
+    refunded: int  # money already given back by earlier returns
 
 
 # --- flags: accepted, and listed on the manager's report -----------------------------------
@@ -193,3 +284,5 @@ class Flag(StrEnum):
     PRICE_MISMATCH = "price-mismatch"
     HOLD_LAPSED = "hold-lapsed"
     HOLD_MISMATCH = "hold-mismatch"
+    UNKNOWN_STAFF = "unknown-staff"  # names nobody of the till's store
+    UNAPPROVED = "approval-missing"  # the policy wants a manager's approval it lacks

@@ -22,6 +22,20 @@ def require_aware(at: datetime) -> datetime:
 
 DEFAULT_GRACE = timedelta(hours=24)
 
+# What a manager approves on the spot unless the policy says otherwise (Action values).
+DEFAULT_APPROVALS = frozenset({"return", "correction", "cart_cancelled"})
+APPROVABLE = DEFAULT_APPROVALS
+
+# Staff rules added after the first policies: a stored policy without them has these.
+_STAFF_DEFAULTS: dict[str, int | str] = {
+    "pin_attempts": 10,
+    "pin_lockout_seconds": 30 * 60,
+    "idle_lock_seconds": 5 * 60,
+    "correction_limit": 100_00,
+    "correction_daily_limit": 500_00,
+    "approvals": ",".join(sorted(DEFAULT_APPROVALS)),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
@@ -34,6 +48,15 @@ class Policy:
     # A till offline over a price change sells at the old tags: the server credits a
     # price list superseded less than this before the sale at that list's figures.
     price_list_grace: timedelta = DEFAULT_GRACE
+    # Staff: wrong PINs in a row before a lockout, and how long it lasts; how long an
+    # untouched till stays signed in; a manager's corrections per correction and per
+    # store day; the actions a manager approves on the spot.
+    pin_attempts: int = 10
+    pin_lockout: timedelta = timedelta(minutes=30)
+    idle_lock: timedelta = timedelta(minutes=5)
+    correction_limit: Points = field(default_factory=lambda: Points(100_00))
+    correction_daily_limit: Points = field(default_factory=lambda: Points(500_00))
+    approvals: frozenset[str] = DEFAULT_APPROVALS
 
     def __post_init__(self) -> None:
         if not 0 <= self.cap_percent <= 100:
@@ -49,6 +72,16 @@ class Policy:
             raise InvalidInput(f"Номер версии политики должен быть ≥ 1: {self.version!r}")
         if not 1 <= self.activation_days <= 366:
             raise InvalidInput(f"Срок активации баллов вне 1–366 дней: {self.activation_days}")
+        if not 1 <= self.pin_attempts <= 100:
+            raise InvalidInput("Число попыток PIN вне 1–100")
+        if not timedelta(minutes=1) <= self.pin_lockout <= timedelta(days=1):
+            raise InvalidInput("Блокировка после неверных PIN вне 1 мин – 1 суток")
+        if not timedelta(seconds=30) <= self.idle_lock <= timedelta(hours=12):
+            raise InvalidInput("Блокировка кассы без действий вне 30 с – 12 ч")
+        if not Points(0) < self.correction_limit <= self.correction_daily_limit:
+            raise InvalidInput("Лимиты корректировок: за раз больше нуля и не больше, чем за день")
+        if not self.approvals <= APPROVABLE:
+            raise InvalidInput(f"Неизвестные действия для подтверждения: {sorted(self.approvals)}")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -74,7 +107,16 @@ class Policy:
             "offline_limit": self.offline_limit.minor,
             "hold_ttl_seconds": int(self.hold_ttl.total_seconds()),
             "price_list_grace_seconds": int(self.price_list_grace.total_seconds()),
+            "pin_attempts": self.pin_attempts,
+            "pin_lockout_seconds": int(self.pin_lockout.total_seconds()),
+            "idle_lock_seconds": int(self.idle_lock.total_seconds()),
+            "correction_limit": self.correction_limit.minor,
+            "correction_daily_limit": self.correction_daily_limit.minor,
+            "approvals": ",".join(sorted(self.approvals)),
         }
+
+    def needs_approval(self, action: str) -> bool:
+        return action in self.approvals
 
     @classmethod
     def from_dict(cls, data: dict[str, int | str]) -> Policy:
@@ -83,6 +125,10 @@ class Policy:
         grace = data.get("price_list_grace_seconds", int(DEFAULT_GRACE.total_seconds()))
         if any(type(data.get(key)) is not int for key in numbers) or type(grace) is not int:
             raise InvalidInput("Политика программы повреждена: числа должны быть целыми")
+        staff = {key: data.get(key, default) for key, default in _STAFF_DEFAULTS.items()}
+        approvals = staff.pop("approvals")
+        if any(type(value) is not int for value in staff.values()) or type(approvals) is not str:
+            raise InvalidInput("Политика программы повреждена: правила для сотрудников")
         try:
             return cls(
                 version=int(data["version"]),
@@ -92,6 +138,12 @@ class Policy:
                 offline_limit=Points(int(data["offline_limit"])),
                 hold_ttl=timedelta(seconds=int(data["hold_ttl_seconds"])),
                 price_list_grace=timedelta(seconds=grace),
+                pin_attempts=int(staff["pin_attempts"]),
+                pin_lockout=timedelta(seconds=int(staff["pin_lockout_seconds"])),
+                idle_lock=timedelta(seconds=int(staff["idle_lock_seconds"])),
+                correction_limit=Points(int(staff["correction_limit"])),
+                correction_daily_limit=Points(int(staff["correction_daily_limit"])),
+                approvals=frozenset(a for a in approvals.split(",") if a),
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise InvalidInput(f"Политика программы повреждена: {exc!r}") from exc
