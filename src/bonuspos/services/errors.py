@@ -44,6 +44,43 @@ class ReturnAlreadyRecorded(ServiceError):
         self.return_id = return_id
 
 
+class WrongPin(ServiceError):
+    code = "wrong-pin"
+
+    def __init__(self, attempts_left: int) -> None:
+        tail = f": осталось попыток — {attempts_left}" if attempts_left else ""
+        super().__init__(f"Неверный PIN{tail}")
+        self.attempts_left = attempts_left
+
+
+class StaffLocked(ServiceError):
+    code = "staff-locked"
+
+    def __init__(self, full_name: str, until_text: str) -> None:
+        super().__init__(f"{full_name}: вход заблокирован до {until_text} после неверных PIN")
+        self.until_text = until_text
+
+
+class NotAManager(ServiceError):
+    code = "not-a-manager"
+
+    def __init__(self) -> None:
+        super().__init__("Подтвердить может только менеджер: нужен PIN менеджера")
+
+
+class ApprovalRequired(ServiceError):
+    code = "approval-required"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what}: нужно подтверждение менеджера")
+
+
+class Unreachable(ServiceError):
+    """The server is needed for this and cannot be reached: nothing was done."""
+
+    code = "unreachable"
+
+
 class StorageProblem(ServiceError):
     """The till's database could not be written: the action was not done, nothing half-done."""
 

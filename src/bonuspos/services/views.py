@@ -10,6 +10,8 @@ from bonuspos.domain.cart import Channel, TenderKind
 from bonuspos.domain.ledger import Balance
 from bonuspos.domain.money import Money, Points
 from bonuspos.domain.quote import Quote
+from bonuspos.domain.receipt_code import receipt_code
+from bonuspos.domain.staff import Action, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,103 @@ class Receipt:
     order_ref: str
     offline: bool
     card: CardView | None  # the balance when this receipt was made (a reprint: today's)
+    staff_name: str = ""  # who rang it up; "" for a sale made before staff signed in
+
+    @property
+    def code(self) -> str:
+        """What the receipt's barcode carries: the sale id, for a return."""
+        return receipt_code(self.sale_id)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffView:
+    staff_id: str
+    full_name: str
+    role: Role
+    locked_until: datetime | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role is Role.MANAGER
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """Who is signed in at the till, since when."""
+
+    staff: StaffView
+    started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A manager's PIN typed for one action; `mac` lets the server check it."""
+
+    approver: StaffView
+    action: Action
+    subject: str
+    approved_at: datetime
+    mac: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnableLine:
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    returned: int
+    unit_price: Money
+    amount: Money  # after discount, for the whole line
+    earned: Points
+    share: Points  # spent points that paid for the line
+
+    @property
+    def returnable(self) -> int:
+        return self.quantity - self.returned
+
+
+@dataclass(frozen=True, slots=True)
+class SaleForReturn:
+    """A completed sale as a return sees it, from this till's ledger or from the server."""
+
+    sale_id: str
+    number: int
+    store: str
+    till: str
+    occurred_at: datetime
+    card: CardView | None
+    lines: tuple[ReturnableLine, ...]
+    tenders: tuple[tuple[TenderKind, Money], ...]
+    spent: Points
+    earned: Points
+    activates_on: date
+    local: bool  # False: another till's sale, fetched from the server
+    refunded: Money = Money(0)  # money given back by earlier returns
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPreviewLine:
+    line_no: int
+    name: str
+    quantity: int
+    money_back: Money
+    taken_back: Points
+    given_back: Points
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPreview:
+    """What a return would do, shown before anything is written."""
+
+    sale: SaleForReturn
+    lines: tuple[ReturnPreviewLine, ...]
+    money_back: Money
+    by_tender: tuple[tuple[TenderKind, Money], ...]
+    taken_back: Points
+    given_back: Points
+    reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +176,19 @@ class ReturnReceipt:
     points_taken_back: Points
     points_given_back: Points
     card: CardView | None
+    occurred_at: datetime | None = None
+    lines: tuple[ReturnPreviewLine, ...] = ()
+    by_tender: tuple[tuple[TenderKind, Money], ...] = ()
+    staff_name: str = ""
+    approved_by: str | None = None
+    store: str = ""
+    till: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionDone:
+    adjustment_id: str
+    card: CardView
+    points: Points  # signed
+    reason: str
+    approved_by: str
