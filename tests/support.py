@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 from bonuspos.domain.cart import Cart, Tender, TenderKind
 from bonuspos.domain.money import Points
+from bonuspos.domain.staff import Action, Role, return_details
 from bonuspos.services.checkout import SaleRequest, new_sale_id
+from bonuspos.services.returns import new_return_id
 from bonuspos.services.till import Till
-from bonuspos.services.views import CardView, Receipt
+from bonuspos.services.views import CardView, Receipt, ReturnReceipt, StaffView
 
 MINSK = ZoneInfo("Europe/Minsk")
 
@@ -46,3 +48,37 @@ def sell(
             customer_uid=card.customer_uid if card else None,
         )
     )
+
+
+MANAGER = "Мария Менеджерова"
+MANAGER_PIN = "482913"
+CASHIER = "Анна Кассирова"
+CASHIER_PIN = "5716"
+
+
+def staff_member(till: Till, name: str, role: Role, pin: str) -> StaffView:
+    """The person of that name on the till, added on the till the first time."""
+    for person in till.staff.roster():
+        if person.full_name == name:
+            return person
+    return till.staff.add_local(name, role, pin)
+
+
+def manager(till: Till) -> StaffView:
+    return staff_member(till, MANAGER, Role.MANAGER, MANAGER_PIN)
+
+
+def cashier(till: Till) -> StaffView:
+    return staff_member(till, CASHIER, Role.CASHIER, CASHIER_PIN)
+
+
+def give_back(
+    till: Till, sale_id: str, quantities: dict[int, int], return_id: str | None = None
+) -> ReturnReceipt:
+    """Return lines of a sale as a manager-approved return, the policy's default."""
+    return_id = return_id or new_return_id()
+    approval = till.staff.approve(
+        None, manager(till).staff_id, MANAGER_PIN, Action.RETURN, return_id,
+        return_details(sale_id),
+    )  # fmt: skip
+    return till.returns.return_lines(return_id, sale_id, quantities, approval=approval)

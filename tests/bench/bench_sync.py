@@ -69,7 +69,7 @@ from bonuspos.domain.quote import quote
 from bonuspos.ledger.repositories import CustomerRow
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
-from bonuspos.services.checkout import SaleRequest, new_sale_id, sale_row
+from bonuspos.services.checkout import SaleRequest, new_sale_id
 from bonuspos.services.till import Till
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.config import SyncConfig
@@ -197,7 +197,6 @@ def write_in_bulk(till: Till, steps: Sequence[Step], lines: dict[str, Line]) -> 
     customers: list[CustomerRow] = []
     for first in range(0, len(steps), CHUNK):
         with UnitOfWork(till.db.writing) as uow:
-            number = uow.sales.next_number()
             earned: dict[tuple[int, date, date], int] = defaultdict(int)
             for step in steps[first : first + CHUNK]:
                 at = till.clock.now()
@@ -220,9 +219,7 @@ def write_in_bulk(till: Till, steps: Sequence[Step], lines: dict[str, Line]) -> 
                     offline_room=policy.offline_limit,
                 )
                 settlement = q.settle(Points(0), (Tender(TENDER, cart.total),))
-                sale = sale_row(new_sale_id(), number, customer.id, settlement, at, policy)
-                number += 1
-                uow.sales.add(sale)
+                sale = uow.sales.record(new_sale_id(), customer.id, settlement, at, policy)
                 entries = sale_entries(settlement, at, policy)
                 hashes = uow.ledger.append(
                     customer.id, customer.uid, entries, at=at, sale_id=sale.id

@@ -318,7 +318,8 @@ class _Seeder:
                      "accepted" if acked else None, None)
                 )  # fmt: skip
             self._write(
-                "INSERT INTO sales VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sales
+                "INSERT INTO sales VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, "", None) for row in sales],  # this till's own, by nobody signed in
             )
             self._write(
                 "INSERT INTO sale_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines

@@ -13,14 +13,16 @@ from bonuspos import RELEASED, paths
 from bonuspos.domain.clock_rule import Action, ClockBound, ClockImplausible
 from bonuspos.domain.customer import CustomerForm
 from bonuspos.domain.money import Points
+from bonuspos.domain.staff import Action as StaffAction
 from bonuspos.ledger.models import LedgerRow, OutboxEvent, Sale
 from bonuspos.services.clock import ManualClock
 from bonuspos.services.holds import OnlineHolds
+from bonuspos.services.returns import new_return_id
 from bonuspos.services.till import Till
 from bonuspos.services.views import CardView
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.push import reached
-from tests.support import MINSK, minsk, sell
+from tests.support import MANAGER_PIN, MINSK, manager, minsk, sell
 
 DEAD_BATTERY = datetime(1970, 1, 1, 3, 0, tzinfo=MINSK)
 LAST_SYNC = minsk(2026, 11, 25, 14, 5)
@@ -116,13 +118,17 @@ def test_a_sign_up_and_a_return_are_refused_too(
 ) -> None:
     receipt = sell(till, {"TV-55Q": 1}, card=anna)
     reached(till.db, clock.now())
+    return_id = new_return_id()
+    approval = till.staff.approve(
+        None, manager(till).staff_id, MANAGER_PIN, StaffAction.RETURN, return_id, ()
+    )
     before = written(till)
     clock.set(DEAD_BATTERY)
     with pytest.raises(ClockImplausible) as refused:
         till.registration.register(CustomerForm("Ковалёв Игорь", "+375 44 765-43-21", True, True))
     assert ". Оформление карты невозможно: исправьте" in refused.value.message
     with pytest.raises(ClockImplausible) as refused:
-        till.returns.return_lines(str(uuid.uuid4()), receipt.sale_id, {1: 1})
+        till.returns.return_lines(return_id, receipt.sale_id, {1: 1}, approval=approval)
     assert refused.value.action is Action.RETURN
     assert written(till) == before
     assert till.lookup.find("+375 44 765-43-21") is None

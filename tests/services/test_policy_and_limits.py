@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +26,7 @@ from bonuspos.services.checkout import SaleRequest, new_sale_id
 from bonuspos.services.clock import ManualClock, SystemClock
 from bonuspos.services.till import Till
 from bonuspos.services.views import CardView
-from tests.support import sell
+from tests.support import give_back, sell
 
 
 def store_policy(till: Till, policy: Policy) -> None:
@@ -84,7 +83,7 @@ def test_a_negative_balance_is_repaid_by_later_earnings(
     first = sell(till, {"TV-55Q": 1}, card=anna)
     clock.advance(timedelta(days=1))
     sell(till, {"PH-A15": 1}, card=anna, spend=Points(50_00))
-    till.returns.return_lines(str(uuid.uuid4()), first.sale_id, {1: 1})  # -75,00
+    give_back(till, first.sale_id, {1: 1})  # -75,00
     sell(till, {"LP-14": 1}, card=anna)  # earns 66,00
     clock.advance(timedelta(days=1))
     card = till.lookup.find("291234567")

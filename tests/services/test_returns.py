@@ -13,7 +13,7 @@ from bonuspos.services.clock import ManualClock
 from bonuspos.services.errors import NotFound, ReturnAlreadyRecorded
 from bonuspos.services.till import Till
 from bonuspos.services.views import CardView
-from tests.support import sell
+from tests.support import give_back, sell
 
 
 def balance(till: Till) -> tuple[Points, Points]:
@@ -36,7 +36,7 @@ def test_a_full_return_restores_the_balance_to_what_it_was_before_the_sale(
     receipt = sell(till, {"HP-BT": 2, "CB-USBC": 1}, card=rich_anna, spend=Points(50_00))
     assert balance(till) != before
     clock.advance(timedelta(days=2))  # after the sale's points became active
-    back = till.returns.return_lines(str(uuid.uuid4()), receipt.sale_id, {1: 2, 2: 1})
+    back = give_back(till, receipt.sale_id, {1: 2, 2: 1})
     assert back.points_given_back == Points(50_00)
     assert back.points_taken_back == receipt.earned
     assert back.money_back == receipt.due
@@ -46,7 +46,7 @@ def test_a_full_return_restores_the_balance_to_what_it_was_before_the_sale(
 def test_returning_before_activation_takes_from_pending(till: Till, rich_anna: CardView) -> None:
     receipt = sell(till, {"HP-BT": 1}, card=rich_anna)
     assert balance(till)[1] == Points(4_50)
-    till.returns.return_lines(str(uuid.uuid4()), receipt.sale_id, {1: 1})
+    give_back(till, receipt.sale_id, {1: 1})
     assert balance(till)[1] == Points(0)
 
 
@@ -56,7 +56,7 @@ def test_taking_back_earned_points_already_spent_may_leave_the_balance_below_zer
     first = sell(till, {"TV-55Q": 1}, card=anna)  # earns 75,00
     clock.advance(timedelta(days=1))
     sell(till, {"HP-BT": 1}, card=anna, spend=Points(44_70))
-    till.returns.return_lines(str(uuid.uuid4()), first.sale_id, {1: 1})
+    give_back(till, first.sale_id, {1: 1})
     active, _ = balance(till)
     assert active == Points(75_00 - 44_70 - 75_00)
 
@@ -65,7 +65,7 @@ def test_a_partial_return_gives_back_the_share_of_the_returned_units(
     till: Till, rich_anna: CardView
 ) -> None:
     receipt = sell(till, {"HP-BT": 3}, card=rich_anna, spend=Points(30_00))
-    back = till.returns.return_lines(str(uuid.uuid4()), receipt.sale_id, {1: 1})
+    back = give_back(till, receipt.sale_id, {1: 1})
     assert back.points_given_back == Points(10_00)
     assert back.money_back == Money(149_00 - 10_00)
     assert back.points_taken_back == Points(4_50)
@@ -77,22 +77,22 @@ def test_returning_more_than_was_sold_is_refused_and_changes_nothing(
     receipt = sell(till, {"HP-BT": 1, "CB-USBC": 1}, card=rich_anna)
     before = balance(till)
     with pytest.raises(InvalidInput, match="не больше 1"):
-        till.returns.return_lines(str(uuid.uuid4()), receipt.sale_id, {2: 1, 1: 2})
+        give_back(till, receipt.sale_id, {2: 1, 1: 2})
     assert balance(till) == before
-    till.returns.return_lines(str(uuid.uuid4()), receipt.sale_id, {1: 1})  # still possible
+    give_back(till, receipt.sale_id, {1: 1})  # still possible
 
 
 def test_the_same_return_is_not_recorded_twice(till: Till, rich_anna: CardView) -> None:
     receipt = sell(till, {"HP-BT": 2}, card=rich_anna)
     return_id = str(uuid.uuid4())
-    till.returns.return_lines(return_id, receipt.sale_id, {1: 1})
+    give_back(till, receipt.sale_id, {1: 1}, return_id=return_id)
     with pytest.raises(ReturnAlreadyRecorded):
-        till.returns.return_lines(return_id, receipt.sale_id, {1: 1})
+        give_back(till, receipt.sale_id, {1: 1}, return_id=return_id)
 
 
 def test_a_return_of_an_unknown_sale_or_line_is_refused(till: Till, rich_anna: CardView) -> None:
     receipt = sell(till, {"HP-BT": 1}, card=rich_anna)
     with pytest.raises(NotFound):
-        till.returns.return_lines(str(uuid.uuid4()), str(uuid.uuid4()), {1: 1})
+        give_back(till, str(uuid.uuid4()), {1: 1})
     with pytest.raises(InvalidInput, match="нет строки 9"):
-        till.returns.return_lines(str(uuid.uuid4()), receipt.sale_id, {9: 1})
+        give_back(till, receipt.sale_id, {9: 1})

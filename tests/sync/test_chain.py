@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import uuid
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync.config import SyncConfig
 from bonuspos_server.data.models import Customer, Event, Sale
 from bonuspos_server.data.models import Till as ServerTill
-from tests.support import sell
+from tests.support import give_back, sell
 from tests.sync.conftest import Central, sync
 
 EVERY_DATABASE = True  # tests/sync/conftest.py runs these on SQLite and PostgreSQL
@@ -57,14 +56,15 @@ def test_an_honest_tills_sales_and_returns_chain_and_are_never_flagged(
         card = till.lookup.find(phone)
         receipts = [sell(till, {"TV-55Q": 1, "HP-BT": 2}, card=card) for _ in range(3)]
         sell(till, {"CB-USBC": 1})  # no card: no ledger entry, the chain stays put
-        till.returns.return_lines(str(uuid.uuid4()), receipts[1].sale_id, {1: 1, 2: 1})
+        give_back(till, receipts[1].sale_id, {1: 1, 2: 1})
         sync(till, config)
         sell(till, {"PB-10K": 1}, card=till.lookup.find(phone))  # a later batch chains too
         sync(till, config)
         with till.db.engine.connect() as conn:
             head = conn.execute(text("SELECT hash FROM ledger_entries ORDER BY id DESC")).first()
 
-    assert flags(central, config) == [None] * 7  # sign-up, 4 sales, a return, a sale
+    # sign-up, 4 sales, the manager's approval, the return and its audit entry, a sale
+    assert flags(central, config) == [None] * 9
     with central.db.sessions() as session:
         stored = session.execute(
             select(ServerTill.chain_head).where(ServerTill.code == config.till)

@@ -9,8 +9,10 @@ back exactly what the sale took, to the kopeck.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bonuspos.domain.cart import TenderKind
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Money, Points
 
@@ -66,3 +68,57 @@ def return_line(sold: SoldLine, quantity: int) -> ReturnedLine:
         points_taken_back=Points(step(sold.earned.minor)),
         points_given_back=Points(given_back),
     )
+
+
+# Money goes back the way it came: to the bank or the card that paid, and only what none
+# of them paid, in cash. A card payment refunded in cash is how stolen cards are cashed.
+REFUND_ORDER = (
+    TenderKind.CREDIT,
+    TenderKind.INSTALLMENT_CARD,
+    TenderKind.BANK_CARD,
+    TenderKind.CASH,
+)
+
+
+def _fill(paid: Sequence[tuple[TenderKind, Money]], amount: int) -> dict[TenderKind, int]:
+    """`amount` spread over the tenders in REFUND_ORDER, each up to what it paid."""
+    by_kind: dict[TenderKind, int] = {}
+    for kind, money in paid:
+        by_kind[kind] = by_kind.get(kind, 0) + money.minor
+    taken: dict[TenderKind, int] = {}
+    left = amount
+    for kind in REFUND_ORDER:
+        part = min(left, by_kind.get(kind, 0))
+        if part:
+            taken[kind] = part
+            left -= part
+    if left > 0:  # more than the tenders hold: never for a consistent sale, cash at worst
+        taken[TenderKind.CASH] = taken.get(TenderKind.CASH, 0) + left
+    return taken
+
+
+def refund_by_tender(
+    paid: Sequence[tuple[TenderKind, Money]], refunded_before: Money, money_back: Money
+) -> tuple[tuple[TenderKind, Money], ...]:
+    """How `money_back` is paid out, given what earlier returns of the sale gave back.
+
+    Cumulative, like the lines: any sequence of partial returns pays each tender in total
+    exactly what one full return would.
+    """
+    before = _fill(paid, refunded_before.minor)
+    after = _fill(paid, refunded_before.minor + money_back.minor)
+    return tuple(
+        (kind, Money(after.get(kind, 0) - before.get(kind, 0)))
+        for kind in REFUND_ORDER
+        if after.get(kind, 0) != before.get(kind, 0)
+    )
+
+
+def refunded_so_far(lines: Sequence[SoldLine]) -> Money:
+    """Money the sale's earlier returns gave back, from the units returned per line."""
+    total = 0
+    for line in lines:
+        total += _part(line.amount.minor, line.returned, line.quantity) - _part(
+            line.share.minor, line.returned, line.quantity
+        )
+    return Money(total)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
-HEAD = "0003"  # the newest migration's revision; tests/ledger/test_schema.py checks it
+HEAD = "0004"  # the newest migration's revision; tests/ledger/test_schema.py checks it
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,22 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        # SQLite's own procedure for rebuilding a table others refer to: foreign keys off
+        # (the pragma is a no-op inside a transaction, hence before BEGIN), the rebuild,
+        # then a check that every reference still holds before the new schema commits.
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise RuntimeError(f"a migration broke a reference: {tuple(broken)}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _revision(engine: Engine) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bonuspos.ledger.types import UtcDateTime
@@ -89,11 +89,19 @@ class Barcode(Base):
 
 
 class Sale(Base):
+    """A sale of this till (`origin` ""), or another till's fetched from the server for a
+    return (`origin` "STORE/TILL", `number` that till's)."""
+
     __tablename__ = "sales"
-    __table_args__ = (Index("ix_sales_customer_day", "customer_id", "store_day"),)
+    __table_args__ = (
+        Index("ix_sales_customer_day", "customer_id", "store_day"),
+        UniqueConstraint("origin", "number", name="uq_sales_origin_number"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    number: Mapped[int] = mapped_column(unique=True)
+    number: Mapped[int]
+    origin: Mapped[str] = mapped_column(String(80), default="")
+    staff_id: Mapped[str | None] = mapped_column(String(36))
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     occurred_at: Mapped[datetime]
     store_day: Mapped[date]
@@ -147,6 +155,8 @@ class Return(Base):
     money_back: Mapped[int]
     taken_back: Mapped[int]
     given_back: Mapped[int]
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
 
     lines: Mapped[list[ReturnLine]] = relationship(order_by="ReturnLine.line_no")
 
@@ -171,6 +181,7 @@ class LedgerRow(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     sale_id: Mapped[str | None] = mapped_column(ForeignKey("sales.id"), index=True)
     return_id: Mapped[str | None] = mapped_column(ForeignKey("returns.id"))
+    adjustment_id: Mapped[str | None] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(16))
     points: Mapped[int]
     active_from: Mapped[date]
@@ -199,6 +210,54 @@ class OutboxEvent(Base):
     problem: Mapped[str | None] = mapped_column(Text)
 
 
+class StaffMember(Base):
+    """A person who may sign in at this till: from the server's feed, or added on the till."""
+
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool]
+    kdf: Mapped[str] = mapped_column(String(200))
+    verifier: Mapped[str] = mapped_column(String(64))
+    # The later of this till's own lockout and the one the server reports.
+    locked_until: Mapped[datetime | None]
+    failed_pins: Mapped[int] = mapped_column(default=0)  # wrong PINs in a row, on this till
+    origin: Mapped[str] = mapped_column(String(8))  # server | till
+
+
+class AuditEntry(Base):
+    """Append-only, like the ledger: SQLite refuses to edit or delete an entry."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    audit_id: Mapped[str] = mapped_column(String(36), unique=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    subject: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class Correction(Base):
+    """A manager's correction of a card's balance, made at this till."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    points: Mapped[int]  # signed
+    reason: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[str] = mapped_column(String(36))
+    approved_by: Mapped[str] = mapped_column(String(36))
+    occurred_at: Mapped[datetime]
+    store_day: Mapped[date] = mapped_column(index=True)
+
+
 class TillSetting(Base):
     __tablename__ = "till_settings"
 
@@ -207,9 +266,11 @@ class TillSetting(Base):
 
 
 __all__ = [
+    "AuditEntry",
     "Barcode",
     "Base",
     "CardBalance",
+    "Correction",
     "Customer",
     "LedgerRow",
     "NameToken",
@@ -222,5 +283,6 @@ __all__ = [
     "Sale",
     "SaleLine",
     "SaleTender",
+    "StaffMember",
     "TillSetting",
 ]

@@ -19,7 +19,6 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bonuspos.domain.customer import NewCustomer, name_tokens, name_words, normalise_name
 from bonuspos.domain.ledger import GENESIS_HASH, LedgerEntry, chain_hash
-from bonuspos.domain.money import Points
 from bonuspos.ledger import cards
 from bonuspos.ledger.cards import CardRow, read_card
 from bonuspos.ledger.models import (
@@ -32,7 +31,6 @@ from bonuspos.ledger.models import (
     PendingPoints,
     PlasticCard,
     Product,
-    Sale,
     TillSetting,
 )
 
@@ -57,6 +55,9 @@ class Customers:
 
     def by_phone(self, e164: str) -> CustomerRow | None:
         return self._one(Customer.phone == e164)
+
+    def by_uid(self, uid: str) -> CustomerRow | None:
+        return self._one(Customer.uid == uid)
 
     def by_id(self, customer_id: int) -> CustomerRow | None:
         return self._one(Customer.id == customer_id)
@@ -160,16 +161,20 @@ class Ledger:
         at: datetime,
         sale_id: str | None = None,
         return_id: str | None = None,
+        adjustment_id: str | None = None,
     ) -> list[str]:
         prev = self.last_hash()
         hashes = []
         for entry in entries:
-            digest = chain_hash(prev, customer_uid, sale_id, return_id, entry, at)
+            # A correction's id takes the return's place in the hash: it is what the
+            # entry answers to, and the server recomputes the chain the same way.
+            digest = chain_hash(prev, customer_uid, sale_id, return_id or adjustment_id, entry, at)
             self._s.add(
                 LedgerRow(
                     customer_id=customer_id,
                     sale_id=sale_id,
                     return_id=return_id,
+                    adjustment_id=adjustment_id,
                     kind=entry.kind.value,
                     points=entry.points.minor,
                     active_from=entry.active_from,
@@ -183,20 +188,36 @@ class Ledger:
         return hashes
 
 
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    sku: str
+    name: str
+    price: int
+    points: int
+    promotional: bool
+
+
+def _product(p: Product) -> ProductRow:
+    return ProductRow(p.sku, p.name, p.price, p.points, p.promotional)
+
+
 class Catalog:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def by_code(self, code: str) -> Product | None:
+    def by_code(self, code: str) -> ProductRow | None:
         """A product by barcode or SKU, as a scanner or a cashier gives it."""
         product = self._s.execute(
             select(Product).join(Barcode, Barcode.sku == Product.sku).where(Barcode.code == code)
         ).scalar_one_or_none()
-        return product or self._s.get(Product, code)
+        product = product or self._s.get(Product, code)
+        return _product(product) if product else None
 
-    def everything(self) -> Sequence[Product]:
+    def everything(self) -> list[ProductRow]:
         """The whole catalog, by name: a store's few thousand products."""
-        return self._s.execute(select(Product).order_by(Product.name)).scalars().all()
+        return [
+            _product(p) for p in self._s.execute(select(Product).order_by(Product.name)).scalars()
+        ]
 
     def store(self, products: list[dict[str, Any]], barcodes: list[dict[str, str]]) -> None:
         """Insert or update products (sku, name, price, points, promotional) and barcodes
@@ -221,33 +242,6 @@ def upsert(
             ),
             rows,
         )
-
-
-class Sales:
-    def __init__(self, session: Session) -> None:
-        self._s = session
-
-    def get(self, sale_id: str) -> Sale | None:
-        return self._s.get(Sale, sale_id)
-
-    def next_number(self) -> int:
-        return (self._s.execute(select(func.max(Sale.number))).scalar_one_or_none() or 0) + 1
-
-    def add(self, sale: Sale) -> None:
-        self._s.add(sale)
-
-    def last(self) -> Sale | None:
-        return self._s.execute(
-            select(Sale).order_by(Sale.number.desc()).limit(1)
-        ).scalar_one_or_none()
-
-    def offline_spent(self, customer_id: int, day: date) -> Points:
-        spent = self._s.execute(
-            select(func.coalesce(func.sum(Sale.spent), 0)).where(
-                Sale.customer_id == customer_id, Sale.store_day == day, Sale.offline.is_(True)
-            )
-        ).scalar_one()
-        return Points(spent)
 
 
 class Outbox:

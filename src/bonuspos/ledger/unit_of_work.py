@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bonuspos.ledger.cache import Cache
@@ -14,9 +15,18 @@ from bonuspos.ledger.repositories import (
     Customers,
     Ledger,
     Outbox,
-    Sales,
     Settings,
 )
+from bonuspos.ledger.sales import Returns, Sales
+from bonuspos.ledger.staff import AuditLog, Corrections, Staff
+
+
+class StorageFailed(Exception):
+    """The database could not do what was asked (busy, disk full…); nothing was written."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 class UnitOfWork:
@@ -25,6 +35,10 @@ class UnitOfWork:
     cache: Cache
     catalog: Catalog
     sales: Sales
+    returns: Returns
+    staff: Staff
+    audit: AuditLog
+    corrections: Corrections
     ledger: Ledger
     outbox: Outbox
     settings: Settings
@@ -40,6 +54,10 @@ class UnitOfWork:
         self.cache = Cache(self.session)
         self.catalog = Catalog(self.session)
         self.sales = Sales(self.session)
+        self.returns = Returns(self.session)
+        self.staff = Staff(self.session)
+        self.audit = AuditLog(self.session)
+        self.corrections = Corrections(self.session)
         self.ledger = Ledger(self.session)
         self.outbox = Outbox(self.session)
         self.settings = Settings(self.session)
@@ -55,6 +73,9 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+        if isinstance(exc, OperationalError):
+            # Said in the ledger's own terms, so the use cases above need no SQL to explain it.
+            raise StorageFailed(str(exc.orig)) from exc
 
     def commit(self) -> None:
         self.session.commit()

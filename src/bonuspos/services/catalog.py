@@ -10,8 +10,7 @@ from bonuspos.domain.cart import Line
 from bonuspos.domain.errors import InvalidInput
 from bonuspos.domain.money import Money, Points
 from bonuspos.ledger.db import Database
-from bonuspos.ledger.models import Product
-from bonuspos.ledger.repositories import PRICE_LIST_SETTING
+from bonuspos.ledger.repositories import PRICE_LIST_SETTING, ProductRow
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.errors import NotFound
 
@@ -117,7 +116,7 @@ def _product_row(file: str, n: int, row: dict[str, str | None]) -> tuple[Product
     return product, [code.strip() for code in cells["barcode"].split(",") if code.strip()]
 
 
-def _view(product: Product) -> ProductView:
+def _view(product: ProductRow) -> ProductView:
     return ProductView(
         product.sku, product.name, Money(product.price), Points(product.points), product.promotional
     )

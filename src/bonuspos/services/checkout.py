@@ -19,8 +19,8 @@ from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import Quote, Settlement, quote
 from bonuspos.ledger.cards import CardRow
 from bonuspos.ledger.db import Database
-from bonuspos.ledger.models import Sale, SaleLine, SaleTender
 from bonuspos.ledger.repositories import PRICE_LIST_SETTING
+from bonuspos.ledger.sales import SaleRecord
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.clock import Clock
@@ -45,6 +45,7 @@ class SaleRequest:
     customer_uid: str | None = None
     channel: Channel = Channel.IN_STORE
     order_ref: str = ""
+    staff_id: str | None = None  # who is signed in; the screens always say
     kinds: frozenset[TenderKind] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -113,7 +114,7 @@ class Checkout:
         if self._holds is None or not request.spend or request.customer_uid is None:
             return None
         with UnitOfWork(self._db.reading) as uow:
-            if uow.sales.get(request.sale_id) is not None:
+            if uow.sales.exists(request.sale_id):
                 return None  # completed before: complete() says so
             # A wrong clock refuses the sale anyway: no need to bother the server first.
             at = self._guard.now(uow, Action.SALE)
@@ -213,10 +214,9 @@ class Checkout:
         at: datetime,
         *,
         online: bool,
-    ) -> Sale:
-        sale = sale_row(
+    ) -> SaleRecord:
+        return uow.sales.record(
             request.sale_id,
-            uow.sales.next_number(),
             customer.id if customer else None,
             settlement,
             at,
@@ -224,10 +224,8 @@ class Checkout:
             channel=request.channel.value,
             order_ref=request.order_ref.strip(),
             offline=not online,
+            staff_id=request.staff_id,
         )
-        uow.sales.add(sale)
-        uow.session.flush()
-        return sale
 
 
 def _price_list(uow: UnitOfWork) -> int | None:
@@ -243,57 +241,3 @@ def _customer(uow: UnitOfWork, uid: str | None, today: date) -> CardRow | None:
     if row is None:
         raise NotFound("Карта покупателя не найдена: найдите её заново")
     return row
-
-
-def sale_row(
-    sale_id: str,
-    number: int,
-    customer_id: int | None,
-    settlement: Settlement,
-    at: datetime,
-    policy: Policy,
-    *,
-    channel: str = "in_store",
-    order_ref: str = "",
-    offline: bool = True,
-) -> Sale:
-    """The sale, its lines and tenders as the ledger keeps them; the caller adds it."""
-    q = settlement.quote
-    sale = Sale(
-        id=sale_id,
-        number=number,
-        customer_id=customer_id,
-        occurred_at=at,
-        store_day=policy.store_day(at),
-        policy_version=q.policy_version,
-        total=q.total.minor,
-        eligible=q.eligible.minor,
-        spent=settlement.spend.minor,
-        earned=q.earns.minor,
-        activates_on=q.activates_on,
-        channel=channel,
-        order_ref=order_ref,
-        offline=offline,
-    )
-    sale.lines = [
-        SaleLine(
-            line_no=n,
-            sku=lq.line.sku,
-            name=lq.line.name,
-            unit_price=lq.line.unit_price.minor,
-            quantity=lq.line.quantity,
-            discount=lq.line.discount.minor,
-            points_per_unit=lq.line.points_per_unit.minor,
-            promotional=lq.line.promotional,
-            exclusion=lq.exclusion.value if lq.exclusion else None,
-            earned=lq.earns.minor,
-            share=share.minor,
-            returned=0,
-        )
-        for n, (lq, share) in enumerate(zip(q.lines, settlement.shares, strict=True), 1)
-    ]
-    sale.tenders = [
-        SaleTender(n=n, kind=t.kind.value, amount=t.amount.minor)
-        for n, t in enumerate(settlement.tenders, 1)
-    ]
-    return sale

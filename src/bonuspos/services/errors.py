@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import OperationalError
-
 from bonuspos.domain.errors import DomainError
+from bonuspos.ledger.unit_of_work import StorageFailed
 
 
 class ServiceError(DomainError):
@@ -92,8 +91,8 @@ def storage_problems() -> Iterator[None]:
     """SQLite's failures, said so a cashier knows what to do; the transaction rolled back."""
     try:
         yield
-    except OperationalError as exc:
-        text = str(exc.orig).lower()
+    except StorageFailed as exc:
+        text = exc.detail.lower()
         if "locked" in text or "busy" in text:
             message = (
                 "База кассы занята другой программой: ничего не записано."
@@ -102,5 +101,5 @@ def storage_problems() -> Iterator[None]:
         elif "full" in text:
             message = "На диске кассы нет места: ничего не записано. Позовите администратора"
         else:
-            message = f"Не удалось записать в базу кассы ({exc.orig}): ничего не записано"
+            message = f"Не удалось записать в базу кассы ({exc.detail}): ничего не записано"
         raise StorageProblem(message) from exc

@@ -5,23 +5,46 @@ from __future__ import annotations
 from datetime import datetime
 
 from bonuspos.domain.customer import NewCustomer
-from bonuspos.ledger.models import Return, Sale
+from bonuspos.ledger.sales import ReturnRecord, SaleRecord
 from bonuspos.protocol import (
+    ApprovalPayload,
+    AuditRecordedPayload,
+    BalanceAdjustedPayload,
     CustomerRegisteredPayload,
     EventType,
     SaleCompletedPayload,
     SaleReturnedPayload,
 )
+from bonuspos.services.views import Approval
 
 CUSTOMER_REGISTERED = EventType.CUSTOMER_REGISTERED
 SALE_COMPLETED = EventType.SALE_COMPLETED
 SALE_RETURNED = EventType.SALE_RETURNED
+BALANCE_ADJUSTED = EventType.BALANCE_ADJUSTED
+AUDIT_RECORDED = EventType.AUDIT_RECORDED
+
+
+def approval(given: Approval) -> ApprovalPayload:
+    return {
+        "approver_id": given.approver.staff_id,
+        "approved_at": moment(given.approved_at),
+        "mac": given.mac,
+    }
+
+
+def moment(at: datetime) -> str:
+    """A time as approvals sign it: the text on the wire must be the text signed."""
+    return at.isoformat()
 
 
 def customer_registered(
-    uid: str, new: NewCustomer, at: datetime, plastic_card: str | None
+    uid: str,
+    new: NewCustomer,
+    at: datetime,
+    plastic_card: str | None,
+    staff_id: str | None = None,
 ) -> CustomerRegisteredPayload:
-    return {
+    payload: CustomerRegisteredPayload = {
         "customer_uid": uid,
         "phone": new.phone.e164,
         "full_name": new.full_name,
@@ -31,16 +54,19 @@ def customer_registered(
         "consented_at": at.isoformat(),
         "plastic_card": plastic_card,
     }
+    if staff_id is not None:
+        payload["staff_id"] = staff_id
+    return payload
 
 
 def sale_completed(
-    sale: Sale,
+    sale: SaleRecord,
     customer_uid: str | None,
     ledger_hashes: list[str],
     hold_id: str | None = None,
     price_list: int | None = None,
 ) -> SaleCompletedPayload:
-    return {
+    payload: SaleCompletedPayload = {
         "sale_id": sale.id,
         "number": sale.number,
         "customer_uid": customer_uid,
@@ -68,16 +94,22 @@ def sale_completed(
             }
             for line in sale.lines
         ],
-        "tenders": [{"kind": t.kind, "amount": t.amount} for t in sale.tenders],
+        "tenders": [{"kind": kind, "amount": amount} for kind, amount in sale.tenders],
         "ledger_hashes": ledger_hashes,
         "hold_id": hold_id,
     }
+    if sale.staff_id is not None:
+        payload["staff_id"] = sale.staff_id
+    return payload
 
 
 def sale_returned(
-    ret: Return, customer_uid: str | None, ledger_hashes: list[str]
+    ret: ReturnRecord,
+    customer_uid: str | None,
+    ledger_hashes: list[str],
+    approved: Approval | None = None,
 ) -> SaleReturnedPayload:
-    return {
+    payload: SaleReturnedPayload = {
         "return_id": ret.id,
         "sale_id": ret.sale_id,
         "customer_uid": customer_uid,
@@ -89,11 +121,60 @@ def sale_returned(
             {
                 "line_no": line.line_no,
                 "quantity": line.quantity,
-                "money_back": line.money_back,
-                "taken_back": line.taken_back,
-                "given_back": line.given_back,
+                "money_back": line.money_back.minor,
+                "taken_back": line.points_taken_back.minor,
+                "given_back": line.points_given_back.minor,
             }
             for line in ret.lines
         ],
         "ledger_hashes": ledger_hashes,
+    }
+    # Left out rather than null when nobody signed in or approved: a server of the
+    # previous protocol refuses fields it does not know, and loses nothing without them.
+    if ret.staff_id is not None:
+        payload["staff_id"] = ret.staff_id
+    if approved is not None:
+        payload["approval"] = approval(approved)
+    return payload
+
+
+def balance_adjusted(
+    adjustment_id: str,
+    customer_uid: str,
+    at: datetime,
+    points: int,
+    reason: str,
+    staff_id: str,
+    approved: Approval,
+    ledger_hashes: list[str],
+) -> BalanceAdjustedPayload:
+    return {
+        "adjustment_id": adjustment_id,
+        "customer_uid": customer_uid,
+        "occurred_at": at.isoformat(),
+        "points": points,
+        "reason": reason,
+        "staff_id": staff_id,
+        "approval": approval(approved),
+        "ledger_hashes": ledger_hashes,
+    }
+
+
+def audit_recorded(
+    audit_id: str,
+    at: datetime,
+    action: str,
+    staff_id: str | None,
+    approved_by: str | None,
+    subject: str,
+    detail: str,
+) -> AuditRecordedPayload:
+    return {
+        "audit_id": audit_id,
+        "occurred_at": at.isoformat(),
+        "action": action,
+        "staff_id": staff_id,
+        "approved_by": approved_by,
+        "subject": subject,
+        "detail": detail,
     }

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from bonuspos.services.clock import Clock, SystemClock
 from bonuspos.services.holds import OnlineHolds
+from bonuspos.services.remote_sales import ServerSales
 from bonuspos.services.till import DB_NAME, Till
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.state import SyncState
@@ -42,10 +43,18 @@ class OnlineTill:
         self.config = config
         self._clock = clock or SystemClock()
         self._on_state = on_state
-        holds = None
+        holds = remote = None
         if config is not None:
             holds = OnlineHolds(lambda: _client(config, hold_timeout))
-        self.till = Till(data_dir, self._clock, holds)
+            remote = ServerSales(lambda: _client(config, hold_timeout))
+        self.till = Till(
+            data_dir,
+            self._clock,
+            holds,
+            remote=remote,
+            store=config.store if config else "",
+            till=config.till if config else "",
+        )
         self._db_path = data_dir / DB_NAME
         self.worker: SyncWorker | None = None
 

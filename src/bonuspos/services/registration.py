@@ -23,7 +23,9 @@ class Registration:
         self._policy = policy
         self._guard = guard  # the clock, checked before it dates an event
 
-    def register(self, form: CustomerForm, plastic_card: str = "") -> CardView:
+    def register(
+        self, form: CustomerForm, plastic_card: str = "", staff_id: str | None = None
+    ) -> CardView:
         new = accept(form)
         card = PlasticCard(plastic_card) if plastic_card else None
         with storage_problems(), UnitOfWork(self._db.writing) as uow:
@@ -39,7 +41,9 @@ class Registration:
                 str(uuid.uuid4()),
                 events.CUSTOMER_REGISTERED,
                 at,
-                events.customer_registered(row.uid, new, at, card.number if card else None),
+                events.customer_registered(
+                    row.uid, new, at, card.number if card else None, staff_id
+                ),
             )
             view = card_of(uow, row.id, self._policy.store_day(at))
             uow.commit()

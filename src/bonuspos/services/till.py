@@ -19,10 +19,13 @@ from bonuspos.services.catalog import CatalogService
 from bonuspos.services.checkout import Checkout
 from bonuspos.services.clock import Clock, SystemClock
 from bonuspos.services.clock_guard import ClockGuard, ClockImplausible
+from bonuspos.services.corrections import Corrections
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import Lookup
 from bonuspos.services.registration import Registration
+from bonuspos.services.remote_sales import ServerSales
 from bonuspos.services.returns import Returns
+from bonuspos.services.staff import StaffService
 
 DB_NAME = "till.sqlite3"
 LOCK_NAME = "till.lock"
@@ -38,8 +41,15 @@ class Till:
         holds: OnlineHolds | None = None,
         *,
         released: date = RELEASED,
+        remote: ServerSales | None = None,
+        store: str = "",
+        till: str = "",
     ) -> None:
-        """`released`: no event is dated before this day (tests replaying the past lower it)."""
+        """`released`: no event is dated before this day (tests replaying the past lower it).
+
+        `remote` fetches other tills' sales for returns; `store` and `till` are the codes
+        the server knows this till by, named in every manager's approval.
+        """
         self._lock = TillLock(data_dir / LOCK_NAME).acquire()
         try:
             self.db: Database = open_database(data_dir / DB_NAME)
@@ -56,8 +66,10 @@ class Till:
         self.lookup = Lookup(self.db, self.clock, self.policy)
         self.registration = Registration(self.db, self._guard, self.policy)
         self.checkout = Checkout(self.db, self.clock, self.policy, holds, self._guard)
-        self.returns = Returns(self.db, self._guard, self.policy)
+        self.returns = Returns(self.db, self._guard, self.policy, self.clock, remote)
         self.catalog = CatalogService(self.db)
+        self.staff = StaffService(self.db, self.clock, self.policy, store, till)
+        self.corrections = Corrections(self.db, self.clock, self._guard, self.policy, self.staff)
 
     def _load_policy(self) -> Policy:
         with UnitOfWork(self.db.reading) as uow:

@@ -18,7 +18,7 @@ from typing import Any, Self, cast
 
 import httpx
 
-from bonuspos.protocol import ChangesPage, EventBatch, WireEvent
+from bonuspos.protocol import ChangesPage, EventBatch, SaleAnswer, WireEvent
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.errors import ServerRefused, ServerUnavailable
 
@@ -76,6 +76,14 @@ class ServerClient:
         for key, kind in shape:
             _field(page, key, kind)
         return cast(ChangesPage, page)
+
+    def sale(self, sale_id: str) -> SaleAnswer:
+        """Any till's sale as the server holds it, for a return; ServerRefused(404) if unknown."""
+        answer = self._send("GET", f"/v1/sales/{sale_id}")
+        shape = (("sale_id", str), ("number", int), ("lines", list), ("tenders", list))
+        for key, kind in shape:
+            _field(answer, key, kind)
+        return cast(SaleAnswer, answer)
 
     def last_seq(self) -> int:
         """The highest event seq the server holds from this till."""

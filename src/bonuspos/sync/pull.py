@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
+from bonuspos.domain.staff import KdfParams, PinRecord, Role, check_name
 from bonuspos.ledger.cache import ServerCard
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.repositories import POLICY_SETTING, PRICE_LIST_SETTING
 from bonuspos.ledger.unit_of_work import UnitOfWork
-from bonuspos.protocol import ChangesPage, CustomerChange
+from bonuspos.protocol import ChangesPage, CustomerChange, StaffChange
 from bonuspos.sync.client import ServerClient
 from bonuspos.sync.status import CURSOR
 
@@ -82,6 +83,8 @@ def _store(db: Database, page: ChangesPage, at: datetime, done: Pulled) -> Pulle
         mine = uow.cache.unanswered(today)
         # The till's own unanswered points stay on top of the server's figures.
         uow.cache.store([_card(raw) for raw in page["customers"]], at, mine)
+        for person in page.get("staff", []):
+            _store_staff(uow, person)
         if policy is not None:
             uow.settings.set(POLICY_SETTING, json.dumps(policy.to_dict()))
         if page.get("price_list"):
@@ -93,6 +96,22 @@ def _store(db: Database, page: ChangesPage, at: datetime, done: Pulled) -> Pulle
         done.customers + len(page["customers"]),
         done.products + len(page["products"]),
         policy.version if policy else done.policy,
+    )
+
+
+def _store_staff(uow: UnitOfWork, raw: StaffChange) -> None:
+    """A person of this till's store: the PIN's verifier, never the key, and any lockout
+    another till of the store reported."""
+    pin = PinRecord(raw["kdf"], raw["verifier"])
+    KdfParams.decode(pin.kdf)  # a record a till could never check is refused whole
+    locked = raw.get("locked_until")
+    uow.staff.store_from_server(
+        raw["staff_id"],
+        check_name(raw["full_name"]),
+        Role(raw["role"]),
+        bool(raw["active"]),
+        pin,
+        datetime.fromisoformat(locked) if locked else None,
     )
 
 

@@ -1,0 +1,349 @@
+"""Sales and returns as the till keeps them; the services see frozen records, never rows.
+
+A sale of another till, fetched from the server for a return, is kept here too, with
+its own till's number and `origin` "STORE/TILL": the return of it then refers to a sale
+row like any other, and this till's numbering and offline limits ignore it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bonuspos.domain.money import Money, Points
+from bonuspos.domain.policy import Policy
+from bonuspos.domain.quote import Settlement
+from bonuspos.domain.returns import ReturnedLine
+from bonuspos.ledger.models import Return, ReturnLine, Sale, SaleLine, SaleTender
+
+OWN = ""  # the origin of this till's own sales
+
+
+@dataclass(frozen=True, slots=True)
+class SoldLineRecord:
+    line_no: int
+    sku: str
+    name: str
+    unit_price: int
+    quantity: int
+    discount: int
+    points_per_unit: int
+    promotional: bool
+    exclusion: str | None
+    earned: int
+    share: int
+    returned: int
+
+    @property
+    def amount(self) -> int:
+        return self.unit_price * self.quantity - self.discount
+
+
+@dataclass(frozen=True, slots=True)
+class SaleRecord:
+    id: str
+    number: int
+    origin: str
+    customer_id: int | None
+    occurred_at: datetime
+    store_day: date
+    policy_version: int
+    total: int
+    spent: int
+    earned: int
+    activates_on: date
+    channel: str
+    order_ref: str
+    offline: bool
+    staff_id: str | None
+    lines: tuple[SoldLineRecord, ...]
+    tenders: tuple[tuple[str, int], ...]  # (kind, amount)
+
+    @property
+    def is_own(self) -> bool:
+        return self.origin == OWN
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnRecord:
+    id: str
+    sale_id: str
+    occurred_at: datetime
+    money_back: int
+    taken_back: int
+    given_back: int
+    staff_id: str | None
+    approved_by: str | None
+    lines: tuple[ReturnedLine, ...]
+
+
+def _record(sale: Sale) -> SaleRecord:
+    return SaleRecord(
+        id=sale.id,
+        number=sale.number,
+        origin=sale.origin,
+        customer_id=sale.customer_id,
+        occurred_at=sale.occurred_at,
+        store_day=sale.store_day,
+        policy_version=sale.policy_version,
+        total=sale.total,
+        spent=sale.spent,
+        earned=sale.earned,
+        activates_on=sale.activates_on,
+        channel=sale.channel,
+        order_ref=sale.order_ref,
+        offline=sale.offline,
+        staff_id=sale.staff_id,
+        lines=tuple(
+            SoldLineRecord(
+                line_no=line.line_no,
+                sku=line.sku,
+                name=line.name,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                discount=line.discount,
+                points_per_unit=line.points_per_unit,
+                promotional=line.promotional,
+                exclusion=line.exclusion,
+                earned=line.earned,
+                share=line.share,
+                returned=line.returned,
+            )
+            for line in sale.lines
+        ),
+        tenders=tuple((t.kind, t.amount) for t in sale.tenders),
+    )
+
+
+class Sales:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, sale_id: str) -> SaleRecord | None:
+        sale = self._s.get(Sale, sale_id)
+        return _record(sale) if sale else None
+
+    def exists(self, sale_id: str) -> bool:
+        return self._s.get(Sale, sale_id) is not None
+
+    def by_number(self, number: int) -> SaleRecord | None:
+        """This till's own sale with receipt number `number`."""
+        sale = self._s.execute(
+            select(Sale).where(Sale.origin == OWN, Sale.number == number)
+        ).scalar_one_or_none()
+        return _record(sale) if sale else None
+
+    def next_number(self) -> int:
+        last = self._s.execute(
+            select(func.max(Sale.number)).where(Sale.origin == OWN)
+        ).scalar_one_or_none()
+        return (last or 0) + 1
+
+    def last(self) -> SaleRecord | None:
+        sale = self._s.execute(
+            select(Sale).where(Sale.origin == OWN).order_by(Sale.number.desc()).limit(1)
+        ).scalar_one_or_none()
+        return _record(sale) if sale else None
+
+    def recent_for(self, customer_id: int, limit: int) -> list[SaleRecord]:
+        """The card's latest sales this till knows, newest first."""
+        rows = self._s.execute(
+            select(Sale)
+            .where(Sale.customer_id == customer_id)
+            .order_by(Sale.occurred_at.desc())
+            .limit(limit)
+        ).scalars()
+        return [_record(sale) for sale in rows]
+
+    def offline_spent(self, customer_id: int, day: date) -> Points:
+        spent = self._s.execute(
+            select(func.coalesce(func.sum(Sale.spent), 0)).where(
+                Sale.customer_id == customer_id,
+                Sale.store_day == day,
+                Sale.offline.is_(True),
+                Sale.origin == OWN,
+            )
+        ).scalar_one()
+        return Points(spent)
+
+    def record(
+        self,
+        sale_id: str,
+        customer_id: int | None,
+        settlement: Settlement,
+        at: datetime,
+        policy: Policy,
+        *,
+        channel: str = "in_store",
+        order_ref: str = "",
+        offline: bool = True,
+        staff_id: str | None = None,
+    ) -> SaleRecord:
+        """Write a completed sale of this till, its lines and tenders, with the next number."""
+        q = settlement.quote
+        sale = Sale(
+            id=sale_id,
+            number=self.next_number(),
+            origin=OWN,
+            staff_id=staff_id,
+            customer_id=customer_id,
+            occurred_at=at,
+            store_day=policy.store_day(at),
+            policy_version=q.policy_version,
+            total=q.total.minor,
+            eligible=q.eligible.minor,
+            spent=settlement.spend.minor,
+            earned=q.earns.minor,
+            activates_on=q.activates_on,
+            channel=channel,
+            order_ref=order_ref,
+            offline=offline,
+        )
+        sale.lines = [
+            SaleLine(
+                line_no=n,
+                sku=lq.line.sku,
+                name=lq.line.name,
+                unit_price=lq.line.unit_price.minor,
+                quantity=lq.line.quantity,
+                discount=lq.line.discount.minor,
+                points_per_unit=lq.line.points_per_unit.minor,
+                promotional=lq.line.promotional,
+                exclusion=lq.exclusion.value if lq.exclusion else None,
+                earned=lq.earns.minor,
+                share=share.minor,
+                returned=0,
+            )
+            for n, (lq, share) in enumerate(zip(q.lines, settlement.shares, strict=True), 1)
+        ]
+        sale.tenders = [
+            SaleTender(n=n, kind=t.kind.value, amount=t.amount.minor)
+            for n, t in enumerate(settlement.tenders, 1)
+        ]
+        self._s.add(sale)
+        self._s.flush()
+        return _record(sale)
+
+    def keep_fetched(self, fetched: SaleRecord) -> None:
+        """Keep (or refresh) another till's sale as the server showed it."""
+        sale = self._s.get(Sale, fetched.id)
+        if sale is not None:
+            if sale.origin == OWN:
+                return  # our own: the ledger here is the truth
+            by_no = {line.line_no: line for line in sale.lines}
+            for line in fetched.lines:
+                if line.line_no in by_no:
+                    # The server counts every till's returns: never fewer than ours.
+                    by_no[line.line_no].returned = max(by_no[line.line_no].returned, line.returned)
+            self._s.flush()
+            return
+        sale = Sale(
+            id=fetched.id,
+            number=fetched.number,
+            origin=fetched.origin,
+            staff_id=fetched.staff_id,
+            customer_id=fetched.customer_id,
+            occurred_at=fetched.occurred_at,
+            store_day=fetched.store_day,
+            policy_version=fetched.policy_version,
+            total=fetched.total,
+            eligible=0,  # the server's business: a return needs only the lines
+            spent=fetched.spent,
+            earned=fetched.earned,
+            activates_on=fetched.activates_on,
+            channel=fetched.channel,
+            order_ref=fetched.order_ref,
+            offline=fetched.offline,
+        )
+        sale.lines = [
+            SaleLine(
+                line_no=line.line_no,
+                sku=line.sku,
+                name=line.name,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                discount=line.discount,
+                points_per_unit=line.points_per_unit,
+                promotional=line.promotional,
+                exclusion=line.exclusion,
+                earned=line.earned,
+                share=line.share,
+                returned=line.returned,
+            )
+            for line in fetched.lines
+        ]
+        sale.tenders = [
+            SaleTender(n=n, kind=kind, amount=amount)
+            for n, (kind, amount) in enumerate(fetched.tenders, 1)
+        ]
+        self._s.add(sale)
+        self._s.flush()
+
+
+class Returns:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def exists(self, return_id: str) -> bool:
+        return self._s.get(Return, return_id) is not None
+
+    def refunded(self, sale_id: str) -> Money:
+        """Money already given back for the sale by this till's returns."""
+        total = self._s.execute(
+            select(func.coalesce(func.sum(Return.money_back), 0)).where(Return.sale_id == sale_id)
+        ).scalar_one()
+        return Money(total)
+
+    def record(
+        self,
+        return_id: str,
+        sale_id: str,
+        returned: list[ReturnedLine],
+        at: datetime,
+        *,
+        staff_id: str | None = None,
+        approved_by: str | None = None,
+    ) -> ReturnRecord:
+        """Write the return and count its units on the sale's lines, in one flush."""
+        sale = self._s.get(Sale, sale_id)
+        if sale is None:
+            raise LookupError(sale_id)
+        by_no = {line.line_no: line for line in sale.lines}
+        for r in returned:
+            by_no[r.line_no].returned += r.quantity
+        ret = Return(
+            id=return_id,
+            sale_id=sale_id,
+            occurred_at=at,
+            money_back=sum(r.money_back.minor for r in returned),
+            taken_back=sum(r.points_taken_back.minor for r in returned),
+            given_back=sum(r.points_given_back.minor for r in returned),
+            staff_id=staff_id,
+            approved_by=approved_by,
+        )
+        ret.lines = [
+            ReturnLine(
+                line_no=r.line_no,
+                quantity=r.quantity,
+                money_back=r.money_back.minor,
+                taken_back=r.points_taken_back.minor,
+                given_back=r.points_given_back.minor,
+            )
+            for r in returned
+        ]
+        self._s.add(ret)
+        self._s.flush()
+        return ReturnRecord(
+            id=ret.id,
+            sale_id=sale_id,
+            occurred_at=at,
+            money_back=ret.money_back,
+            taken_back=ret.taken_back,
+            given_back=ret.given_back,
+            staff_id=staff_id,
+            approved_by=approved_by,
+            lines=tuple(returned),
+        )
