@@ -44,6 +44,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument(
         "--dead-letters", action="store_true", help="показать события, отклонённые сервером"
     )
+    add_staff = commands.add_parser(
+        "add-staff", help="добавить сотрудника на кассу без сервера (первый менеджер)"
+    )
+    add_staff.add_argument("full_name", help="фамилия и имя")
+    add_staff.add_argument("--role", choices=("cashier", "manager"), required=True)
+    add_staff.add_argument(
+        "--pin-stdin", action="store_true", help="прочитать PIN из первой строки ввода"
+    )
+    add_staff.add_argument("--data-dir", type=Path, help="папка базы кассы")
     args = parser.parse_args(argv)
     from bonuspos.domain.errors import DomainError
     from bonuspos.ledger.till_lock import TillAlreadyRunning
@@ -60,10 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return gui.run(args.data_dir, args.lang)
         if args.command is None:
             return _screens(args)
-        if args.command in ("configure", "sync", "status"):
+        if args.command in ("configure", "sync", "status", "add-staff"):
             from bonuspos import headless
 
-            command: Callable[[argparse.Namespace], int] = getattr(headless, args.command)
+            name = args.command.replace("-", "_")
+            command: Callable[[argparse.Namespace], int] = getattr(headless, name)
             return command(args)
     except (DomainError, TillAlreadyRunning) as refused:
         print(f"bonuspos: {refused}", file=sys.stderr)
