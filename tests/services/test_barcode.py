@@ -11,22 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bonuspos.domain.receipt_code import receipt_code
-from bonuspos.services.barcode import PATTERNS, START_C, STOP, code128c
-
-SYMBOLS = {pattern: value for value, pattern in enumerate(PATTERNS)}
-
-
-def decode(widths: list[int]) -> str:
-    """Read set C bars the way a scanner does: start C, symbols, a check that holds, stop."""
-    assert len(widths) % 6 == 1, "six elements a symbol, seven in the stop"
-    body = ["".join(map(str, widths[i : i + 6])) for i in range(0, len(widths) - 7, 6)]
-    values = [SYMBOLS[pattern] for pattern in body]
-    assert "".join(map(str, widths[-7:])) == PATTERNS[STOP]
-    assert values[0] == START_C
-    *data, check = values[1:]
-    assert all(value < 100 for value in data), "set C data symbols are 00..99"
-    assert (START_C + sum(pos * value for pos, value in enumerate(data, 1))) % 103 == check
-    return "".join(f"{value:02d}" for value in data)
+from bonuspos.services.barcode import PATTERNS, STOP, code128c
+from tests.support import read_code128c
 
 
 def test_every_symbol_is_eleven_modules_with_even_bars_and_the_stop_thirteen() -> None:
@@ -51,7 +37,7 @@ def test_the_bars_read_back_as_the_receipt_code(number: int) -> None:
     code = receipt_code(str(uuid.UUID(int=number)))
     widths = code128c(code)
     assert sum(widths) == 11 * 22 + 13  # start, twenty pairs, check, stop
-    assert decode(widths) == code
+    assert read_code128c(widths) == code
 
 
 @pytest.mark.parametrize(
