@@ -99,7 +99,12 @@ def format_slip(receipt: Receipt, *, zone: str = "Europe/Minsk") -> str:
 
 def format_return_slip(receipt: ReturnReceipt, *, zone: str = "Europe/Minsk") -> str:
     """The return's slip: what went back, the money per tender, the points both ways, and
-    a line for the customer's signature (the store keeps the signed copy)."""
+    a line for the customer's signature (the store keeps the signed copy).
+
+    Printed without a barcode (`print_slip(text, None)`): the code on paper is what the
+    return screen scans to find a sale, and a return's id coded the same way would be
+    taken for a sale's and found nowhere. The sale's own code is on the sale's receipt.
+    """
     out = ["ВОЗВРАТ".center(WIDTH)]
     if receipt.occurred_at is not None:
         out.append(_row("Дата возврата", _when(receipt.occurred_at, zone)))
