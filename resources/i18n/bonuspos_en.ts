@@ -305,42 +305,48 @@
         <translation>till without a server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="39"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="73"/>
         <source>Папка для чеков недоступна: {0}</source>
         <translation>Receipt folder unavailable: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="45"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="95"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="97"/>
         <source>Не удалось записать чек в файл {0}</source>
         <translation>Could not save the receipt to {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="98"/>
         <source>Чек сохранён: {0}</source>
         <translation>Receipt saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="108"/>
         <source>Принтер по умолчанию не настроен</source>
         <translation>No default printer is set up</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="59"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="115"/>
+        <source>Принтер {0} не принял чек</source>
+        <translation>Printer {0} did not take the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/printing.py" line="116"/>
         <source>Чек отправлен на принтер {0}</source>
         <translation>Receipt sent to printer {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="73"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="130"/>
         <source>Не установлен python-escpos для чекового принтера</source>
         <translation>python-escpos is not installed for the receipt printer</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="81"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="136"/>
         <source>Чековый принтер не отвечает: {0}</source>
         <translation>Receipt printer not responding: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="82"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="137"/>
         <source>Чек напечатан</source>
         <translation>Receipt printed</translation>
     </message>
@@ -375,7 +381,7 @@
         <translation>No card: no points earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="75"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="76"/>
         <source>Чек не напечатан: {0}. Продажа сохранена; F9 — напечатать ещё раз</source>
         <translation>Receipt not printed: {0}. The sale is saved; F9 to print again</translation>
     </message>
