@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,6 +27,7 @@ class CartLines(QTableWidget):
         # lines took 7 ms of re-measuring that way.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._column_resized)
         self.verticalHeader().hide()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -56,3 +57,12 @@ class CartLines(QTableWidget):
                 self.setItem(row, column, item)
         for column in range(1, len(COLUMNS)):
             self.resizeColumnToContents(column)
+        self.resizeRowsToContents()
+
+    def _column_resized(self, column: int, _old: int, _new: int) -> None:
+        # On a narrow screen the name column is what gives way: a long name wraps onto a
+        # second line of its row rather than ending in `…`; rows follow the column's width.
+        # Once the resize is over: while the header is being resized the rows still
+        # measure against the old width.
+        if column == 0:
+            QTimer.singleShot(0, self, self.resizeRowsToContents)
