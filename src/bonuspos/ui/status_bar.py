@@ -77,7 +77,11 @@ class TillStatusBar(QStatusBar):
 
     def _show_warning(self) -> None:
         shown = [self._clock_problem] if self._clock_problem else []
-        self.warning.setText(" · ".join(shown + self._sync_problems))
+        text = " · ".join(shown + self._sync_problems)
+        self.warning.setText(text)
+        # While there is a warning it has the room of who is at the till: the cashier
+        # knows who and where they are, a warning is news.
+        self.who.setVisible(not text)
 
 
 def _when(at: datetime) -> str:

@@ -66,7 +66,9 @@ class ElidedLabel(QLabel):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         # Room for a word's start and the `…`: the rest may go when space is short.
         hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("Wxy…")), hint.height())
+        margins = self.contentsMargins()
+        kept = self.fontMetrics().horizontalAdvance("Wxy…") + margins.left() + margins.right()
+        return QSize(min(hint.width(), kept), hint.height())
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         rect = self.contentsRect()
