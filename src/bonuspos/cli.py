@@ -19,12 +19,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, help="папка базы кассы")
     parser.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык экранов")
     parser.add_argument("--cashier", help="имя кассира в строке состояния")
+    fullscreen = "во весь экран, без заголовка окна и панели задач (киоск)"
+    parser.add_argument("--fullscreen", action="store_true", help=fullscreen)
     demo = commands.add_parser(
         "demo", help="демо-касса с демо-сервером, каталогом и покупателями на этом ПК"
     )
     demo.add_argument("--data-dir", type=Path, help="папка демо (по умолчанию новая временная)")
     demo.add_argument(
         "--text", action="store_true", help="сценарий программы в терминале, без экранов"
+    )
+    # Unset unless given here: `bonuspos --fullscreen demo` keeps the option given before.
+    demo.add_argument(
+        "--fullscreen", action="store_true", default=argparse.SUPPRESS, help=fullscreen
     )
     configure = commands.add_parser(
         "configure", help="подключить кассу к серверу (делает ИТ, один раз на ПК)"
@@ -66,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             from bonuspos.demo import gui
 
-            return gui.run(args.data_dir, args.lang)
+            return gui.run(args.data_dir, args.lang, fullscreen=args.fullscreen)
         if args.command is None:
             return _screens(args)
         if args.command in ("configure", "sync", "status", "add-staff"):
@@ -94,7 +100,11 @@ def _screens(args: argparse.Namespace) -> int:
     from bonuspos.ui import app
 
     return app.run(
-        args.data_dir or paths.data_dir(), config, cashier=args.cashier, language=args.lang
+        args.data_dir or paths.data_dir(),
+        config,
+        cashier=args.cashier,
+        language=args.lang,
+        fullscreen=args.fullscreen,
     )
 
 

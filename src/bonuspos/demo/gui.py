@@ -10,7 +10,7 @@ from bonuspos.demo import server as demo_server
 from bonuspos.services.till import Till
 
 
-def run(data_dir: Path | None = None, language: str = "ru") -> int:
+def run(data_dir: Path | None = None, language: str = "ru", fullscreen: bool = False) -> int:
     folder = data_dir or Path(tempfile.mkdtemp(prefix="bonuspos-demo-"))
     central = demo_server.start(folder / "server")
     try:
@@ -20,6 +20,12 @@ def run(data_dir: Path | None = None, language: str = "ru") -> int:
             till.catalog.load_csv(paths.demo_catalog())
         from bonuspos.ui import app
 
-        return app.run(till_dir, central.config, cashier="Демо-кассир", language=language)
+        return app.run(
+            till_dir,
+            central.config,
+            cashier="Демо-кассир",
+            language=language,
+            fullscreen=fullscreen,
+        )
     finally:
         central.stop()

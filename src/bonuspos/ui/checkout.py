@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -97,23 +98,28 @@ class CheckoutScreen(QWidget):
         confirm_actions.addWidget(button(tr("Провести · Enter"), self.complete))
         confirm_actions.addWidget(button(tr("Назад · Esc"), self._back_from_confirmation))
         confirm_box.addLayout(confirm_actions)
-        self.confirmation.hide()
 
         top = QHBoxLayout()
         top.addWidget(self.code, 1)
         top.addWidget(button(tr("Добавить · Enter"), self._code_entered))
-        payment = QHBoxLayout()
-        payment.addWidget(label(tr("Оплата (F7):")))
-        payment.addWidget(self.tender)
-        payment.addWidget(label(tr("Продажа (F8):")))
-        payment.addWidget(self.channel)
-        payment.addWidget(self.order_ref)
-        payment.addStretch(1)
+        # The tender and the kind of sale one above the other: side by side, with a web
+        # order's number after them, they are wider than a 1024-pixel screen.
+        payment = QGridLayout()
+        payment.addWidget(label(tr("Оплата (F7):")), 0, 0)
+        payment.addWidget(self.tender, 0, 1)
+        payment.addWidget(label(tr("Продажа (F8):")), 1, 0)
+        payment.addWidget(self.channel, 1, 1)
+        payment.addWidget(self.order_ref, 1, 2)
+        payment.setColumnStretch(3, 1)
         spend = QHBoxLayout()
         spend.addWidget(label(tr("Списать баллов (F6 — максимум):")))
         spend.addWidget(self.points)
         spend.addWidget(self.offer, 1)
-        actions = QHBoxLayout()
+        # The confirmation takes the place of these: it has buttons of its own, and on a
+        # 768-line screen there is no room for both.
+        self.sale_actions = QWidget()
+        actions = QHBoxLayout(self.sale_actions)
+        actions.setContentsMargins(0, 0, 0, 0)
         actions.addWidget(button(tr("Удалить строку · Del"), self.remove_line))
         actions.addWidget(button(tr("Списать максимум · F6"), self.spend_most))
         actions.addWidget(button(tr("К оплате · F10"), self.ask_to_confirm))
@@ -131,7 +137,8 @@ class CheckoutScreen(QWidget):
         layout.addWidget(self.earn)
         layout.addWidget(self.message)
         layout.addWidget(self.confirmation)
-        layout.addLayout(actions)
+        layout.addWidget(self.sale_actions)
+        self._confirming(False)
 
     # --- starting and adding goods ------------------------------------------------------
 
@@ -147,7 +154,7 @@ class CheckoutScreen(QWidget):
         self.points.clear()
         self.code.clear()
         self.found.hide()
-        self.confirmation.hide()
+        self._confirming(False)
         self.message.setText("")
         if card is None:
             self.holder.setText(tr("Продажа без карты"))
@@ -241,7 +248,7 @@ class CheckoutScreen(QWidget):
         return Points.parse(text) if text else Points(0)
 
     def _requote(self, *_: object) -> None:
-        self.confirmation.hide()
+        self._confirming(False)
         kind = self.tender_kind()
         uid = self.card.customer_uid if self.card else None
         self.quote = self._checkout.quote(self.cart, uid, [kind], online=self._online())
@@ -311,7 +318,7 @@ class CheckoutScreen(QWidget):
             lines.append(tr("Начислим {0}, доступны с {1}").format(q.earns, day(q.activates_on)))
         self.confirm_text.setText("\n".join(lines))
         self.message.setText("")
-        self.confirmation.show()
+        self._confirming(True)
         self.setFocus()
 
     def complete(self) -> None:
@@ -326,7 +333,7 @@ class CheckoutScreen(QWidget):
 
     def _completed(self, receipt: Receipt) -> None:
         self.busy = False
-        self.confirmation.hide()
+        self._confirming(False)
         self.message.setText("")
         self.sale_completed.emit(receipt)
 
@@ -399,8 +406,12 @@ class CheckoutScreen(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def _confirming(self, shown: bool) -> None:
+        self.confirmation.setVisible(shown)
+        self.sale_actions.setVisible(not shown)
+
     def _back_from_confirmation(self) -> None:
-        self.confirmation.hide()
+        self._confirming(False)
         self.code.setFocus()
 
     def _cancel(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
@@ -16,6 +16,10 @@ from bonuspos.ui.receipt import ReceiptScreen
 from bonuspos.ui.scanner import ScannerFilter
 from bonuspos.ui.status_bar import TillStatusBar
 from bonuspos.ui.texts import tr
+
+# Fits a 1024×768 monitor less a taskbar and a title bar; every screen is laid out to work
+# at this size (tests/ui/test_layout.py), so the window may never need to be larger.
+MINIMUM_SIZE = QSize(1000, 680)
 
 
 class SyncBridge(QObject):
@@ -38,6 +42,7 @@ class MainWindow(QMainWindow):
         till = online_till.till
         self.sync_state: SyncState | None = None
         self.setWindowTitle(tr("BonusPOS — касса программы «Любимый покупатель»"))
+        self.setMinimumSize(MINIMUM_SIZE)
         config = online_till.config
         place = (
             tr("магазин {0}, касса {1}").format(config.store, config.till)
