@@ -46,10 +46,10 @@ class Printer(PdfPrinter):
 
     broken = False
 
-    def print_slip(self, text: str) -> str:
+    def print_slip(self, text: str, code: str | None = None) -> str:
         if self.broken:
             raise PrintFailed("нет бумаги, крышка принтера открыта")
-        return super().print_slip(text)
+        return super().print_slip(text, code)
 
 
 @dataclass
