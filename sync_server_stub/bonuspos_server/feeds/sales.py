@@ -47,7 +47,8 @@ def answer(session: Session, sale_id: str) -> SaleAnswer:
         for line in back["lines"]:
             returned[line["line_no"]] = returned.get(line["line_no"], 0) + line["quantity"]
     skus = {line.sku for line in body.lines}
-    names = dict(session.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus))))
+    found_names = session.execute(select(Product.sku, Product.name).where(Product.sku.in_(skus)))
+    names: dict[str, str] = {sku: name for sku, name in found_names}
     return SaleAnswer(
         sale_id=body.sale_id,
         number=body.number,
