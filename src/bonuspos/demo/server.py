@@ -34,6 +34,13 @@ from bonuspos.sync.config import SyncConfig
 
 STORE, TILL, OFFICE = "DEMO", "T1", "OFFICE"
 
+# Who signs in on the demo till, and with what PIN (the README names them): kept on the
+# demo server like a store's staff, so the manager's approvals verify there.
+DEMO_STAFF = (
+    ("Анна Кассирова", "cashier", "2580"),
+    ("Мария Менеджерова", "manager", "246810"),
+)
+
 
 @dataclass
 class DemoServer:
@@ -110,6 +117,7 @@ def start(folder: Path) -> DemoServer:
         if first_run:
             balances = _join_demo_customers(SyncConfig(base, STORE, OFFICE, tokens[OFFICE]))
             _give_opening_balances(url, balances)
+            _hire_demo_staff(url)
     except BaseException:
         server.stop()
         raise
@@ -182,5 +190,23 @@ def _give_opening_balances(database_url: str, balances: dict[str, Points]) -> No
                 )
     except corrections.CorrectionRefused as exc:
         raise InvalidInput(f"Демо-сервер не начислил начальные баллы: {exc}") from exc
+    finally:
+        db.dispose()
+
+
+def _hire_demo_staff(database_url: str) -> None:
+    """As `bonuspos-server add-staff` does; the till learns of them through the feed."""
+    import argparse
+
+    from bonuspos_server.admin import staff
+    from bonuspos_server.data.db import open_server_database
+
+    db = open_server_database(database_url)
+    try:
+        with db.sessions() as session, session.begin():
+            for name, role, pin in DEMO_STAFF:
+                staff.add_staff(
+                    session, argparse.Namespace(store=STORE, full_name=name, role=role, pin=pin)
+                )
     finally:
         db.dispose()
