@@ -18,7 +18,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     parser.add_argument("--data-dir", type=Path, help="папка базы кассы")
     parser.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык экранов")
-    parser.add_argument("--cashier", help="имя кассира в строке состояния")
     demo = commands.add_parser(
         "demo", help="демо-касса с демо-сервером, каталогом и покупателями на этом ПК"
     )
@@ -83,9 +82,7 @@ def _screens(args: argparse.Namespace) -> int:
         config = None
     from bonuspos.ui import app
 
-    return app.run(
-        args.data_dir or paths.data_dir(), config, cashier=args.cashier, language=args.lang
-    )
+    return app.run(args.data_dir or paths.data_dir(), config, language=args.lang)
 
 
 if __name__ == "__main__":
