@@ -225,7 +225,7 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/corrections.py" line="75"/>
-        <source>Коррекция баллов</source>
+        <source>Корректировка баллов</source>
         <translation>Points correction</translation>
     </message>
     <message>
@@ -245,17 +245,17 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/corrections.py" line="118"/>
-        <source>Без причины коррекция не проводится: укажите причину</source>
+        <source>Без причины корректировка не проводится: укажите причину</source>
         <translation>No correction without a reason: enter the reason</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/corrections.py" line="124"/>
-        <source>Коррекция {0} на карте {1}: {2}</source>
+        <source>Корректировка {0} на карте {1}: {2}</source>
         <translation>Correction of {0} on the card of {1}: {2}</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/corrections.py" line="138"/>
-        <source>Коррекция проведена: {0}, подтвердил(а) {1}. Доступно: {2}</source>
+        <source>Корректировка проведена: {0}, подтвердил(а) {1}. Доступно: {2}</source>
         <translation>Correction made: {0}, approved by {1}. Available: {2}</translation>
     </message>
     <message>
@@ -360,7 +360,7 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="78"/>
-        <source>F3 — возврат по чеку · F8 — коррекция баллов (менеджер) · F9 — повтор последнего чека · F12 — выход из смены</source>
+        <source>F3 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F12 — выход из смены</source>
         <translation>F3 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F12 — end shift</translation>
     </message>
     <message>
@@ -395,7 +395,7 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="168"/>
-        <source>Коррекция баллов: сначала найдите карту покупателя</source>
+        <source>Корректировка баллов: сначала найдите карту покупателя</source>
         <translation>Points correction: find the customer's card first</translation>
     </message>
     <message>
@@ -607,7 +607,7 @@
     <message>
         <location filename="../../src/bonuspos/ui/returns.py" line="163"/>
         <source>Отсканируйте штрихкод чека или введите номер чека</source>
-        <translation>Scan the receipt's barcode or type the receipt number</translation>
+        <translation>Scan the receipt&apos;s barcode or type the receipt number</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/returns.py" line="164"/>
@@ -775,7 +775,7 @@
     <message>
         <location filename="../../src/bonuspos/ui/sign_in.py" line="93"/>
         <source>Смена: {0}. Введите свой PIN или PIN менеджера; чек и экран сохранены</source>
-        <translation>Shift of {0}. Type your PIN or a manager's; the receipt and the screen are kept</translation>
+        <translation>Shift of {0}. Type your PIN or a manager&apos;s; the receipt and the screen are kept</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/sign_in.py" line="117"/>
@@ -972,10 +972,6 @@
         <location filename="../../src/bonuspos/ui/texts.py" line="114"/>
         <source>Часы кассы показывают {0}: продажи невозможны, исправьте дату и время</source>
         <translation>Till clock reads {0}: no sales until the date and time are set right</translation>
-    </message>
-    <message>
-        <source>Кассир: {0} · {1}</source>
-        <translation type="vanished">Cashier: {0} · {1}</translation>
     </message>
 </context>
 </TS>

@@ -87,6 +87,8 @@ def ask_approval(
     """Open the dialog over `parent`; `done` gets the service's answer once a manager approved."""
     dialog = ApprovalDialog(what, roster, attempt, parent)
     dialog.approved.connect(done)
+    # Keys go back to the till's window: not every window manager hands it the focus back.
+    dialog.finished.connect(lambda _: parent.window().activateWindow())
     dialog.finished.connect(dialog.deleteLater)
     dialog.open()
     dialog.people.setFocus()

@@ -72,7 +72,7 @@ class CorrectionScreen(QWidget):
         form.addRow(tr("Баллы (+ начислить, − списать)"), self.points)
         form.addRow(tr("Причина"), self.reason)
         layout = QVBoxLayout(self)
-        layout.addWidget(label(tr("Коррекция баллов"), name="title"))
+        layout.addWidget(label(tr("Корректировка баллов"), name="title"))
         layout.addWidget(self.holder)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -115,13 +115,15 @@ class CorrectionScreen(QWidget):
             return
         reason = " ".join(self.reason.text().split())
         if not reason:
-            self.message.setText(tr("Без причины коррекция не проводится: укажите причину"))
+            self.message.setText(tr("Без причины корректировка не проводится: укажите причину"))
             self.reason.setFocus()
             return
         self.message.setText("")
         ask_approval(
             self,
-            tr("Коррекция {0} на карте {1}: {2}").format(with_sign(points), card.full_name, reason),
+            tr("Корректировка {0} на карте {1}: {2}").format(
+                with_sign(points), card.full_name, reason
+            ),
             self._staff.roster(),
             lambda staff_id, pin: self._corrections.correct(
                 shift, card.customer_uid, points, reason, staff_id, pin
@@ -135,7 +137,7 @@ class CorrectionScreen(QWidget):
         for field in (self.points, self.reason):
             field.setEnabled(False)
         self.outcome.setText(
-            tr("Коррекция проведена: {0}, подтвердил(а) {1}. Доступно: {2}").format(
+            tr("Корректировка проведена: {0}, подтвердил(а) {1}. Доступно: {2}").format(
                 with_sign(done.points), done.approved_by, done.card.balance.active
             )
         )

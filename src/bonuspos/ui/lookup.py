@@ -75,7 +75,7 @@ class LookupScreen(QWidget):
         rules.setWordWrap(True)
         keys = label(
             tr(
-                "F3 — возврат по чеку · F8 — коррекция баллов (менеджер) ·"
+                "F3 — возврат по чеку · F8 — корректировка баллов (менеджер) ·"
                 " F9 — повтор последнего чека · F12 — выход из смены"
             ),
             name="hint",
@@ -165,7 +165,7 @@ class LookupScreen(QWidget):
             self.return_requested.emit()
         elif key == Qt.Key.Key_F8:
             if self.card is None:
-                self.message.setText(tr("Коррекция баллов: сначала найдите карту покупателя"))
+                self.message.setText(tr("Корректировка баллов: сначала найдите карту покупателя"))
             else:
                 self.correction_requested.emit(self.card)
         elif key == Qt.Key.Key_Escape and self.matches.isVisible():
