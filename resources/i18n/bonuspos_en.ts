@@ -15,8 +15,8 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
-        <location filename="../../src/bonuspos/ui/returns.py" line="50"/>
-        <location filename="../../src/bonuspos/ui/returns.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="51"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
         <source>Товар</source>
         <translation>Item</translation>
     </message>
@@ -42,23 +42,23 @@
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="69"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="70"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="86"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="87"/>
         <source>Номер заказа</source>
         <translation>Order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="106"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="107"/>
         <source>Провести · Enter</source>
         <translation>Complete · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="107"/>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="64"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="108"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="87"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
@@ -83,122 +83,122 @@
         <translation>Add · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="127"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="129"/>
         <source>Оплата (F7):</source>
         <translation>Payment (F7):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="129"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="131"/>
         <source>Продажа (F8):</source>
         <translation>Sale type (F8):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="136"/>
         <source>Списать баллов (F6 — максимум):</source>
         <translation>Points to redeem (F6 — max):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="138"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="147"/>
         <source>Удалить строку · Del</source>
         <translation>Remove line · Del</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="139"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="148"/>
         <source>Списать максимум · F6</source>
         <translation>Redeem max · F6</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="140"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="149"/>
         <source>К оплате · F10</source>
         <translation>Pay · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="141"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="150"/>
         <source>Отмена · Esc</source>
         <translation>Cancel · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="178"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="186"/>
         <source>Продажа без карты</source>
         <translation>Sale without card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="181"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="189"/>
         <source>{0} · доступно {1}</source>
         <translation>{0} · available {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="222"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="230"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="281"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="288"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="285"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="292"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="299"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
         <source>Списать можно не больше {0} ({1})</source>
         <translation>No more than {0} can be redeemed ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="304"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="311"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="309"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="316"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="312"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="319"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="325"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="332"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="326"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="333"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="332"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="337"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="350"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="357"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="367"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="374"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="456"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="473"/>
         <source>Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал</source>
         <translation>Cancel the receipt: {0} lines, {1}? The cancellation is logged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="475"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="492"/>
         <source>Отмена чека на сумму {0}</source>
         <translation>Cancelling a receipt of {0}</translation>
     </message>
@@ -254,72 +254,72 @@
         <translation>Correction of {0} on the card of {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="138"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="140"/>
         <source>Корректировка проведена: {0}, подтвердил(а) {1}. Доступно: {2}</source>
         <translation>Correction made: {0}, approved by {1}. Available: {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="142"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="144"/>
         <source>Enter или Esc — к карте</source>
         <translation>Enter or Esc — back to the card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="19"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="28"/>
         <source>Правила программы «Любимый покупатель»: карта — ваш номер телефона; за покупки начисляются баллы, указанные на ценнике; баллы становятся доступны на следующий день; баллами можно оплатить до 30% покупки (1 балл = 1 рубль); на акционные товары, покупки в кредит и в рассрочку баллы не начисляются и не списываются. Участвуют только физические лица.</source>
         <translation>“Favourite Customer” programme rules: your phone number is your card; purchases earn the points shown on the price tag; points become available the next day; points can pay for up to 30% of a purchase (1 point = 1 ruble); promotional items and purchases on credit or in instalments neither earn nor accept points. Private individuals only.</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="38"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="60"/>
         <source>ГГГГ-ММ-ДД, по желанию</source>
         <translation>YYYY-MM-DD, optional</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="62"/>
         <source>по желанию: отсканируйте пластиковую карту</source>
         <translation>optional: scan a plastic card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="41"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="63"/>
         <source>Покупатель согласен с правилами программы</source>
         <translation>The customer accepts the programme rules</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="43"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="65"/>
         <source>Покупатель — физическое лицо, не ИП и не организация</source>
         <translation>The customer is a private individual, not a sole trader or a company</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="53"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="77"/>
         <source>ФИО</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="78"/>
         <source>Телефон</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="55"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="79"/>
         <source>Эл. почта</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="80"/>
         <source>Дата рождения</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="60"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="83"/>
         <source>Пластиковая карта</source>
         <translation>Plastic card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="86"/>
         <source>Оформить карту · F10</source>
         <translation>Issue card · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="91"/>
         <source>Анкета участника программы</source>
         <translation>Programme sign-up form</translation>
     </message>
@@ -396,66 +396,72 @@
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="168"/>
         <source>Корректировка баллов: сначала найдите карту покупателя</source>
-        <translation>Points correction: find the customer's card first</translation>
+        <translation>Points correction: find the customer&apos;s card first</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="82"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="86"/>
         <source>BonusPOS — касса программы «Любимый покупатель»</source>
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="85"/>
-        <location filename="../../src/bonuspos/ui/returns.py" line="271"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="90"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
         <source>магазин {0}, касса {1}</source>
         <translation>store {0}, till {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="87"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="92"/>
         <source>касса без сервера</source>
         <translation>till without a server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="185"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="190"/>
         <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
         <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="39"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="73"/>
         <source>Папка для чеков недоступна: {0}</source>
         <translation>Receipt folder unavailable: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="45"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="95"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="97"/>
         <source>Не удалось записать чек в файл {0}</source>
         <translation>Could not save the receipt to {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="98"/>
         <source>Чек сохранён: {0}</source>
         <translation>Receipt saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="108"/>
         <source>Принтер по умолчанию не настроен</source>
         <translation>No default printer is set up</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="59"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="115"/>
+        <source>Принтер {0} не принял чек</source>
+        <translation>Printer {0} did not take the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/printing.py" line="116"/>
         <source>Чек отправлен на принтер {0}</source>
         <translation>Receipt sent to printer {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="73"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="130"/>
         <source>Не установлен python-escpos для чекового принтера</source>
         <translation>python-escpos is not installed for the receipt printer</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="81"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="136"/>
         <source>Чековый принтер не отвечает: {0}</source>
         <translation>Receipt printer not responding: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/printing.py" line="82"/>
+        <location filename="../../src/bonuspos/ui/printing.py" line="137"/>
         <source>Чек напечатан</source>
         <translation>Receipt printed</translation>
     </message>
@@ -490,244 +496,204 @@
         <translation>No card: no points earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="75"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="76"/>
         <source>Чек не напечатан: {0}. Продажа сохранена; F9 — напечатать ещё раз</source>
         <translation>Receipt not printed: {0}. The sale is saved; F9 to print again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
         <source>Продано</source>
         <translation>Sold</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
         <source>Возвр.</source>
         <translation>Ret.</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
         <source>Вернуть</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
         <source>Деньги</source>
         <translation>Money</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
         <source>−Баллы</source>
         <translation>−Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
         <source>+Баллы</source>
         <translation>+Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="51"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="52"/>
         <source>Продано в чеке</source>
         <translation>Sold on the receipt</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="52"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="53"/>
         <source>Уже возвращено раньше</source>
         <translation>Already returned before</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="53"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="54"/>
         <source>Возвращается сейчас</source>
         <translation>Returned now</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="55"/>
         <source>Деньги покупателю</source>
         <translation>Money to the customer</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="55"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="56"/>
         <source>Баллы, которые списываются с карты</source>
         <translation>Points taken from the card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="57"/>
         <source>Баллы, которые возвращаются на карту</source>
         <translation>Points given back to the card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="101"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="102"/>
         <source>{0} из {1}</source>
         <translation>{0} of {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="118"/>
-        <source>ВОЗВРАТ по чеку №{0}</source>
-        <translation>RETURN of receipt No. {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="122"/>
-        <source>{0} × {1}: {2}</source>
-        <translation>{0} × {1}: {2}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="123"/>
-        <source>Вернуть покупателю: {0}</source>
-        <translation>Give the customer: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="124"/>
-        <source>  {0}: {1}</source>
-        <translation>  {0}: {1}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="126"/>
-        <source>Списано с карты: {0}</source>
-        <translation>Taken from the card: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="127"/>
-        <source>Возвращено на карту: {0}</source>
-        <translation>Given back to the card: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="128"/>
-        <source>Доступно баллов: {0}</source>
-        <translation>Points available: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="130"/>
-        <source>Кассир: {0}</source>
-        <translation>Cashier: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="132"/>
-        <source>Подтвердил(а): {0}</source>
-        <translation>Approved by: {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="163"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="144"/>
         <source>Отсканируйте штрихкод чека или введите номер чека</source>
         <translation>Scan the receipt&apos;s barcode or type the receipt number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="164"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="145"/>
         <source>Чек для возврата</source>
         <translation>Receipt to return</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="186"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="167"/>
         <source>Возврат</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="219"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="200"/>
         <source>Покупки по карте {0}: ↑↓ и Enter — выбрать</source>
         <translation>Purchases on the card of {0}: ↑↓ and Enter to pick</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="226"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="207"/>
         <source>Enter — найти чек · Esc — назад</source>
         <translation>Enter — find the receipt · Esc — back</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="231"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="214"/>
+        <source>{0} и ещё строк: {1}</source>
+        <translation>{0} and {1} more lines</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="215"/>
         <source>Чек №{0} · {1} · {2}</source>
         <translation>Receipt No. {0} · {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="239"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="223"/>
         <source>Ищем чек…</source>
         <translation>Looking for the receipt…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="269"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="255"/>
         <source>эта касса</source>
         <translation>this till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="273"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="259"/>
         <source>без карты</source>
         <translation>no card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="275"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="261"/>
         <source>Чек №{0} от {1} · {2} · {3}</source>
         <translation>Receipt No. {0} of {1} · {2} · {3}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="284"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="270"/>
         <source>↑↓ — строка · + и − — штуки · цифра — сколько вернуть · Пробел — вся строка · A — весь чек · Enter — оформить возврат · Esc — другой чек</source>
         <translation>↑↓ — line · + and − — units · a digit — how many to return · Space — whole line · A — whole receipt · Enter — make the return · Esc — another receipt</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="290"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="276"/>
         <source>По этому чеку всё уже возвращено</source>
         <translation>Everything on this receipt has been returned already</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="302"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="288"/>
         <source>«{0}»: вернуть можно не больше {1}</source>
         <translation>“{0}”: at most {1} can be returned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="343"/>
-        <location filename="../../src/bonuspos/ui/returns.py" line="388"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="329"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="382"/>
         <source>Выберите, что возвращается</source>
         <translation>Choose what is returned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="347"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="333"/>
         <source>Вернуть покупателю {0}</source>
         <translation>Give the customer {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="362"/>
-        <location filename="../../src/bonuspos/ui/returns.py" line="350"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="355"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="336"/>
         <source>{0}: {1}</source>
         <translation>{0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="355"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="341"/>
         <source>Баллы: списать с карты {0}, вернуть на карту {1}</source>
         <translation>Points: take {0} from the card, give {1} back</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="359"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="345"/>
         <source>Без карты: баллы не меняются</source>
         <translation>No card: no points change</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="396"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="390"/>
         <source>Возврат по чеку №{0}: вернуть покупателю {1}</source>
         <translation>Return of receipt No. {0}: give the customer {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="411"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="405"/>
         <source>Оформляем возврат…</source>
         <translation>Making the return…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="426"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="420"/>
         <source>Возврат оформлен: вернуть покупателю {0}</source>
         <translation>Return made: give the customer {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="429"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="423"/>
         <source>Баллы: списано с карты {0}, возвращено на карту {1}</source>
         <translation>Points: {0} taken from the card, {1} given back</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="439"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="433"/>
         <source>Enter — готово · F9 — напечатать ещё раз</source>
         <translation>Enter — done · F9 — print again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="450"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="444"/>
         <source>Возврат не оформлен: {0}</source>
         <translation>Return not made: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/returns.py" line="463"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="457"/>
         <source>Чек возврата не напечатан: {0}. Возврат сохранён; F9 — ещё раз</source>
         <translation>Return slip not printed: {0}. The return is saved; F9 — try again</translation>
     </message>
@@ -783,62 +749,62 @@
         <translation>PIN for {0}, then Enter; Esc — pick someone else</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="43"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
         <source>Без сервера: работа офлайн</source>
         <translation>No server: working offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="52"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="55"/>
         <source>Проверяем связь…</source>
         <translation>Checking the connection…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
         <source>● На связи</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
         <source>● Нет связи</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="59"/>
         <source>В очереди: {0}</source>
         <translation>Queued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="58"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="61"/>
         <source>Синхронизация: {0}</source>
         <translation>Last sync: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="60"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="63"/>
         <source>Синхронизации ещё не было</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="65"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="68"/>
         <source>Загрузка карт: {0}</source>
         <translation>Loading cards: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="71"/>
         <source>Отклонено сервером: {0}</source>
         <translation>Rejected by server: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="70"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="73"/>
         <source>Часы кассы расходятся с сервером</source>
         <translation>Till clock differs from the server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="77"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="80"/>
         <source>Вход не выполнен · {0}</source>
         <translation>Nobody signed in · {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="80"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="83"/>
         <source>{0}: {1} · {2}</source>
         <translation>{0}: {1} · {2}</translation>
     </message>
@@ -972,6 +938,10 @@
         <location filename="../../src/bonuspos/ui/texts.py" line="114"/>
         <source>Часы кассы показывают {0}: продажи невозможны, исправьте дату и время</source>
         <translation>Till clock reads {0}: no sales until the date and time are set right</translation>
+    </message>
+    <message>
+        <source>Кассир: {0} · {1}</source>
+        <translation type="vanished">Cashier: {0} · {1}</translation>
     </message>
 </context>
 </TS>

@@ -18,12 +18,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     parser.add_argument("--data-dir", type=Path, help="папка базы кассы")
     parser.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык экранов")
+    fullscreen = "во весь экран, без заголовка окна и панели задач (киоск)"
+    parser.add_argument("--fullscreen", action="store_true", help=fullscreen)
     demo = commands.add_parser(
         "demo", help="демо-касса с демо-сервером, каталогом и покупателями на этом ПК"
     )
     demo.add_argument("--data-dir", type=Path, help="папка демо (по умолчанию новая временная)")
     demo.add_argument(
         "--text", action="store_true", help="сценарий программы в терминале, без экранов"
+    )
+    # Unset unless given here: `bonuspos --fullscreen demo` keeps the option given before.
+    demo.add_argument(
+        "--fullscreen", action="store_true", default=argparse.SUPPRESS, help=fullscreen
     )
     configure = commands.add_parser(
         "configure", help="подключить кассу к серверу (делает ИТ, один раз на ПК)"
@@ -43,6 +49,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument(
         "--dead-letters", action="store_true", help="показать события, отклонённые сервером"
     )
+    add_staff = commands.add_parser(
+        "add-staff", help="добавить сотрудника на кассу без сервера (первый менеджер)"
+    )
+    add_staff.add_argument("full_name", help="фамилия и имя")
+    add_staff.add_argument("--role", choices=("cashier", "manager"), required=True)
+    add_staff.add_argument(
+        "--pin-stdin", action="store_true", help="прочитать PIN из первой строки ввода"
+    )
+    add_staff.add_argument("--data-dir", type=Path, help="папка базы кассы")
     args = parser.parse_args(argv)
     from bonuspos.domain.errors import DomainError
     from bonuspos.ledger.till_lock import TillAlreadyRunning
@@ -56,13 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 0
             from bonuspos.demo import gui
 
-            return gui.run(args.data_dir, args.lang)
+            return gui.run(args.data_dir, args.lang, fullscreen=args.fullscreen)
         if args.command is None:
             return _screens(args)
-        if args.command in ("configure", "sync", "status"):
+        if args.command in ("configure", "sync", "status", "add-staff"):
             from bonuspos import headless
 
-            command: Callable[[argparse.Namespace], int] = getattr(headless, args.command)
+            name = args.command.replace("-", "_")
+            command: Callable[[argparse.Namespace], int] = getattr(headless, name)
             return command(args)
     except (DomainError, TillAlreadyRunning) as refused:
         print(f"bonuspos: {refused}", file=sys.stderr)
@@ -82,7 +98,12 @@ def _screens(args: argparse.Namespace) -> int:
         config = None
     from bonuspos.ui import app
 
-    return app.run(args.data_dir or paths.data_dir(), config, language=args.lang)
+    return app.run(
+        args.data_dir or paths.data_dir(),
+        config,
+        language=args.lang,
+        fullscreen=args.fullscreen,
+    )
 
 
 if __name__ == "__main__":

@@ -120,3 +120,27 @@ def _why(problem: str | None) -> str:
     except ValueError:
         return "причина не записана"
     return str(body.get("detail") or body.get("title") or "причина не записана")
+
+
+def add_staff(args: argparse.Namespace) -> int:
+    """A person for a till with no server yet: IT's first manager, say."""
+    from bonuspos.domain.staff import Role
+
+    pin = _read_pin(args.pin_stdin)
+    with Till(args.data_dir or paths.data_dir()) as till:
+        person = till.staff.add_local(args.full_name, Role(args.role), pin)
+    role = "менеджер" if person.is_manager else "кассир"
+    print(f"Добавлен: {person.full_name} ({role}), код {person.staff_id}")
+    return 0
+
+
+def _read_pin(from_stdin: bool) -> str:
+    """Never from the command line, where every user of the PC can read it."""
+    if from_stdin:
+        return sys.stdin.readline().strip()
+    import getpass
+
+    first = getpass.getpass("PIN: ")
+    if getpass.getpass("PIN ещё раз: ") != first:
+        raise InvalidInput("PIN не совпали: ничего не добавлено")
+    return first

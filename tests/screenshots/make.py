@@ -66,7 +66,8 @@ def make(out: Path) -> list[Path]:
             )
             app, window = running.app, running.window
             # The README's pictures are 1280×800, whatever screen renders them; the till
-            # itself fits its window to the screen it opens on.
+            # itself opens maximised on the screen it is on.
+            window.showNormal()
             window.resize(1280, 800)
 
             def shot(name: str) -> None:

@@ -39,6 +39,7 @@ OPERATIONS: dict[tuple[str, str], bool] = {
     ("POST", "/v1/holds"): True,
     ("DELETE", "/v1/holds/{hold_id}"): False,
     ("GET", "/v1/customers/{card}"): False,
+    ("GET", "/v1/sales/{sale_id}"): False,
     ("GET", "/v1/tills/me"): False,
     ("GET", "/healthz"): False,
 }

@@ -190,7 +190,7 @@ def test_a_web_order_needs_its_number_before_it_can_be_paid(qtbot: QtBot, screen
 
 
 class BrokenPrinter:
-    def print_slip(self, text: str) -> str:
+    def print_slip(self, text: str, code: str | None = None) -> str:
         raise PrintFailed("нет бумаги")
 
 
@@ -209,6 +209,39 @@ def test_a_failing_printer_keeps_the_sale_and_says_how_to_print_again(
     finally:
         running.close()
     assert sales(tmp_path / "till") == 2  # yesterday's TV and this one
+
+
+class PaperPrinter:
+    """Keeps what it was given, as a printer's paper would."""
+
+    def __init__(self) -> None:
+        self.slips: list[tuple[str, str | None]] = []
+
+    def print_slip(self, text: str, code: str | None = None) -> str:
+        self.slips.append((text, code))
+        return "Чек напечатан"
+
+
+def test_the_receipt_and_its_reprint_carry_the_sales_code_for_the_barcode(
+    qtbot: QtBot, tmp_path: Path, clock: ManualClock
+) -> None:
+    prepared_till(tmp_path / "till", clock)
+    paper = PaperPrinter()
+    running = open_screens(qtbot, tmp_path / "till", clock, paper)
+    try:
+        with_card(qtbot, running)
+        scan(qtbot, running, CABLE)
+        pay(qtbot, running)
+        receipt = running.window.receipt.receipt
+        assert receipt is not None
+        qtbot.keyClick(running.window.receipt, Qt.Key.Key_F9)
+    finally:
+        running.close()
+    assert len(paper.slips) == 2
+    assert {code for _, code in paper.slips} == {receipt.code}
+    assert receipt.code.isdigit()
+    assert len(receipt.code) == 40
+    assert f"Чек №{receipt.number}" in paper.slips[0][0]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ DEMO_STAFF = (
 )
 
 
-def run(data_dir: Path | None = None, language: str = "ru") -> int:
+def run(data_dir: Path | None = None, language: str = "ru", fullscreen: bool = False) -> int:
     folder = data_dir or Path(tempfile.mkdtemp(prefix="bonuspos-demo-"))
     central = demo_server.start(folder / "server")
     try:
@@ -32,6 +32,11 @@ def run(data_dir: Path | None = None, language: str = "ru") -> int:
             print(f"{name}: PIN {pin}")
         from bonuspos.ui import app
 
-        return app.run(till_dir, central.config, language=language)
+        return app.run(
+            till_dir,
+            central.config,
+            language=language,
+            fullscreen=fullscreen,
+        )
     finally:
         central.stop()

@@ -21,7 +21,7 @@ from bonuspos.domain.money import Points
 from bonuspos.domain.quote import CapReason
 from bonuspos.services.checkout import SaleRequest, new_sale_id
 from bonuspos.services.clock import ManualClock, SystemClock
-from bonuspos.services.slip import format_slip
+from bonuspos.services.slip import WIDTH, format_slip
 from bonuspos.services.till import Till
 from bonuspos.services.views import CardView, CheckoutQuote, Receipt
 
@@ -57,6 +57,11 @@ def _why(q: CheckoutQuote) -> str:
             )
         return "доступных баллов нет"
     return q.quote.cap_reason.explanation
+
+
+def _slip(receipt: Receipt) -> str:
+    """The slip as a printer gives it: a terminal shows the barcode by its digits alone."""
+    return "\n".join((format_slip(receipt), "", "[штрихкод чека]".center(WIDTH), receipt.code))
 
 
 def _pay(
@@ -101,7 +106,7 @@ def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> Non
         )
         q = till.checkout.quote(cart, found.customer_uid, [TenderKind.BANK_CARD])
         out(_offer(q))
-        out(format_slip(_pay(till, cart, found, TenderKind.BANK_CARD)))
+        out(_slip(_pay(till, cart, found, TenderKind.BANK_CARD)))
 
         clock.advance(timedelta(hours=3))
         step("Та же карта в тот же день: наушники, наличные")
@@ -114,7 +119,7 @@ def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> Non
             out(f"  Кассир пробует списать 10,00 б. — отказ: {refused.message}")
         out("  Баллы, начисленные сегодня, списать сегодня нельзя: они станут доступны завтра.")
         out("  Покупка проведена без списания баллов:")
-        out(format_slip(_pay(till, cart, found, TenderKind.CASH)))
+        out(_slip(_pay(till, cart, found, TenderKind.CASH)))
 
         clock.set(datetime.combine(today + timedelta(days=1), time(10, 20), MINSK))
         step("На следующий день: наушники и робот-пылесос по акции, наличные")
@@ -126,7 +131,7 @@ def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> Non
         out(_offer(q))
         spend = q.quote.cap
         out(f"  Покупательница списывает максимум: {spend}")
-        out(format_slip(_pay(till, cart, found, TenderKind.CASH, spend=spend)))
+        out(_slip(_pay(till, cart, found, TenderKind.CASH, spend=spend)))
 
         step("Ноутбук в кредит банка: баллы не списываются и не начисляются")
         cart = Cart().add(till.catalog.find("LP-14").line())

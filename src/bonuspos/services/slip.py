@@ -1,14 +1,20 @@
-"""The loyalty slip as text, 42 columns wide: what the thermal printer and the demo print.
+"""The loyalty slips as text, 42 columns wide: what the thermal printer and the demo print.
 
-Fiscal receipts are the registered cash register's job; this slip shows the card's side.
+Fiscal receipts are the registered cash register's job; these slips show the card's side:
+the sale's (`format_slip`, printed with the receipt code as a barcode under it) and the
+return's (`format_return_slip`, signed by the customer). Points are «баллы» on paper, as
+the programme's rules call them.
 """
 
 from __future__ import annotations
 
+import textwrap
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bonuspos.domain.cart import Channel, TenderKind
-from bonuspos.services.views import Receipt
+from bonuspos.domain.money import Points
+from bonuspos.services.views import CardView, Receipt, ReturnReceipt
 
 WIDTH = 42
 
@@ -26,9 +32,9 @@ CHANNEL_NAMES = {
 }
 
 EXCLUSION_NOTES = {
-    "promotional": "акция: без бонусов",
-    "discounted": "скидка: без бонусов",
-    "credit_tender": "кредит: без бонусов",
+    "promotional": "акция: без баллов",
+    "discounted": "скидка: без баллов",
+    "credit_tender": "кредит: без баллов",
 }
 
 
@@ -37,8 +43,24 @@ def _row(left: str, right: str) -> str:
     return f"{left[:room]:<{room}} {right}"
 
 
+def _wrapped(text: str) -> list[str]:
+    """A name on up to two lines: the whole model number matters when goods come back."""
+    return textwrap.wrap(text, WIDTH, max_lines=2, placeholder="…") or [""]
+
+
+def _when(moment: datetime, zone: str) -> str:
+    return moment.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
+
+
+def _balance(card: CardView) -> list[str]:
+    out = [_row("Доступно баллов", str(card.balance.active))]
+    if card.balance.pending:
+        out.append(_row("Ожидают начисления", str(card.balance.pending)))
+    return out
+
+
 def format_slip(receipt: Receipt, *, zone: str = "Europe/Minsk") -> str:
-    when = receipt.occurred_at.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
+    when = _when(receipt.occurred_at, zone)
     out = [
         "ЛЮБИМЫЙ ПОКУПАТЕЛЬ".center(WIDTH),
         _row(f"Чек №{receipt.number}", when),
@@ -50,7 +72,7 @@ def format_slip(receipt: Receipt, *, zone: str = "Europe/Minsk") -> str:
         out.append("Касса без связи с сервером")
     out.append("-" * WIDTH)
     for line in receipt.lines:
-        out.append(line.name[:WIDTH])
+        out.extend(_wrapped(line.name))
         out.append(_row(f"  {line.quantity} x {line.unit_price.number()}", line.amount.number()))
         if line.exclusion in EXCLUSION_NOTES:
             out.append(f"  {EXCLUSION_NOTES[line.exclusion]}")
@@ -68,7 +90,59 @@ def format_slip(receipt: Receipt, *, zone: str = "Europe/Minsk") -> str:
         out.append(_row("Начислено", str(receipt.earned)))
         if receipt.earned:
             out.append(_row("  доступны с", receipt.activates_on.strftime("%d.%m.%Y")))
-        out.append(_row("Доступно баллов", str(card.balance.active)))
-        if card.balance.pending:
-            out.append(_row("Ожидают начисления", str(card.balance.pending)))
+        out.extend(_balance(card))
+    if receipt.staff_name:
+        out.append("-" * WIDTH)
+        out.append(f"Кассир: {receipt.staff_name}"[:WIDTH])
     return "\n".join(out)
+
+
+def format_return_slip(receipt: ReturnReceipt, *, zone: str = "Europe/Minsk") -> str:
+    """The return's slip: what went back, the money per tender, the points both ways, and
+    a line for the customer's signature (the store keeps the signed copy).
+
+    Printed without a barcode (`print_slip(text, None)`): the code on paper is what the
+    return screen scans to find a sale, and a return's id coded the same way would be
+    taken for a sale's and found nowhere. The sale's own code is on the sale's receipt.
+    """
+    out = ["ВОЗВРАТ".center(WIDTH)]
+    if receipt.occurred_at is not None:
+        out.append(_row("Дата возврата", _when(receipt.occurred_at, zone)))
+    sale = f"По чеку продажи №{receipt.sale_number}"
+    # Store and till are filled in only for another till's sale: its number is that till's
+    # count, so the slip says whose.
+    if receipt.store or receipt.till:
+        sale += f", магазин {receipt.store}, касса {receipt.till}"
+    out.extend(_wrapped(sale))
+    out.append("-" * WIDTH)
+    for line in receipt.lines:
+        out.extend(_wrapped(line.name))
+        out.append(_row(f"  {line.quantity} шт.", line.money_back.number()))
+    out.append("-" * WIDTH)
+    out.append(_row("ВОЗВРАЩЕНО", str(receipt.money_back)))
+    for kind, amount in receipt.by_tender:
+        out.append(_row(f"  {TENDER_NAMES[kind]}", amount.number()))
+    if receipt.card is not None or receipt.points_taken_back or receipt.points_given_back:
+        out.append("-" * WIDTH)
+        if receipt.card is not None:
+            out.append(_row("Карта", receipt.card.phone.masked()))
+        # Both lines always, zeros too: the customer checks the card against the slip.
+        out.append(_row("Списано начисленных баллов", _signed(-receipt.points_taken_back)))
+        out.append(_row("Возвращено баллов на карту", _signed(receipt.points_given_back)))
+        if receipt.card is not None:
+            out.extend(_balance(receipt.card))
+    out.append("-" * WIDTH)
+    if receipt.staff_name:
+        out.append(f"Кассир: {receipt.staff_name}"[:WIDTH])
+    if receipt.approved_by:
+        out.append(f"Подтвердил: {receipt.approved_by}"[:WIDTH])
+    out.append("")
+    out.append("Деньги и баллы получил(а).")
+    out.append("")
+    out.append(_row("Подпись покупателя", "_" * 18))
+    return "\n".join(out)
+
+
+def _signed(points: Points) -> str:
+    """Points with their direction for the card: `+5,00 б.`, `-1,20 б.`, `0,00 б.`."""
+    return f"+{points}" if points.minor > 0 else str(points)

@@ -67,6 +67,7 @@ def start(
     printer: SlipPrinter | None = None,
     sync: bool = True,
     idle_lock: timedelta | None = None,
+    fullscreen: bool = False,
 ) -> Running:
     """`idle_lock`: how long without input locks the till (tests shorten the policy's)."""
     app = application()
@@ -85,17 +86,26 @@ def start(
     )
     # A store's monitor is often 1024×768 or 1366×768: a window larger than the screen
     # puts the buttons and the status bar out of sight where no window manager fits it.
+    # The size also stays the window's own where nothing maximises it (no window manager)
+    # and is what it returns to when the cashier un-maximises it.
     screen = app.primaryScreen().availableGeometry()
     window.resize(min(1280, screen.width()), min(800, screen.height()))
-    window.show()
+    # The till is the only thing the cashier works in: all of the screen, and in a kiosk
+    # nothing else (no title bar, no taskbar to click away to).
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.showMaximized()
     if sync:
         # After the first paint: the queue must see a usable screen before the worker runs.
         QTimer.singleShot(0, online_till.start)
     return Running(app, window, online_till, scanner, bridge)
 
 
-def run(data_dir: Path, config: SyncConfig | None, *, language: str = "ru") -> int:
-    running = start(data_dir, config, language=language)
+def run(
+    data_dir: Path, config: SyncConfig | None, *, language: str = "ru", fullscreen: bool = False
+) -> int:
+    running = start(data_dir, config, language=language, fullscreen=fullscreen)
     _quit_on_signals(running.app)
     try:
         return running.app.exec()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -26,7 +26,11 @@ class CartLines(QTableWidget):
         # Sized once per redraw (below), not by the header on every cell: a scan with ten
         # lines took 7 ms of re-measuring that way.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # The name and the note on its points share what the figures leave; each wraps
+        # in its half rather than one squeezing the other to a sliver.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(self._column_resized)
         self.verticalHeader().hide()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -54,5 +58,14 @@ class CartLines(QTableWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.setItem(row, column, item)
-        for column in range(1, len(COLUMNS)):
+        for column in _NUMBERS:
             self.resizeColumnToContents(column)
+        self.resizeRowsToContents()
+
+    def _column_resized(self, column: int, _old: int, _new: int) -> None:
+        # On a narrow screen a long name or note wraps onto a second line of its row
+        # rather than ending in `…`; the rows follow the columns' width.
+        # Once the resize is over: while the header is being resized the rows still
+        # measure against the old width.
+        if column == 0:
+            QTimer.singleShot(0, self, self.resizeRowsToContents)

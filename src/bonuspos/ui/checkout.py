@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -106,7 +107,6 @@ class CheckoutScreen(QWidget):
         confirm_actions.addWidget(button(tr("Провести · Enter"), self.complete))
         confirm_actions.addWidget(button(tr("Назад · Esc"), self._back_from_confirmation))
         confirm_box.addLayout(confirm_actions)
-        self.confirmation.hide()
 
         self.cancelling = QFrame()
         self.cancelling.setObjectName("card")
@@ -123,18 +123,27 @@ class CheckoutScreen(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.code, 1)
         top.addWidget(button(tr("Добавить · Enter"), self._code_entered))
-        payment = QHBoxLayout()
-        payment.addWidget(label(tr("Оплата (F7):")))
-        payment.addWidget(self.tender)
-        payment.addWidget(label(tr("Продажа (F8):")))
-        payment.addWidget(self.channel)
-        payment.addWidget(self.order_ref)
-        payment.addStretch(1)
+        # The tender and the kind of sale one above the other: side by side, with a web
+        # order's number after them, they are wider than a 1024-pixel screen.
+        payment = QGridLayout()
+        payment.addWidget(label(tr("Оплата (F7):")), 0, 0)
+        payment.addWidget(self.tender, 0, 1)
+        payment.addWidget(label(tr("Продажа (F8):")), 1, 0)
+        payment.addWidget(self.channel, 1, 1)
+        payment.addWidget(self.order_ref, 1, 2)
+        payment.setColumnStretch(3, 1)
         spend = QHBoxLayout()
         spend.addWidget(label(tr("Списать баллов (F6 — максимум):")))
         spend.addWidget(self.points)
         spend.addWidget(self.offer, 1)
+        # The confirmation takes the place of these: it has buttons of its own, and on a
+        # 768-line screen there is no room for both.
+        self.sale_actions = QWidget()
+        bottom = QVBoxLayout(self.sale_actions)
+        bottom.setContentsMargins(0, 0, 0, 0)
         actions = QHBoxLayout()
+        bottom.addLayout(actions)
+        bottom.addWidget(keys)
         actions.addWidget(button(tr("Удалить строку · Del"), self.remove_line))
         actions.addWidget(button(tr("Списать максимум · F6"), self.spend_most))
         actions.addWidget(button(tr("К оплате · F10"), self.ask_to_confirm))
@@ -153,8 +162,8 @@ class CheckoutScreen(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.confirmation)
         layout.addWidget(self.cancelling)
-        layout.addLayout(actions)
-        layout.addWidget(keys)
+        layout.addWidget(self.sale_actions)
+        self._confirming(False)
 
     # --- starting and adding goods ------------------------------------------------------
 
@@ -171,8 +180,7 @@ class CheckoutScreen(QWidget):
         self.points.clear()
         self.code.clear()
         self.found.hide()
-        self.confirmation.hide()
-        self.cancelling.hide()
+        self._confirming(False)
         self.message.setText("")
         if card is None:
             self.holder.setText(tr("Продажа без карты"))
@@ -266,8 +274,7 @@ class CheckoutScreen(QWidget):
         return Points.parse(text) if text else Points(0)
 
     def _requote(self, *_: object) -> None:
-        self.confirmation.hide()
-        self.cancelling.hide()
+        self._confirming(False)
         kind = self.tender_kind()
         uid = self.card.customer_uid if self.card else None
         self.quote = self._checkout.quote(self.cart, uid, [kind], online=self._online())
@@ -337,7 +344,7 @@ class CheckoutScreen(QWidget):
             lines.append(tr("Начислим {0}, доступны с {1}").format(q.earns, day(q.activates_on)))
         self.confirm_text.setText("\n".join(lines))
         self.message.setText("")
-        self.confirmation.show()
+        self._confirming(True)
         self.setFocus()
 
     def complete(self) -> None:
@@ -353,7 +360,7 @@ class CheckoutScreen(QWidget):
     def _completed(self, receipt: Receipt) -> None:
         self.busy = False
         self._open = False
-        self.confirmation.hide()
+        self._confirming(False)
         self.message.setText("")
         self.sale_completed.emit(receipt)
 
@@ -432,8 +439,19 @@ class CheckoutScreen(QWidget):
         else:
             super().keyPressEvent(event)
 
-    def _back_from_confirmation(self) -> None:
+    def _confirming(self, shown: bool) -> None:
+        self.cancelling.hide()
+        self.confirmation.setVisible(shown)
+        self.sale_actions.setVisible(not shown)
+
+    def _cancelling(self, shown: bool) -> None:
+        """The question takes the place of the buttons, as the confirmation does."""
         self.confirmation.hide()
+        self.cancelling.setVisible(shown)
+        self.sale_actions.setVisible(not shown)
+
+    def _back_from_confirmation(self) -> None:
+        self._confirming(False)
         self.code.setFocus()
 
     # --- cancelling ---------------------------------------------------------------------------
@@ -450,7 +468,6 @@ class CheckoutScreen(QWidget):
             self._open = False
             self.cancelled.emit()
             return
-        self.confirmation.hide()
         self.found.hide()
         self.cancel_text.setText(
             tr("Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал").format(
@@ -458,7 +475,7 @@ class CheckoutScreen(QWidget):
             )
         )
         self.message.setText("")
-        self.cancelling.show()
+        self._cancelling(True)
         self.setFocus()
 
     def confirm_cancel(self) -> None:
@@ -491,12 +508,12 @@ class CheckoutScreen(QWidget):
         except DomainError as refused:
             self.message.setText(refusal(refused))
             return
-        self.cancelling.hide()
+        self._cancelling(False)
         self._open = False
         self.cancelled.emit()
 
     def _keep_cart(self) -> None:
-        self.cancelling.hide()
+        self._cancelling(False)
         self.code.setFocus()
 
     def _channel_changed(self, *_: object) -> None:

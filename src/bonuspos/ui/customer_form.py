@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bonuspos.domain.customer import CustomerForm, FormError
 from bonuspos.domain.errors import DomainError
@@ -22,6 +31,19 @@ def programme_rules() -> str:
         " на акционные товары, покупки в кредит и в рассрочку баллы не начисляются"
         " и не списываются. Участвуют только физические лица."
     )
+
+
+def beside(field: QWidget, error: QLabel, *, share: int = 1) -> QHBoxLayout:
+    """A field with its error to its right. The field keeps its width whether an error
+    shows or not (`share`: its part of the row, 0 for just what it needs)."""
+    row = QHBoxLayout()
+    row.addWidget(field, share)
+    keep = error.sizePolicy()
+    keep.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+    keep.setRetainSizeWhenHidden(True)
+    error.setSizePolicy(keep)
+    row.addWidget(error, 1)
+    return row
 
 
 class CustomerFormScreen(QWidget):
@@ -48,6 +70,8 @@ class CustomerFormScreen(QWidget):
         }
         self.message = label(name="error", wrap=True)
 
+        # Each error stands beside what it is about, not under it: a form with every
+        # error showing is then no taller than an empty one, and fits a 768-line screen.
         form = QFormLayout()
         for caption, field, key in (
             (tr("ФИО"), self.full_name, "full_name"),
@@ -55,9 +79,8 @@ class CustomerFormScreen(QWidget):
             (tr("Эл. почта"), self.email, "email"),
             (tr("Дата рождения"), self.birth_date, "birth_date"),
         ):
-            form.addRow(caption, field)
-            form.addRow("", self.errors[key])
-        form.addRow(tr("Пластиковая карта"), self.plastic)
+            form.addRow(caption, beside(field, self.errors[key]))
+        form.addRow(tr("Пластиковая карта"), self.plastic)  # never wrong: no error beside
         rules = label(programme_rules(), name="hint", wrap=True)
         actions = QHBoxLayout()
         actions.addWidget(button(tr("Оформить карту · F10"), self.submit))
@@ -69,8 +92,8 @@ class CustomerFormScreen(QWidget):
         layout.addLayout(form)
         layout.addWidget(rules)
         for box in (self.consent, self.not_legal_entity):
-            layout.addWidget(box)
-            layout.addWidget(self.errors["consent" if box is self.consent else "not_legal_entity"])
+            error = self.errors["consent" if box is self.consent else "not_legal_entity"]
+            layout.addLayout(beside(box, error, share=0))
         layout.addWidget(self.message)
         layout.addLayout(actions)
         layout.addStretch(1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QWidget
 
@@ -37,6 +37,10 @@ ACTIVITY = frozenset(
         QEvent.Type.Wheel,
     }
 )
+
+# Fits a 1024×768 monitor less a taskbar and a title bar; every screen is laid out to work
+# at this size (tests/ui/test_layout.py), so the window may never need to be larger.
+MINIMUM_SIZE = QSize(1000, 680)
 
 
 class SyncBridge(QObject):
@@ -80,6 +84,7 @@ class MainWindow(QMainWindow):
         self.shift: Shift | None = None
         self.sync_state: SyncState | None = None
         self.setWindowTitle(tr("BonusPOS — касса программы «Любимый покупатель»"))
+        self.setMinimumSize(MINIMUM_SIZE)
         config = online_till.config
         place = (
             tr("магазин {0}, касса {1}").format(config.store, config.till)

@@ -67,7 +67,8 @@ class ReceiptScreen(QWidget):
         if self.receipt is None:
             return
         try:
-            self.printed.setText(self._printer.print_slip(format_slip(self.receipt)))
+            said = self._printer.print_slip(format_slip(self.receipt), self.receipt.code)
+            self.printed.setText(said)
             restyle(self.printed, "hint")
         except PrintFailed as failed:
             restyle(self.printed, "error")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.staff import Action, return_details
 from bonuspos.services.returns import Returns, new_return_id
+from bonuspos.services.slip import format_return_slip
 from bonuspos.services.staff import StaffService
 from bonuspos.services.views import (
     Approval,
@@ -111,26 +112,6 @@ class ReturnLines(QTableWidget):
                     )
                 self.setItem(row, column, item)
         self.selectRow(min(row_now, len(sale.lines) - 1))
-
-
-def format_return_slip(outcome: ReturnReceipt) -> str:
-    """The return slip: the lines given back, the money per tender, the points both ways."""
-    out = [tr("ВОЗВРАТ по чеку №{0}").format(outcome.sale_number)]
-    if outcome.occurred_at is not None:
-        out.append(moment(outcome.occurred_at))
-    for line in outcome.lines:
-        out.append(tr("{0} × {1}: {2}").format(line.name, line.quantity, line.money_back))
-    out.append(tr("Вернуть покупателю: {0}").format(outcome.money_back))
-    out += [tr("  {0}: {1}").format(tender_name(k), amount) for k, amount in outcome.by_tender]
-    if outcome.card is not None:
-        out.append(tr("Списано с карты: {0}").format(outcome.points_taken_back))
-        out.append(tr("Возвращено на карту: {0}").format(outcome.points_given_back))
-        out.append(tr("Доступно баллов: {0}").format(outcome.card.balance.active))
-    if outcome.staff_name:
-        out.append(tr("Кассир: {0}").format(outcome.staff_name))
-    if outcome.approved_by:
-        out.append(tr("Подтвердил(а): {0}").format(outcome.approved_by))
-    return "\n".join(out)
 
 
 class ReturnsScreen(QWidget):
@@ -227,8 +208,11 @@ class ReturnsScreen(QWidget):
         self.code.setFocus()
 
     def _sale_line(self, sale: SaleForReturn) -> str:
-        names = ", ".join(line.name for line in sale.lines)
-        return tr("Чек №{0} · {1} · {2}").format(sale.number, moment(sale.occurred_at), names)
+        # The first line's name only: every name in a row is wider than a 1024-pixel screen.
+        first = sale.lines[0].name if sale.lines else ""
+        if len(sale.lines) > 1:
+            first = tr("{0} и ещё строк: {1}").format(first, len(sale.lines) - 1)
+        return tr("Чек №{0} · {1} · {2}").format(sale.number, moment(sale.occurred_at), first)
 
     def look_for(self, text: str) -> None:
         """A scanned receipt code or a typed receipt number: the field's and the scanner's slot."""
@@ -263,6 +247,8 @@ class ReturnsScreen(QWidget):
         self.return_id = new_return_id()  # now: a retried return finds the first one written
         self.recent.hide()
         self.recent_title.hide()
+        # A scan needs no field (the scanner hands its code over), and the lines need the room.
+        self.code.hide()
         self.slip.hide()
         self.printed.hide()
         where = (
@@ -358,10 +344,17 @@ class ReturnsScreen(QWidget):
             if preview.sale.card is not None
             else tr("Без карты: баллы не меняются")
         )
+        self._show_reasons()
+
+    def _show_reasons(self) -> None:
+        """Why, for the selected line (the table has every line's figures), then the sale's."""
+        preview, line = self.preview, self._selected()
+        if preview is None or line is None:
+            return
         why = [
-            tr("{0}: {1}").format(line.name, "; ".join(line.reasons))
-            for line in preview.lines
-            if line.reasons
+            tr("{0}: {1}").format(shown.name, "; ".join(shown.reasons))
+            for shown in preview.lines
+            if shown.line_no == line.line_no and shown.reasons
         ]
         self.reasons.setText("\n".join([*why, *preview.reasons]))
 
@@ -375,6 +368,7 @@ class ReturnsScreen(QWidget):
         if self.sale is not None and self.sale.lines:
             row = max(0, min(len(self.sale.lines) - 1, self.lines.currentRow() + step))
             self.lines.selectRow(row)
+            self._show_reasons()
 
     # --- writing the return -------------------------------------------------------------
 
@@ -515,6 +509,7 @@ class ReturnsScreen(QWidget):
         self.preview = None
         self.outcome = None
         self.quantities = {}
+        self.code.show()
         for hidden in (self.heading, self.lines, self.slip, self.printed):
             hidden.hide()
         for shown in (self.money, self.tenders, self.points, self.reasons):

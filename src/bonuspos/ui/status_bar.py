@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from bonuspos.domain.clock_rule import ClockImplausible
 from bonuspos.services.online import SyncState
 from bonuspos.services.views import StaffView
 from bonuspos.ui.texts import clock_warning, role_name, tr
-from bonuspos.ui.widgets import restyle
+from bonuspos.ui.widgets import ElidedLabel, restyle
 
 MINSK = ZoneInfo("Europe/Minsk")
 
@@ -23,19 +23,22 @@ class TillStatusBar(QStatusBar):
         self.connection = QLabel()
         self.queue = QLabel()
         self.last_sync = QLabel()
-        self.warning = QLabel()
+        # The warning and who is at the till give way (ending in `…`) when the bar is
+        # short of room, never widening the window past the screen; the connection, the
+        # queue and the last sync are short and always whole.
+        self.warning = ElidedLabel()
         self.warning.setObjectName("error")
-        # A long warning is cut, never allowed to widen the window past the screen.
-        self.warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._place = place
-        self.who = QLabel()
+        self.who = ElidedLabel()
         self._sync_problems: list[str] = []
         self._clock_problem = ""
         self._notice = ""
         self.show_staff(None)
-        for label in (self.connection, self.queue, self.last_sync, self.warning):
-            label.setContentsMargins(0, 0, 24, 0)
+        for label in (self.connection, self.queue, self.last_sync):
+            label.setContentsMargins(0, 0, 16, 0)
             self.addWidget(label)
+        self.warning.setContentsMargins(0, 0, 16, 0)
+        self.addWidget(self.warning, 1)
         self.addPermanentWidget(self.who)
 
     def show_state(self, state: SyncState | None) -> None:
@@ -92,7 +95,11 @@ class TillStatusBar(QStatusBar):
 
     def _show_warning(self) -> None:
         shown = [text for text in (self._notice, self._clock_problem) if text]
-        self.warning.setText(" · ".join(shown + self._sync_problems))
+        text = " · ".join(shown + self._sync_problems)
+        self.warning.setText(text)
+        # While there is a warning it has the room of who is at the till: the cashier
+        # knows who and where they are, a warning is news.
+        self.who.setVisible(not text)
 
 
 def _when(at: datetime) -> str:

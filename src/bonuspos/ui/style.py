@@ -21,6 +21,7 @@ QFrame#card { border: 2px solid #2e7d32; border-radius: 8px; padding: 8px; }
 QLabel#online { color: #2e7d32; font-weight: 600; }
 QLabel#offline { color: #b00020; font-weight: 600; }
 QTableWidget { font-size: 14pt; }
+QStatusBar QLabel { font-size: 12pt; }
 """
 
 

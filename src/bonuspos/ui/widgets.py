@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPushButton, QWidget
 
 
@@ -43,3 +44,44 @@ def offer_choices(choices: QListWidget, items: Iterable[tuple[str, Any]]) -> Non
     choices.setCurrentRow(0)
     choices.show()
     choices.setFocus()
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in `…` when it has no room, with the whole of it in its tooltip.
+
+    For a line that must never widen the window (the status bar's): a plain label would be
+    cut mid-word with no sign that more was there. `text()` stays the whole text; the
+    `elides` property tells tests/ui/layout.py that it is short on purpose.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("elides", True)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self.setToolTip(text)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        # Room for a word's start and the `…`: the rest may go when space is short.
+        hint = super().minimumSizeHint()
+        margins = self.contentsMargins()
+        kept = self.fontMetrics().horizontalAdvance("Wxy…") + margins.left() + margins.right()
+        return QSize(min(hint.width(), kept), hint.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bonuspos_server.admin import commands as admin
+from bonuspos_server.admin import staff as staff_admin
 from bonuspos_server.admin.corrections import ENV_LIMIT
 from bonuspos_server.data.db import ENV_URL, default_url, open_server_database
 from bonuspos_server.settings import LIMITS, LOG_LEVEL, THREADS, Settings
@@ -95,6 +96,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     listing.add_argument(
         "--since", type=date.fromisoformat, help="from this day on (YYYY-MM-DD, Minsk)"
     )
+    person = commands.add_parser(
+        "add-staff", help="add a cashier or manager to a store; prints their id"
+    )
+    person.add_argument("store")
+    person.add_argument("full_name")
+    person.add_argument("--role", required=True, choices=["cashier", "manager"])
+    person.add_argument("--pin-stdin", action="store_true", help=_PIN_HELP)
+    reset = commands.add_parser("reset-pin", help="give a staff member a new PIN; ends a lockout")
+    reset.add_argument("staff_id")
+    reset.add_argument("--pin-stdin", action="store_true", help=_PIN_HELP)
+    disable = commands.add_parser("disable-staff", help="no more sign-ins or approvals")
+    disable.add_argument("staff_id")
+    roster = commands.add_parser("staff", help="list a store's staff (never their keys)")
+    roster.add_argument("--store", required=True)
+    trail = commands.add_parser("audit", help="a store's audit trail of one day (Minsk)")
+    trail.add_argument("--store", required=True)
+    trail.add_argument("--date", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    trail.add_argument("--csv", type=Path, help="write it to this file (';'-separated)")
     args = parser.parse_args(_negative_points_last(list(sys.argv[1:] if argv is None else argv)))
 
     given = [url for url in (args.database_url, getattr(args, "serve_url", None)) if url]
@@ -109,6 +128,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(args)
+    if args.command in ("add-staff", "reset-pin"):
+        try:  # before the database: nobody types a PIN while a write lock is held
+            args.pin = staff_admin.read_pin(args.pin_stdin)
+        except staff_admin.StaffError as exc:
+            print(f"bonuspos-server: {exc}", file=sys.stderr)
+            return 2
     db = open_server_database(_url(args))
     try:
         return admin.run(db, args)
@@ -119,6 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         db.dispose()
 
 
+_PIN_HELP = "read the PIN as one line of stdin (default: typed twice on the terminal)"
 _NEGATIVE_POINTS = re.compile(r"^-[0-9][0-9\u00a0 ]*[,.][0-9]{1,2}$")
 _TAKES_VALUE = ("--reason", "--by", "--limit", "--database-url")
 

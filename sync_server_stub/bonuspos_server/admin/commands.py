@@ -26,6 +26,7 @@ from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Money, Points
 from bonuspos_server.admin import corrections
+from bonuspos_server.admin import staff as people
 from bonuspos_server.data import policies
 from bonuspos_server.data.db import ServerDatabase
 from bonuspos_server.data.models import Customer, LedgerEntry, PlasticCard, Product, Store, Till
@@ -51,9 +52,17 @@ def run(db: ServerDatabase, args: argparse.Namespace) -> int:
         "resolve-conflict": resolve_conflict,
         "adjust": adjust,
         "adjustments": list_adjustments,
+        "add-staff": people.add_staff,
+        "reset-pin": people.reset_pin,
+        "disable-staff": people.disable_staff,
+        "staff": people.list_staff,
+        "audit": people.audit,
     }
     with db.sessions() as session, session.begin():
-        message = commands[args.command](session, args)
+        try:
+            message = commands[args.command](session, args)
+        except people.StaffError as exc:
+            raise AdminError(str(exc)) from None
     print(message)  # only once committed: "revoked" must mean revoked
     return 0
 

@@ -145,7 +145,7 @@ def since(session: Session, day: date | None, zone: ZoneInfo) -> list[Correction
     query = (
         select(Adjustment, Customer.phone, Customer.full_name)
         .join(Customer, Customer.id == Adjustment.customer_id)
-        .where(Adjustment.created_at.is_not(None))
+        .where(Adjustment.created_at.is_not(None), Adjustment.till_id.is_(None))
         .order_by(Adjustment.created_at, Adjustment.id)
     )
     if day is not None:

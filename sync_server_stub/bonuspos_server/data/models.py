@@ -179,6 +179,7 @@ class Event(Base):
     status: Mapped[str] = mapped_column(String(16))  # accepted | rejected
     problem: Mapped[str | None] = mapped_column(Text)  # RFC 9457 body, JSON
     flag: Mapped[str | None] = mapped_column(String(200))
+    staff_id: Mapped[str | None] = mapped_column(String(36))  # who, as the event says
 
 
 class Sale(Base):
@@ -196,6 +197,7 @@ class Sale(Base):
     hold_id: Mapped[str | None] = mapped_column(String(36))
     flag: Mapped[str | None] = mapped_column(String(200))  # why the manager's report lists it
     body: Mapped[str] = mapped_column(Text)  # the event payload, for returns and exports
+    staff_id: Mapped[str | None] = mapped_column(String(36))  # who rang it up
 
 
 class Return(Base):
@@ -205,6 +207,8 @@ class Return(Base):
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
     occurred_at: Mapped[datetime]
     body: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))  # a verified manager approval
 
 
 class LedgerEntry(Base):
@@ -224,12 +228,16 @@ class LedgerEntry(Base):
 class Adjustment(Base):
     """A balance correction, applied once by its id: what, on which card, why, who and when.
 
-    HQ's (`bonuspos-server adjust`) carry no event. `event_id` is kept for the rows a
-    till's `balance_adjusted` left before tills were refused them.
+    HQ's (`bonuspos-server adjust`) carry no event and no till. A till's carries its
+    `balance_adjusted` event, the till, the staff member who made it and the manager who
+    approved it (the same person when a manager corrects alone).
     """
 
     __tablename__ = "adjustments"
-    __table_args__ = (Index("ix_adjustments_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_adjustments_created_at", "created_at"),
+        Index("ix_adjustments_till_day", "till_id", "occurred_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_id: Mapped[str | None] = mapped_column(String(36))
@@ -242,6 +250,10 @@ class Adjustment(Base):
     os_user: Mapped[str | None] = mapped_column(String(64))  # the account that ran the command
     by_name: Mapped[str | None] = mapped_column(String(120))  # the person, when --by names one
     created_at: Mapped[datetime | None]
+    till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"))
+    occurred_at: Mapped[datetime | None]  # at the till: the store day its daily limit counts
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
 
 
 class Hold(Base):
@@ -256,6 +268,44 @@ class Hold(Base):
     expires_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))  # active | captured | released
     sale_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Staff(Base):
+    """A person at a store's tills. The server keeps the PIN's scrypt key (to check a
+    manager's approvals); tills get only the kdf parameters and the verifier."""
+
+    __tablename__ = "staff"
+    __table_args__ = (Index("ix_staff_feed", "store_id", "change_seq", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    full_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))  # cashier | manager
+    active: Mapped[bool]
+    kdf: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(64))  # hex; never leaves the server
+    verifier: Mapped[str] = mapped_column(String(64))
+    locked_until: Mapped[datetime | None]
+    change_seq: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """One entry of a till's audit trail: who did what, approved by whom. Never changed."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_store_time", "store_id", "occurred_at"),)
+
+    audit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    staff_id: Mapped[str | None] = mapped_column(String(36))
+    approved_by: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)
+    occurred_at: Mapped[datetime]
+    received_at: Mapped[datetime]
 
 
 class RateCounter(Base):

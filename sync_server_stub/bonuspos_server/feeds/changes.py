@@ -1,4 +1,5 @@
-"""The changes feed: what tills cache (policy, catalog, customers with balances), by cursor.
+"""The changes feed: what tills cache (policy, catalog, customers with balances, their own
+store's staff), by cursor.
 
 The cursor is opaque to tills: base64 of the last feed position seen for each kind. Rows
 are ordered by (change_seq, key), and change_seq follows commit order (see models), so a
@@ -25,13 +26,22 @@ from bonuspos_server.data.models import (
     PendingPoints,
     PlasticCard,
     Product,
+    Staff,
+    Store,
 )
 from bonuspos_server.ingest import catalog
 from bonuspos_server.web.problems import Problem
 from bonuspos_server.web.schemas import ChangesPage
 
 MAX_LIMIT = 5_000
-_START: dict[str, Any] = {"policy": 0, "products": [0, ""], "customers": [0, 0]}
+_START: dict[str, Any] = {
+    "policy": 0,
+    "products": [0, ""],
+    "customers": [0, 0],
+    "staff": [0, ""],
+}
+# Kinds a cursor written before them lacks: such a cursor starts them from the beginning.
+_LATER = {"staff"}
 
 
 def decode(cursor: str | None) -> dict[str, Any]:
@@ -44,6 +54,8 @@ def decode(cursor: str | None) -> dict[str, Any]:
         data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise problem from exc
+    if isinstance(data, dict):
+        data = {**{k: _START[k] for k in _LATER}, **data}
     well_formed = (
         isinstance(data, dict)
         and set(data) == set(_START)
@@ -52,6 +64,8 @@ def decode(cursor: str | None) -> dict[str, Any]:
         and [type(v) for v in data["products"]] == [int, str]
         and isinstance(data["customers"], list)
         and [type(v) for v in data["customers"]] == [int, int]
+        and isinstance(data["staff"], list)
+        and [type(v) for v in data["staff"]] == [int, str]
     )
     if not well_formed or not _in_range(data):
         raise problem
@@ -59,16 +73,21 @@ def decode(cursor: str | None) -> dict[str, Any]:
 
 
 def _in_range(data: dict[str, Any]) -> bool:
-    numbers = [data["policy"], data["products"][0], *data["customers"]]
-    sku = data["products"][1]
-    return all(0 <= n < 2**63 for n in numbers) and len(sku) <= 32 and "\x00" not in sku
+    numbers = [data["policy"], data["products"][0], *data["customers"], data["staff"][0]]
+    texts = [data["products"][1], data["staff"][1]]
+    return all(0 <= n < 2**63 for n in numbers) and all(
+        len(t) <= 36 and "\x00" not in t for t in texts
+    )
 
 
 def encode(position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(position, separators=(",", ":")).encode()).decode()
 
 
-def page(session: Session, cursor: str | None, limit: int, now: datetime) -> ChangesPage:
+def page(
+    session: Session, cursor: str | None, limit: int, now: datetime, store: str = ""
+) -> ChangesPage:
+    """A page of changes after `cursor`; staff only of `store`, the asking till's own."""
     position = decode(cursor)
     policy = policies.current(session)
     policy_body = policy.to_dict() if policy.version > position["policy"] else None
@@ -110,14 +129,58 @@ def page(session: Session, cursor: str | None, limit: int, now: datetime) -> Cha
             # The page again as a subquery, rather than thousands of bound ids.
             ids = select(Customer.id).where(after).order_by(*order).limit(room).scalar_subquery()
             extras = _extras(session, ids, policy.store_day(now))
+    room -= len(customers)
+    people: list[Any] = []
+    if room > 0 and store:
+        seq, staff_id = position["staff"]
+        people = list(
+            session.connection().execute(
+                select(*_STAFF_COLUMNS)
+                .join(Store, Store.id == Staff.store_id)
+                .where(
+                    Store.code == store,
+                    tuple_(Staff.change_seq, Staff.id) > tuple_(seq, staff_id),
+                )
+                .order_by(Staff.change_seq, Staff.id)
+                .limit(room)
+            )
+        )
+        if people:
+            position["staff"] = [people[-1].change_seq, people[-1].id]
     return ChangesPage(
         cursor=encode(position),
-        has_more=len(products) + len(customers) >= limit,
+        has_more=len(products) + len(customers) + len(people) >= limit,
         policy=policy_body,
         price_list=catalog.current_version(session.connection()),
         products=[_product(p) for p in products],
         customers=[extras.customer(row) for row in customers],
+        staff=[_person(row) for row in people],
     )
+
+
+# Never the key: a till checks a PIN against the verifier and cannot sign an approval.
+_STAFF_COLUMNS = (
+    Staff.id,
+    Staff.full_name,
+    Staff.role,
+    Staff.active,
+    Staff.kdf,
+    Staff.verifier,
+    Staff.locked_until,
+    Staff.change_seq,
+)
+
+
+def _person(row: Any) -> dict[str, Any]:
+    return {
+        "staff_id": row.id,
+        "full_name": row.full_name,
+        "role": row.role,
+        "active": row.active,
+        "kdf": row.kdf,
+        "verifier": row.verifier,
+        "locked_until": row.locked_until.isoformat() if row.locked_until else None,
+    }
 
 
 _CUSTOMER_COLUMNS = (

@@ -24,9 +24,11 @@ from bonuspos.domain.money import Money, Points
 from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import quote
 from bonuspos.domain.returns import ReturnedLine, SoldLine, return_line
+from bonuspos.domain.staff import Action, return_details
 from bonuspos.protocol import Flag
 from bonuspos_server.data.models import Hold
 from bonuspos_server.ingest import conflicts
+from bonuspos_server.ingest.approvals import NotApproved, verify, who
 from bonuspos_server.ingest.catalog import Figures
 from bonuspos_server.ingest.working import Card, Working
 from bonuspos_server.web.problems import Problem, invalid
@@ -59,9 +61,11 @@ def customer_registered(work: Working, p: CustomerRegistered) -> str | None:
     if plastic is not None and holder is not None and holder != getattr(same_phone, "id", None):
         raise invalid(f"Plastic card {plastic.masked()} belongs to another customer")
     free_plastic = plastic.number if plastic is not None and holder is None else None
+    unknown = who(work, p.staff_id)
     if same_phone is not None:
         # The same person signed up twice, or the number has passed to someone new.
-        return conflicts.sign_up_on_known_phone(work, p, new, same_phone, free_plastic)
+        merged = conflicts.sign_up_on_known_phone(work, p, new, same_phone, free_plastic)
+        return joined(merged, unknown)
     card = work.register(
         {
             "uid": uid,
@@ -75,7 +79,12 @@ def customer_registered(work: Working, p: CustomerRegistered) -> str | None:
     )
     if free_plastic is not None:
         work.issue_plastic(free_plastic, card)
-    return None
+    return joined(unknown)
+
+
+def joined(*flags: str | None) -> str | None:
+    """Every reason the manager's report lists an event for, as one comma-joined flag."""
+    return ",".join(f for f in flags if f) or None
 
 
 def sale_completed(work: Working, p: SaleCompleted) -> str | None:
@@ -133,6 +142,8 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
         has_card=card is not None,
     )
     flags: list[str] = [Flag.PRICE_MISMATCH] if mismatch else []
+    if (unknown := who(work, p.staff_id)) is not None:
+        flags.append(unknown)
     capture, unheld = _hold(work, card, p) if p.spent and not p.offline else (None, None)
     if unheld is not None:
         flags.append(unheld)
@@ -150,12 +161,12 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
     earns = by_catalog.earns if card is not None else Points(0)
     if card is not None:
         claimed = sale_entries(settled, p.occurred_at, policy)
-        if _chain_broken(work, str(p.customer_uid), sale_id, None, claimed, p):
+        if chain_broken(work, str(p.customer_uid), sale_id, None, claimed, p):
             flags.append(Flag.CHAIN_BROKEN)
         entries = [e for e in claimed if e.kind is not EntryKind.EARNED]
         if earns:
             entries.append(LedgerEntry(EntryKind.EARNED, earns, quoted.activates_on))
-        _post(work, card, entries, p.occurred_at, policy)
+        post(work, card, entries, p.occurred_at, policy)
         if p.spent and card.active_on(policy.store_day(work.now)) < 0:
             flags.append(Flag.OVERSPENT)
     # What the server keeps is what it credited: returns are computed from it.
@@ -189,6 +200,7 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
             "hold_id": str(p.hold_id) if p.hold_id else None,
             "flag": flag,
             "body": credited.model_dump_json(),
+            "staff_id": work.staff_id,
         },
         day,
     )
@@ -317,6 +329,12 @@ def sale_returned(work: Working, p: SaleReturned) -> str | None:
     _same("taken_back", p.taken_back, sum(c.points_taken_back.minor for c in claimed))
     _same("given_back", p.given_back, sum(c.points_given_back.minor for c in claimed))
     flags: list[str] = [Flag.PRICE_MISMATCH] if claimed != moved else []
+    if (unknown := who(work, p.staff_id)) is not None:
+        flags.append(unknown)
+    approver = _return_approver(work, p)
+    if approver is None and work.current_policy().needs_approval(Action.RETURN):
+        # The money has gone back already: the return stands, the manager's report lists it.
+        flags.append(Flag.UNAPPROVED)
     credited = p.model_copy(
         update={
             "money_back": sum(m.money_back.minor for m in moved),
@@ -341,6 +359,8 @@ def sale_returned(work: Working, p: SaleReturned) -> str | None:
             "sale_id": sale.id,
             "occurred_at": p.occurred_at,
             "body": credited.model_dump_json(),
+            "staff_id": work.staff_id,
+            "approved_by": approver,
         },
         credited,
     )
@@ -351,22 +371,40 @@ def sale_returned(work: Working, p: SaleReturned) -> str | None:
         recorded = return_entries(
             claimed, earned_active_from=sale.activates_on, at=p.occurred_at, policy=policy
         )
-        if _chain_broken(work, uid, None, p.return_id, recorded, p):
+        if chain_broken(work, uid, None, p.return_id, recorded, p):
             flags.append(Flag.CHAIN_BROKEN)
         entries = return_entries(
             moved, earned_active_from=sale.activates_on, at=p.occurred_at, policy=policy
         )
-        _post(work, card, entries, p.occurred_at, policy)
+        post(work, card, entries, p.occurred_at, policy)
     return ",".join(flags) or None
 
 
-def _chain_broken(
+def _return_approver(work: Working, p: SaleReturned) -> str | None:
+    """The manager whose approval of this return holds, if one does."""
+    if p.approval is None:
+        return None
+    try:
+        approver = verify(
+            work,
+            Action.RETURN,
+            p.approval,
+            subject=str(p.return_id),
+            details=return_details(str(p.sale_id)),
+            occurred_at=p.occurred_at,
+        )
+    except NotApproved:
+        return None
+    return approver.id
+
+
+def chain_broken(
     work: Working,
     customer_uid: str,
     sale_id: str | None,
     return_id: Any,
     entries: list[LedgerEntry],
-    p: SaleCompleted | SaleReturned,
+    p: SaleCompleted | SaleReturned | BalanceAdjusted,
 ) -> bool:
     """Whether the till's hashes for these entries fail to chain on its last reported one.
 
@@ -385,16 +423,6 @@ def _chain_broken(
     return expected != list(p.ledger_hashes)
 
 
-def balance_adjusted(work: Working, p: BalanceAdjusted) -> str | None:
-    """Refused: a till token alone never corrects a balance (HQ does, `bonuspos-server adjust`)."""
-    raise Problem(
-        403,
-        "adjustment-not-allowed",
-        "A till cannot correct a balance",
-        "Balance corrections are made by HQ with `bonuspos-server adjust`, with a reason",
-    )
-
-
 def _card(work: Working, uid: Any) -> Card | None:
     if uid is None:
         return None
@@ -409,7 +437,7 @@ def _same(what: str, sent: object, expected: object) -> None:
         raise invalid(f"{what} is {sent}, the rules give {expected}")
 
 
-def _post(
+def post(
     work: Working, card: Card, entries: list[LedgerEntry], at: datetime, policy: Policy
 ) -> None:
     today = policy.store_day(work.now)
@@ -420,4 +448,3 @@ def _post(
 CUSTOMER_REGISTERED = (CustomerRegistered, customer_registered)
 SALE_COMPLETED = (SaleCompleted, sale_completed)
 SALE_RETURNED = (SaleReturned, sale_returned)
-BALANCE_ADJUSTED = (BalanceAdjusted, balance_adjusted)

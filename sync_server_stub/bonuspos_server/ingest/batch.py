@@ -25,7 +25,7 @@ from bonuspos.domain.errors import DomainError
 from bonuspos.protocol import EventType
 from bonuspos_server.data.db import ServerDatabase
 from bonuspos_server.data.models import Event
-from bonuspos_server.ingest import apply, invariants
+from bonuspos_server.ingest import apply, audit, corrections, invariants
 from bonuspos_server.ingest.retry import retrying
 from bonuspos_server.ingest.working import KnownEvent, Working
 from bonuspos_server.web.auth import Caller
@@ -39,7 +39,8 @@ HANDLERS: dict[str, tuple[type[BaseModel], Applier]] = {
     EventType.CUSTOMER_REGISTERED: apply.CUSTOMER_REGISTERED,
     EventType.SALE_COMPLETED: apply.SALE_COMPLETED,
     EventType.SALE_RETURNED: apply.SALE_RETURNED,
-    EventType.BALANCE_ADJUSTED: apply.BALANCE_ADJUSTED,
+    EventType.BALANCE_ADJUSTED: corrections.BALANCE_ADJUSTED,
+    EventType.AUDIT_RECORDED: audit.AUDIT_RECORDED,
 }
 
 
@@ -57,7 +58,9 @@ def apply_batch(
 
     def attempt() -> list[EventResult]:
         with db.sessions() as session, session.begin():
-            work = Working.load(session, caller.till_id, now, events)
+            work = Working.load(
+                session, caller.till_id, now, events, store=caller.store, till=caller.till
+            )
             results = [_one(work, caller, event) for event in events]
             invariants.check(work)
             work.write()
@@ -87,6 +90,7 @@ def _one(work: Working, caller: Caller, event: EventIn) -> EventResult:
             event_id=event.event_id, seq=event.seq, status="rejected", problem=problem.body()
         )
     work.event_id = event_id
+    work.staff_id = None
     try:
         flag = _effects(work, caller, event)
         refusal = None
@@ -107,6 +111,7 @@ def _one(work: Working, caller: Caller, event: EventIn) -> EventResult:
             "status": "rejected" if refusal else "accepted",
             "problem": json.dumps(refusal, ensure_ascii=False) if refusal else None,
             "flag": flag,
+            "staff_id": None if refusal else work.staff_id,
         }
     )
     if refusal:

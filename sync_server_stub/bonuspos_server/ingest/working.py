@@ -31,6 +31,8 @@ from bonuspos.domain.policy import Policy
 from bonuspos.protocol import EventType
 from bonuspos_server.data import policies
 from bonuspos_server.data.models import (
+    Adjustment,
+    AuditEntry,
     Customer,
     CustomerAlias,
     Event,
@@ -41,6 +43,8 @@ from bonuspos_server.data.models import (
     Product,
     Return,
     Sale,
+    Staff,
+    Store,
     Till,
 )
 from bonuspos_server.feeds.changes import bump_feed, next_feed_position
@@ -92,6 +96,21 @@ class KnownSale:
         self.given_back += body["given_back"]
 
 
+@dataclass
+class Person:
+    """A staff member of the batch's store, as approvals and lockouts need them."""
+
+    id: str
+    full_name: str
+    role: str
+    active: bool
+    key: str  # hex
+    locked_until: datetime | None
+
+    def locked_at(self, at: datetime) -> bool:
+        return self.locked_until is not None and at < self.locked_until
+
+
 @dataclass(frozen=True, slots=True)
 class KnownEvent:
     event_id: str
@@ -105,10 +124,24 @@ class KnownEvent:
 class Working:
     """The rows one batch works on, and the rows it will write."""
 
-    def __init__(self, session: Session, till_id: int, now: datetime) -> None:
+    def __init__(
+        self, session: Session, till_id: int, now: datetime, store: str = "", till: str = ""
+    ) -> None:
         self.session = session
         self.till_id = till_id
         self.now = now
+        # The batch's store and till codes, as an approval's message names them.
+        self.store_code = store
+        self.till_code = till
+        self.store_id = 0
+        self.staff_id: str | None = None  # who the event being applied names; kept on its row
+        self._people: dict[str, Person] | None = None
+        self.audit_ids: set[str] = set()  # known already, or recorded in this batch
+        self.adjustment_ids: set[str] = set()
+        self._corrected: dict[date, int] = {}  # the store's |points| corrected, by store day
+        self.audit_rows: list[dict[str, Any]] = []
+        self.adjustment_rows: list[dict[str, Any]] = []
+        self.locks: dict[str, datetime] = {}  # staff id → locked until, to write
         self.event_id: str | None = None  # the event being applied; its ledger rows name it
         self.events: dict[str, KnownEvent] = {}
         self.seqs: dict[int, str] = {}  # this till's seqs already used, and by which event
@@ -142,12 +175,32 @@ class Working:
     # --- reading ------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, session: Session, till_id: int, now: datetime, events: list[EventIn]) -> Working:
-        work = cls(session, till_id, now)
-        work.chain_head = work._chain_head = (
-            session.connection().execute(work.reads.till, {"till_id": till_id}).scalar()
+    def load(
+        cls,
+        session: Session,
+        till_id: int,
+        now: datetime,
+        events: list[EventIn],
+        *,
+        store: str = "",
+        till: str = "",
+    ) -> Working:
+        work = cls(session, till_id, now, store, till)
+        head, work.store_id = (
+            session.connection().execute(work.reads.till, {"till_id": till_id}).one()
         )
+        work.chain_head = work._chain_head = head
         payloads = [event.payload for event in events]
+        types = {event.type for event in events}
+        if EventType.BALANCE_ADJUSTED in types:
+            # Taken after the till and before any card, as every batch of the store does:
+            # corrections of one store day are counted against its limit one batch at a time.
+            session.connection().execute(
+                select(Store.id).where(Store.id == work.store_id).with_for_update()
+            )
+            work._load_ids(Adjustment.id, _named(payloads, "adjustment_id"), work.adjustment_ids)
+        if EventType.AUDIT_RECORDED in types:
+            work._load_ids(AuditEntry.audit_id, _named(payloads, "audit_id"), work.audit_ids)
         work._load_events(events)
         work._load_sales(_named(payloads, "sale_id"))
         returned_sales = _named(
@@ -166,6 +219,11 @@ class Working:
             found = session.execute(work.reads.holds, {"ids": list(hold_ids)}).scalars()
             work.holds = {hold.id: hold for hold in found}
         return work
+
+    def _load_ids(self, column: Any, ids: set[str], into: set[str]) -> None:
+        if ids:
+            found = self.session.connection().execute(select(column).where(column.in_(ids)))
+            into.update(found.scalars())
 
     def _load_events(self, events: list[EventIn]) -> None:
         ids = [str(e.event_id) for e in events]
@@ -237,6 +295,39 @@ class Working:
 
     def card(self, uid: str) -> Card | None:
         return self.cards.get(uid)
+
+    def person(self, staff_id: str) -> Person | None:
+        """A staff member of this till's store, or None: another store's people are nobody."""
+        if self._people is None:
+            rows = self.session.connection().execute(
+                select(
+                    Staff.id,
+                    Staff.full_name,
+                    Staff.role,
+                    Staff.active,
+                    Staff.key,
+                    Staff.locked_until,
+                ).where(Staff.store_id == self.store_id)
+            )
+            self._people = {row.id: Person(*row) for row in rows}
+        return self._people.get(staff_id)
+
+    def corrected_on(self, day: date, policy: Policy) -> int:
+        """The |points| this store's tills corrected on one store day, this batch's included."""
+        if day not in self._corrected:
+            start = datetime.combine(day, time(0), policy.zone)
+            self._corrected[day] = int(
+                self.session.execute(
+                    select(func.coalesce(func.sum(func.abs(Adjustment.points)), 0))
+                    .join(Till, Till.id == Adjustment.till_id)
+                    .where(
+                        Till.store_id == self.store_id,
+                        Adjustment.occurred_at >= start,
+                        Adjustment.occurred_at < start + timedelta(days=1),
+                    )
+                ).scalar_one()
+            )
+        return self._corrected[day]
 
     def card_by_phone(self, phone: str) -> Card | None:
         """The card registered under this phone, locked; it may not be one the batch named."""
@@ -336,6 +427,23 @@ class Working:
             self._pending[card.id, active_from] += points
         self.touched.add(card.id)
 
+    def adjusted(self, row: dict[str, Any], day: date) -> None:
+        self.adjustment_rows.append(row)
+        self.adjustment_ids.add(row["id"])
+        self._corrected[day] = self._corrected.get(day, 0) + abs(row["points"])
+
+    def audited(self, row: dict[str, Any]) -> None:
+        self.audit_rows.append(
+            {**row, "store_id": self.store_id, "till_id": self.till_id, "received_at": self.now}
+        )
+        self.audit_ids.add(row["audit_id"])
+
+    def lock(self, person: Person, until: datetime) -> None:
+        """Locked until then, unless already locked longer; the store's tills learn it."""
+        if person.locked_until is None or person.locked_until < until:
+            person.locked_until = until
+            self.locks[person.id] = until
+
     def answered(self, row: dict[str, Any]) -> None:
         self.event_rows.append({**row, "till_id": self.till_id, "received_at": self.now})
         self.events[row["event_id"]] = KnownEvent(
@@ -357,6 +465,20 @@ class Working:
         bulk.insert_rows(session, Return, self.return_rows)
         bulk.insert_rows(session, LedgerEntry, self.ledger_rows)
         bulk.insert_rows(session, Event, self.event_rows)
+        bulk.insert_rows(session, Adjustment, self.adjustment_rows)
+        bulk.insert_rows(session, AuditEntry, self.audit_rows)
+        if self.locks:
+            position = next_feed_position(session)
+            # Never shortens a lock another batch set meanwhile.
+            session.connection().execute(
+                update(Staff)
+                .where(
+                    Staff.id == bindparam("staff_id"),
+                    or_(Staff.locked_until.is_(None), Staff.locked_until < bindparam("until")),
+                )
+                .values(locked_until=bindparam("until"), change_seq=position),
+                [{"staff_id": k, "until": v} for k, v in sorted(self.locks.items())],
+            )
         if self.touched:
             totals = {i: self.cards_by_id[i].total for i in self.touched}
             bulk.set_totals(session, totals, next_feed_position(session))
@@ -431,7 +553,9 @@ def _reads(postgresql: bool) -> _Reads:
         holds=select(Hold).where(among(Hold.id, "ids")).with_for_update(),
         # Taken first, before any card: a till's batches queue on it, in the order they
         # came, and the chain head they read is the one the batch before them left.
-        till=select(Till.chain_head).where(Till.id == bindparam("till_id")).with_for_update(),
+        till=select(Till.chain_head, Till.store_id)
+        .where(Till.id == bindparam("till_id"))
+        .with_for_update(),
     )
 
 

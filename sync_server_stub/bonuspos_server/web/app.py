@@ -25,6 +25,7 @@ from bonuspos.domain.card import Phone
 from bonuspos_server.data import policies
 from bonuspos_server.data.db import ENV_URL, ServerDatabase, open_server_database
 from bonuspos_server.feeds import changes
+from bonuspos_server.feeds import sales as sold
 from bonuspos_server.holds import cards
 from bonuspos_server.holds import reserve as holds
 from bonuspos_server.ingest import batch as ingest
@@ -49,6 +50,7 @@ from bonuspos_server.web.schemas import (
     EventBatch,
     HoldAnswer,
     HoldRequest,
+    SaleAnswer,
     TillAnswer,
 )
 
@@ -94,8 +96,14 @@ def _card_in(body: bytes) -> str | None:
     return card if isinstance(card, str) else None
 
 
+def looking_up_sale(request: Request, authorization: TokenHeader = None) -> Caller:
+    """The till, counted on its lookups: a sale names no card to count it on."""
+    return _gate(request).admit(authorization, client_address(request.scope), Asks.LOOKUP)
+
+
 Authed = Annotated[Caller, Depends(current_caller)]
 LookingUp = Annotated[Caller, Depends(looking_up)]
+LookingUpSale = Annotated[Caller, Depends(looking_up_sale)]
 Holding = Annotated[Caller, Depends(holding)]
 
 
@@ -163,7 +171,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
         limit: Annotated[int, Query(ge=1, le=changes.MAX_LIMIT)] = 1000,
     ) -> ChangesPage:
         with db.sessions() as session:
-            return changes.page(session, cursor, limit, settings.clock())
+            return changes.page(session, cursor, limit, settings.clock(), who.store)
 
     @app.post("/v1/holds", response_model=HoldAnswer, status_code=201)
     def post_hold(request: HoldRequest, who: Holding) -> Response:
@@ -195,6 +203,12 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
                 held=state.held.minor,
                 available=state.available.minor,
             )
+
+    @app.get("/v1/sales/{sale_id}", response_model=SaleAnswer)
+    def get_sale(sale_id: str, who: LookingUpSale) -> Response:
+        canonical = sold.sale_id_of(sale_id)
+        with db.sessions() as session:
+            return _json(sold.answer(session, canonical))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

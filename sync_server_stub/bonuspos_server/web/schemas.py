@@ -26,6 +26,7 @@ from pydantic import (
 
 from bonuspos import protocol
 from bonuspos.domain.cart import Channel, TenderKind
+from bonuspos.domain.staff import Action
 
 Count = Annotated[StrictInt, Field(ge=1, le=protocol.MAX_QUANTITY)]
 Minor = Annotated[StrictInt, Field(ge=0, le=protocol.MAX_AMOUNT)]
@@ -73,6 +74,24 @@ Day = Annotated[date, BeforeValidator(_text_only)]
 Printable = Annotated[StrictStr, AfterValidator(_printable)]
 
 
+def _iso_time(value: str) -> str:
+    # Kept as the till wrote it: an approval's MAC signs this exact text.
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError("an ISO-8601 time with its zone") from exc
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError("an ISO-8601 time with its zone")
+    _plausible(parsed)
+    _representable(parsed)
+    return value
+
+
+Hash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
+IsoText = Annotated[StrictStr, Field(max_length=40), AfterValidator(_iso_time)]
+SUBJECT_LENGTH = 64  # an audit entry's subject: a sale's, return's or correction's id
+
+
 def _distinct_lines(lines: list[Any]) -> list[Any]:
     numbers = [line.line_no for line in lines]
     if len(set(numbers)) != len(numbers):
@@ -93,9 +112,6 @@ class EventIn(Strict):
     # the till's queue behind it.
     type: Annotated[StrictStr, Field(max_length=200)]
     payload: dict[str, Any]
-
-
-Hash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class EventBatch(Strict):
@@ -126,6 +142,15 @@ class CustomerRegistered(Strict):
     rules_version: Count
     consented_at: Moment
     plastic_card: Annotated[Printable, Field(max_length=13)] | None = None
+    staff_id: UUID | None = None
+
+
+class ApprovalIn(Strict):
+    """A manager's approval (PROTOCOL.md, "Approvals"); the server checks its MAC."""
+
+    approver_id: UUID
+    approved_at: IsoText
+    mac: Hash
 
 
 class SaleLineIn(Strict):
@@ -167,6 +192,7 @@ class SaleCompleted(Strict):
     tenders: Annotated[list[TenderIn], Field(max_length=protocol.MAX_TENDERS)]
     ledger_hashes: Annotated[list[Hash], Field(max_length=protocol.MAX_HASHES)] = []
     hold_id: UUID | None = None
+    staff_id: UUID | None = None  # who rang it up; events queued before staff carry none
 
 
 class ReturnedLineIn(Strict):
@@ -191,6 +217,8 @@ class SaleReturned(Strict):
         AfterValidator(_distinct_lines),
     ]
     ledger_hashes: Annotated[list[Hash], Field(max_length=protocol.MAX_HASHES)] = []
+    staff_id: UUID | None = None
+    approval: ApprovalIn | None = None
 
 
 class BalanceAdjusted(Strict):
@@ -198,7 +226,22 @@ class BalanceAdjusted(Strict):
     customer_uid: UUID
     occurred_at: Moment
     points: Annotated[StrictInt, Field(ge=-protocol.MAX_ADJUSTMENT, le=protocol.MAX_ADJUSTMENT)]
-    reason: Annotated[Printable, Field(max_length=200, min_length=3)]
+    reason: Annotated[Printable, Field(max_length=protocol.REASON_LENGTH, min_length=3)]
+    # Optional here so that a correction without them is refused as not allowed (403), the
+    # answer a till token alone gets, rather than as a malformed payload.
+    staff_id: UUID | None = None
+    approval: ApprovalIn | None = None
+    ledger_hashes: Annotated[list[Hash], Field(max_length=protocol.MAX_HASHES)] = []
+
+
+class AuditRecorded(Strict):
+    audit_id: UUID
+    occurred_at: Moment
+    action: Action
+    staff_id: UUID | None
+    approved_by: UUID | None
+    subject: Annotated[Printable, Field(max_length=SUBJECT_LENGTH)]
+    detail: Annotated[Printable, Field(max_length=protocol.AUDIT_DETAIL_LENGTH)]
 
 
 class HoldRequest(Strict):
@@ -242,3 +285,39 @@ class ChangesPage(Strict):
     price_list: int  # the catalog version in force: a sale names the one it sold from
     products: list[dict[str, Any]]
     customers: list[dict[str, Any]]
+    staff: list[dict[str, Any]] = []  # the till's own store's people (protocol.StaffChange)
+
+
+class SoldLineAnswer(Strict):
+    line_no: int
+    sku: str
+    name: str
+    unit_price: int
+    quantity: int
+    discount: int
+    earned: int
+    share: int
+    returned: int
+
+
+class TenderAnswer(Strict):
+    kind: str
+    amount: int
+
+
+class SaleAnswer(Strict):
+    """A sale of any till of the chain, for a return (protocol.SaleAnswer)."""
+
+    sale_id: UUID
+    number: int
+    store: str
+    till: str
+    occurred_at: AwareDatetime
+    customer_uid: UUID | None
+    activates_on: date
+    total: int
+    spent: int
+    earned: int
+    lines: list[SoldLineAnswer]
+    tenders: list[TenderAnswer]
+    refunded: int
