@@ -399,23 +399,23 @@
         <translation>Points correction: find the customer&apos;s card first</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="86"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="88"/>
         <source>BonusPOS — касса программы «Любимый покупатель»</source>
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="90"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="92"/>
         <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
         <source>магазин {0}, касса {1}</source>
         <translation>store {0}, till {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="92"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="94"/>
         <source>касса без сервера</source>
         <translation>till without a server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="190"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="194"/>
         <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
         <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
@@ -730,8 +730,8 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/sign_in.py" line="85"/>
-        <source>Выберите себя стрелками или начните печатать фамилию; Enter — ввести PIN</source>
-        <translation>Pick yourself with the arrows or start typing your surname; Enter — type the PIN</translation>
+        <source>Выберите себя стрелками или начните печатать имя, как в списке; Enter — PIN</source>
+        <translation>Pick yourself with the arrows or start typing your name as listed; Enter — PIN</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/sign_in.py" line="91"/>
@@ -938,10 +938,6 @@
         <location filename="../../src/bonuspos/ui/texts.py" line="114"/>
         <source>Часы кассы показывают {0}: продажи невозможны, исправьте дату и время</source>
         <translation>Till clock reads {0}: no sales until the date and time are set right</translation>
-    </message>
-    <message>
-        <source>Кассир: {0} · {1}</source>
-        <translation type="vanished">Cashier: {0} · {1}</translation>
     </message>
 </context>
 </TS>

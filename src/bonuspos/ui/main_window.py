@@ -7,12 +7,14 @@ had the focus come back with the PIN.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QWidget
 
+from bonuspos.domain.errors import DomainError
 from bonuspos.domain.receipt_code import sale_id_of
 from bonuspos.services.online import OnlineTill, SyncState
 from bonuspos.services.views import CardView, CorrectionDone, Receipt, Shift
@@ -26,7 +28,7 @@ from bonuspos.ui.returns import ReturnsScreen
 from bonuspos.ui.scanner import ScannerFilter
 from bonuspos.ui.sign_in import SignInScreen
 from bonuspos.ui.status_bar import TillStatusBar
-from bonuspos.ui.texts import tr
+from bonuspos.ui.texts import refusal, tr
 
 # What counts as someone at the till: any key, click, wheel or movement of the mouse.
 ACTIVITY = frozenset(
@@ -172,7 +174,9 @@ class MainWindow(QMainWindow):
         if isinstance(modal, QDialog):
             modal.reject()  # a manager's PIN half-typed is abandoned, not left over the lock
         self._focus_when_locked = QApplication.focusWidget()
-        self._staff.lock(self.shift)
+        # A busy database loses the audit entry, but the till locks all the same.
+        with suppress(DomainError):
+            self._staff.lock(self.shift)
         self.sign_in.lock(self.shift)
         self.pages.setCurrentWidget(self.sign_in)
 
@@ -189,7 +193,11 @@ class MainWindow(QMainWindow):
         if self.checkout.has_open_cart():
             self.status.show_notice(tr("Смена не закрыта: проведите или отмените чек (Esc)"))
             return
-        self._staff.sign_out(self.shift)
+        try:
+            self._staff.sign_out(self.shift)
+        except DomainError as refused:
+            self.status.show_notice(refusal(refused))
+            return
         self.to_sign_in()
 
     def _take(self, shift: Shift) -> None:

@@ -82,7 +82,7 @@ class SignInScreen(QWidget):
             self.pin.hide()
             return
         self.explain.setText(
-            tr("Выберите себя стрелками или начните печатать фамилию; Enter — ввести PIN")
+            tr("Выберите себя стрелками или начните печатать имя, как в списке; Enter — PIN")
         )
 
     def lock(self, shift: Shift) -> None:
