@@ -125,9 +125,8 @@ def test_a_cashier_corrects_with_a_managers_approval(
     at = chain.clock() - timedelta(minutes=5)
     body = correction(anna, -1_00, at, staff_id=ivan, key=key_of(chain.db, olga), approver_id=olga)
     [result] = post(chain, [till.event("balance_adjusted", at, body)])
-    # The one making it must be a manager too: a cashier's correction is refused.
-    assert result["status"] == "rejected"
-    assert result["problem"]["status"] == 403
+    # Whoever is signed in makes it; what must come from a manager is the approval.
+    assert result["status"] == "accepted", result
 
 
 Tamper = Callable[[Chain, dict[str, Any], str, str], None]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bonuspos.domain.ledger import EntryKind, LedgerEntry
 from bonuspos.domain.money import Points
-from bonuspos.domain.staff import Action, Role, correction_details
+from bonuspos.domain.staff import Action, correction_details
 from bonuspos.protocol import Flag
 from bonuspos_server.ingest import apply
 from bonuspos_server.ingest.approvals import NotApproved, verify, who
@@ -54,9 +54,11 @@ def balance_adjusted(work: Working, p: BalanceAdjusted) -> str | None:
         )
     if p.staff_id is None:
         raise not_allowed("the correction names no staff member")
+    # Whoever is signed in makes it (a cashier may, at the customer's request); the
+    # approval is what must come from a manager.
     maker = work.person(str(p.staff_id))
-    if maker is None or not maker.active or maker.role != Role.MANAGER:
-        raise not_allowed("the staff member making it is not an active manager of this store")
+    if maker is None or not maker.active:
+        raise not_allowed("the staff member making it is not active staff of this store")
     try:
         approver = verify(
             work,
@@ -99,7 +101,8 @@ def balance_adjusted(work: Working, p: BalanceAdjusted) -> str | None:
     who(work, p.staff_id)
     entry = LedgerEntry(EntryKind.ADJUSTED, Points(p.points), day)  # active at once
     flag = None
-    if apply.chain_broken(work, str(p.customer_uid), None, None, [entry], p):
+    # The till hashes a correction's entry with its id where a return's id would be.
+    if apply.chain_broken(work, str(p.customer_uid), None, adjustment_id, [entry], p):
         flag = Flag.CHAIN_BROKEN
     apply.post(work, card, [entry], p.occurred_at, policy)
     work.adjusted(
