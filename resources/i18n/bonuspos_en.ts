@@ -4,7 +4,19 @@
 <context>
     <name>BonusPOS</name>
     <message>
+        <location filename="../../src/bonuspos/ui/approval.py" line="36"/>
+        <source>Подтверждение менеджера</source>
+        <translation>Manager approval</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/approval.py" line="47"/>
+        <source>Менеджер: выберите себя, Enter, введите PIN, Enter; Esc — отмена</source>
+        <translation>Manager: pick yourself, Enter, type your PIN, Enter; Esc cancels</translation>
+    </message>
+    <message>
         <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="51"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
         <source>Товар</source>
         <translation>Item</translation>
     </message>
@@ -25,284 +37,387 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="61"/>
         <source>Баллы</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="60"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="70"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="77"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="87"/>
         <source>Номер заказа</source>
         <translation>Order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="97"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="107"/>
         <source>Провести · Enter</source>
         <translation>Complete · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="98"/>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="64"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="108"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="87"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="104"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="117"/>
+        <source>Отменить чек · Enter</source>
+        <translation>Cancel receipt · Enter</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
+        <source>Вернуться к чеку · Esc</source>
+        <translation>Back to receipt · Esc</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="121"/>
+        <source>F3 — возврат по чеку · F12 — выход из смены</source>
+        <translation>F3 — return by receipt · F12 — end shift</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="125"/>
         <source>Добавить · Enter</source>
         <translation>Add · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="106"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="129"/>
         <source>Оплата (F7):</source>
         <translation>Payment (F7):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="108"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="131"/>
         <source>Продажа (F8):</source>
         <translation>Sale type (F8):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="113"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="136"/>
         <source>Списать баллов (F6 — максимум):</source>
         <translation>Points to redeem (F6 — max):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="117"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="147"/>
         <source>Удалить строку · Del</source>
         <translation>Remove line · Del</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="148"/>
         <source>Списать максимум · F6</source>
         <translation>Redeem max · F6</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="119"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="149"/>
         <source>К оплате · F10</source>
         <translation>Pay · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="120"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="150"/>
         <source>Отмена · Esc</source>
         <translation>Cancel · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="153"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="186"/>
         <source>Продажа без карты</source>
         <translation>Sale without card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="156"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="189"/>
         <source>{0} · доступно {1}</source>
         <translation>{0} · available {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="197"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="230"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="255"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="288"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="259"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="292"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="273"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
         <source>Списать можно не больше {0} ({1})</source>
         <translation>No more than {0} can be redeemed ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="278"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="311"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="283"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="316"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="286"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="319"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="299"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="332"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="300"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="333"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="311"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="324"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="357"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="340"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="374"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="19"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="473"/>
+        <source>Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал</source>
+        <translation>Cancel the receipt: {0} lines, {1}? The cancellation is logged</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="492"/>
+        <source>Отмена чека на сумму {0}</source>
+        <translation>Cancelling a receipt of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="60"/>
+        <source>+150,00 или −20,00</source>
+        <translation>+150,00 or −20,00</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="63"/>
+        <source>Почему: например, баллы за покупку не начислены</source>
+        <translation>Why: e.g. points for a purchase were not credited</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="64"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="73"/>
+        <source>Причина</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="72"/>
+        <source>Баллы (+ начислить, − списать)</source>
+        <translation>Points (+ add, − take)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="75"/>
+        <source>Корректировка баллов</source>
+        <translation>Points correction</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="87"/>
+        <source>{0} · {1} · доступно {2}</source>
+        <translation>{0} · {1} · available {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="97"/>
+        <source>Enter — дальше; в причине Enter — подтверждение менеджера · Esc — назад</source>
+        <translation>Enter — next; Enter in the reason — manager approval · Esc — back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="113"/>
+        <source>Укажите, сколько баллов начислить (+) или списать (−)</source>
+        <translation>Enter how many points to add (+) or take (−)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="118"/>
+        <source>Без причины корректировка не проводится: укажите причину</source>
+        <translation>No correction without a reason: enter the reason</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="124"/>
+        <source>Корректировка {0} на карте {1}: {2}</source>
+        <translation>Correction of {0} on the card of {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="140"/>
+        <source>Корректировка проведена: {0}, подтвердил(а) {1}. Доступно: {2}</source>
+        <translation>Correction made: {0}, approved by {1}. Available: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="144"/>
+        <source>Enter или Esc — к карте</source>
+        <translation>Enter or Esc — back to the card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="28"/>
         <source>Правила программы «Любимый покупатель»: карта — ваш номер телефона; за покупки начисляются баллы, указанные на ценнике; баллы становятся доступны на следующий день; баллами можно оплатить до 30% покупки (1 балл = 1 рубль); на акционные товары, покупки в кредит и в рассрочку баллы не начисляются и не списываются. Участвуют только физические лица.</source>
         <translation>“Favourite Customer” programme rules: your phone number is your card; purchases earn the points shown on the price tag; points become available the next day; points can pay for up to 30% of a purchase (1 point = 1 ruble); promotional items and purchases on credit or in instalments neither earn nor accept points. Private individuals only.</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="38"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="60"/>
         <source>ГГГГ-ММ-ДД, по желанию</source>
         <translation>YYYY-MM-DD, optional</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="62"/>
         <source>по желанию: отсканируйте пластиковую карту</source>
         <translation>optional: scan a plastic card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="41"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="63"/>
         <source>Покупатель согласен с правилами программы</source>
         <translation>The customer accepts the programme rules</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="43"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="65"/>
         <source>Покупатель — физическое лицо, не ИП и не организация</source>
         <translation>The customer is a private individual, not a sole trader or a company</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="53"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="77"/>
         <source>ФИО</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="78"/>
         <source>Телефон</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="55"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="79"/>
         <source>Эл. почта</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="80"/>
         <source>Дата рождения</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="60"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="83"/>
         <source>Пластиковая карта</source>
         <translation>Plastic card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="86"/>
         <source>Оформить карту · F10</source>
         <translation>Issue card · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="91"/>
         <source>Анкета участника программы</source>
         <translation>Programme sign-up form</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="35"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="37"/>
         <source>Карта покупателя</source>
         <translation>Customer card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="38"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="40"/>
         <source>Телефон или карта</source>
         <translation>Phone or card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="39"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="41"/>
         <source>Телефон, пластиковая карта или фамилия (заказ по телефону)</source>
         <translation>Phone, plastic card or surname (phone order)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="42"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="44"/>
         <source>Найти · Enter</source>
         <translation>Find · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="64"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="66"/>
         <source>Продажа с картой · Enter</source>
         <translation>Sale with card · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="65"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="67"/>
         <source>Оформить карту · F4</source>
         <translation>Issue card · F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="66"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="68"/>
         <source>Продажа без карты · F5</source>
         <translation>Sale without card · F5</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="97"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="78"/>
+        <source>F3 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F12 — выход из смены</source>
+        <translation>F3 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F12 — end shift</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="108"/>
         <source>Доступно: {0} · телефон {1}</source>
         <translation>Available: {0} · phone {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="101"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="112"/>
         <source>Ожидают: {0}, станут доступны {1}</source>
         <translation>Pending: {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="106"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="117"/>
         <source>Ожидающих баллов нет</source>
         <translation>No pending points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="121"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="132"/>
         <source>Карта не найдена. Оформить новую? F4</source>
         <translation>Card not found. Issue a new one? F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="135"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="146"/>
         <source>Никого с таким именем нет</source>
         <translation>No one by that name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="138"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="149"/>
         <source>Показаны первые {0}: уточните имя</source>
         <translation>First {0} shown: type more of the name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="168"/>
+        <source>Корректировка баллов: сначала найдите карту покупателя</source>
+        <translation>Points correction: find the customer&apos;s card first</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="88"/>
         <source>BonusPOS — касса программы «Любимый покупатель»</source>
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="43"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="92"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
         <source>магазин {0}, касса {1}</source>
         <translation>store {0}, till {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="45"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="94"/>
         <source>касса без сервера</source>
         <translation>till without a server</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="194"/>
+        <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
+        <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/printing.py" line="73"/>
@@ -386,178 +501,441 @@
         <translation>Receipt not printed: {0}. The sale is saved; F9 to print again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="29"/>
-        <source>Кассир: {0} · {1}</source>
-        <translation>Cashier: {0} · {1}</translation>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
+        <source>Продано</source>
+        <translation>Sold</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="39"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
+        <source>Возвр.</source>
+        <translation>Ret.</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
+        <source>Вернуть</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
+        <source>Деньги</source>
+        <translation>Money</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
+        <source>−Баллы</source>
+        <translation>−Points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="49"/>
+        <source>+Баллы</source>
+        <translation>+Points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="52"/>
+        <source>Продано в чеке</source>
+        <translation>Sold on the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="53"/>
+        <source>Уже возвращено раньше</source>
+        <translation>Already returned before</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="54"/>
+        <source>Возвращается сейчас</source>
+        <translation>Returned now</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="55"/>
+        <source>Деньги покупателю</source>
+        <translation>Money to the customer</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="56"/>
+        <source>Баллы, которые списываются с карты</source>
+        <translation>Points taken from the card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="57"/>
+        <source>Баллы, которые возвращаются на карту</source>
+        <translation>Points given back to the card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="102"/>
+        <source>{0} из {1}</source>
+        <translation>{0} of {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="144"/>
+        <source>Отсканируйте штрихкод чека или введите номер чека</source>
+        <translation>Scan the receipt&apos;s barcode or type the receipt number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="145"/>
+        <source>Чек для возврата</source>
+        <translation>Receipt to return</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="167"/>
+        <source>Возврат</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="200"/>
+        <source>Покупки по карте {0}: ↑↓ и Enter — выбрать</source>
+        <translation>Purchases on the card of {0}: ↑↓ and Enter to pick</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="207"/>
+        <source>Enter — найти чек · Esc — назад</source>
+        <translation>Enter — find the receipt · Esc — back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="214"/>
+        <source>{0} и ещё строк: {1}</source>
+        <translation>{0} and {1} more lines</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="215"/>
+        <source>Чек №{0} · {1} · {2}</source>
+        <translation>Receipt No. {0} · {1} · {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="223"/>
+        <source>Ищем чек…</source>
+        <translation>Looking for the receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="255"/>
+        <source>эта касса</source>
+        <translation>this till</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="259"/>
+        <source>без карты</source>
+        <translation>no card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="261"/>
+        <source>Чек №{0} от {1} · {2} · {3}</source>
+        <translation>Receipt No. {0} of {1} · {2} · {3}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="270"/>
+        <source>↑↓ — строка · + и − — штуки · цифра — сколько вернуть · Пробел — вся строка · A — весь чек · Enter — оформить возврат · Esc — другой чек</source>
+        <translation>↑↓ — line · + and − — units · a digit — how many to return · Space — whole line · A — whole receipt · Enter — make the return · Esc — another receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="276"/>
+        <source>По этому чеку всё уже возвращено</source>
+        <translation>Everything on this receipt has been returned already</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="288"/>
+        <source>«{0}»: вернуть можно не больше {1}</source>
+        <translation>“{0}”: at most {1} can be returned</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="329"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="382"/>
+        <source>Выберите, что возвращается</source>
+        <translation>Choose what is returned</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="333"/>
+        <source>Вернуть покупателю {0}</source>
+        <translation>Give the customer {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="355"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="336"/>
+        <source>{0}: {1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="341"/>
+        <source>Баллы: списать с карты {0}, вернуть на карту {1}</source>
+        <translation>Points: take {0} from the card, give {1} back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="345"/>
+        <source>Без карты: баллы не меняются</source>
+        <translation>No card: no points change</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="390"/>
+        <source>Возврат по чеку №{0}: вернуть покупателю {1}</source>
+        <translation>Return of receipt No. {0}: give the customer {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="405"/>
+        <source>Оформляем возврат…</source>
+        <translation>Making the return…</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="420"/>
+        <source>Возврат оформлен: вернуть покупателю {0}</source>
+        <translation>Return made: give the customer {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="423"/>
+        <source>Баллы: списано с карты {0}, возвращено на карту {1}</source>
+        <translation>Points: {0} taken from the card, {1} given back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="433"/>
+        <source>Enter — готово · F9 — напечатать ещё раз</source>
+        <translation>Enter — done · F9 — print again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="444"/>
+        <source>Возврат не оформлен: {0}</source>
+        <translation>Return not made: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/returns.py" line="457"/>
+        <source>Чек возврата не напечатан: {0}. Возврат сохранён; F9 — ещё раз</source>
+        <translation>Return slip not printed: {0}. The return is saved; F9 — try again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="24"/>
+        <source>{0} · {1}</source>
+        <translation>{0} · {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="26"/>
+        <source> · заблокирован до {0}</source>
+        <translation> · locked until {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="36"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="37"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="53"/>
+        <source>Сотрудники</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="71"/>
+        <source>Вход в смену</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="77"/>
+        <source>Нет сотрудников: ИТ добавляет менеджера командой bonuspos add-staff (как — в bonuspos add-staff --help)</source>
+        <translation>No staff yet: IT adds a manager with bonuspos add-staff (see bonuspos add-staff --help)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="85"/>
+        <source>Выберите себя стрелками или начните печатать имя, как в списке; Enter — PIN</source>
+        <translation>Pick yourself with the arrows or start typing your name as listed; Enter — PIN</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="91"/>
+        <source>Касса заблокирована</source>
+        <translation>Till locked</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="93"/>
+        <source>Смена: {0}. Введите свой PIN или PIN менеджера; чек и экран сохранены</source>
+        <translation>Shift of {0}. Type your PIN or a manager&apos;s; the receipt and the screen are kept</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="117"/>
+        <source>PIN для {0}, затем Enter; Esc — выбрать другого</source>
+        <translation>PIN for {0}, then Enter; Esc — pick someone else</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
         <source>Без сервера: работа офлайн</source>
         <translation>No server: working offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="55"/>
         <source>Проверяем связь…</source>
         <translation>Checking the connection…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="50"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
         <source>● На связи</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="50"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
         <source>● Нет связи</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="52"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="59"/>
         <source>В очереди: {0}</source>
         <translation>Queued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="61"/>
         <source>Синхронизация: {0}</source>
         <translation>Last sync: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="56"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="63"/>
         <source>Синхронизации ещё не было</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="61"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="68"/>
         <source>Загрузка карт: {0}</source>
         <translation>Loading cards: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="64"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="71"/>
         <source>Отклонено сервером: {0}</source>
         <translation>Rejected by server: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="66"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="73"/>
         <source>Часы кассы расходятся с сервером</source>
         <translation>Till clock differs from the server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="26"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="80"/>
+        <source>Вход не выполнен · {0}</source>
+        <translation>Nobody signed in · {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="83"/>
+        <source>{0}: {1} · {2}</source>
+        <translation>{0}: {1} · {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="30"/>
         <source>Наличные</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="27"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="31"/>
         <source>Банковская карта</source>
         <translation>Bank card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="28"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="32"/>
         <source>Карта рассрочки</source>
         <translation>Instalment card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="29"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="33"/>
         <source>Кредит / рассрочка банка</source>
         <translation>Bank credit / instalments</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="35"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="39"/>
         <source>В магазине</source>
         <translation>In store</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="36"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="40"/>
         <source>Заказ интернет-магазина</source>
         <translation>Online order</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="37"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="41"/>
         <source>Заказ по телефону</source>
         <translation>Phone order</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="43"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="47"/>
         <source>30% от суммы товаров без акций</source>
         <translation>30% of the non-promotional items total</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="44"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="48"/>
         <source>все доступные баллы карты</source>
         <translation>all points available on the card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="45"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="49"/>
         <source>лимит списания без связи с сервером</source>
         <translation>offline redemption limit</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="50"/>
         <source>в чеке нет товаров, которые можно оплатить баллами</source>
         <translation>no items in this sale can be paid with points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="47"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="51"/>
         <source>покупка в кредит или рассрочку: баллы не списываются</source>
         <translation>credit or instalment purchase: points cannot be redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="48"/>
-        <location filename="../../src/bonuspos/ui/texts.py" line="59"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="52"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="63"/>
         <source>карта не предъявлена</source>
         <translation>no card presented</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="58"/>
         <source>акция — бонусы не начисляются и не списываются</source>
         <translation>promotion — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="55"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="59"/>
         <source>товар со скидкой — бонусы не начисляются и не списываются</source>
         <translation>discounted item — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="57"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="61"/>
         <source>кредит или рассрочка — бонусы не начисляются и не списываются</source>
         <translation>credit or instalments — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="65"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="68"/>
+        <source>Кассир</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="68"/>
+        <source>Менеджер</source>
+        <translation>Manager</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="78"/>
         <source>Баллы с ценника, активны со следующего дня; баллами — до 30% покупки; акции, кредит и рассрочка — без баллов</source>
         <translation>Points as on the price tag, active from the next day; points pay up to 30% of a purchase; no points on promotions, credit or instalments</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="84"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="97"/>
         <source>Часы кассы показывают {0} — раньше последней связи с сервером ({1}).</source>
         <translation>The till clock reads {0}, earlier than the last contact with the server ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="88"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="101"/>
         <source>Часы кассы показывают {0} — раньше выпуска этой версии программы ({1}).</source>
         <translation>The till clock reads {0}, earlier than the release of this version of the program ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="92"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="105"/>
         <source>Продажа невозможна</source>
         <translation>No sale can be made</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="93"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="106"/>
         <source>Возврат невозможен</source>
         <translation>No return can be made</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="94"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="107"/>
         <source>Оформление карты невозможно</source>
         <translation>No card can be issued</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="96"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="109"/>
         <source>{0} {1}: исправьте дату и время компьютера и повторите</source>
         <translation>{0} {1}: set the computer&apos;s date and time right and try again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="101"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="114"/>
         <source>Часы кассы показывают {0}: продажи невозможны, исправьте дату и время</source>
         <translation>Till clock reads {0}: no sales until the date and time are set right</translation>
     </message>

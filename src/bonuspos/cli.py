@@ -18,7 +18,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     parser.add_argument("--data-dir", type=Path, help="папка базы кассы")
     parser.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык экранов")
-    parser.add_argument("--cashier", help="имя кассира в строке состояния")
     fullscreen = "во весь экран, без заголовка окна и панели задач (киоск)"
     parser.add_argument("--fullscreen", action="store_true", help=fullscreen)
     demo = commands.add_parser(
@@ -102,7 +101,6 @@ def _screens(args: argparse.Namespace) -> int:
     return app.run(
         args.data_dir or paths.data_dir(),
         config,
-        cashier=args.cashier,
         language=args.lang,
         fullscreen=args.fullscreen,
     )

@@ -114,14 +114,15 @@ from PySide6.QtWidgets import (
 
 from bonuspos import paths
 from bonuspos.services.clock import ManualClock
-from bonuspos.services.till import DB_NAME
+from bonuspos.services.till import DB_NAME, Till
 from bonuspos.ui import app as ui_app
+from bonuspos.ui.approval import ApprovalDialog
 from bonuspos.ui.scanner import GAP
 from tests.bench.bench_lookup import environment
 from tests.bench.raw import RawTill
 from tests.bench.seed import RESULTS_DIR, install, seeded_database
 from tests.bench.timing import Budget, Comparison, Stats, _clean_heap, ms, triple
-from tests.support import MINSK
+from tests.support import CASHIER_PIN, MANAGER_PIN, MINSK, cashier, manager
 from tests.ui.conftest import prepared_till
 
 COLD = "Cold start to a usable lookup screen, from source"
@@ -236,7 +237,7 @@ if ours:
     from pathlib import Path
     from bonuspos.ui import app as ui_app
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QMainWindow
 imported = time.time_ns()
 stamps = {}
 
@@ -244,7 +245,7 @@ class FirstPaint(QObject):
     painted = None
     def eventFilter(self, watched, event):
         if self.painted is None and event.type() == QEvent.Type.Paint and isinstance(
-            watched, QLineEdit
+            watched, (QLineEdit, QListWidget)
         ):
             self.painted = watched
             QTimer.singleShot(0, usable)
@@ -254,7 +255,7 @@ def usable():
     stamps["usable"] = time.time_ns()
     modules = sorted(sys.modules)
     import json, os
-    target = running.window.lookup.phone if ours else line
+    target = running.window.sign_in.people if ours else line
     print(json.dumps({
         "entered": entered, "imported": imported, "built": built, "usable": stamps["usable"],
         "target_ok": watcher.painted is target, "focus_ok": app.focusWidget() is target,
@@ -266,7 +267,7 @@ app = QApplication(["bonuspos"])
 watcher = FirstPaint()
 app.installEventFilter(watcher)
 if ours:
-    running = ui_app.start(Path(sys.argv[2]), None, cashier="bench", sync=False)
+    running = ui_app.start(Path(sys.argv[2]), None, sync=False)
 else:
     window = QMainWindow()
     line = QLineEdit()
@@ -314,8 +315,9 @@ def cold_start(side: str, data_dir: Path) -> Start:
         f"{side} child failed ({done.returncode}): {done.stderr[-2000:]}",
     )
     data = json.loads(lines[-1])
-    _expect(data["target_ok"], f"{side}: the first QLineEdit painted was not the lookup's")
-    _expect(data["focus_ok"], f"{side}: the phone field did not have the focus")
+    # The till opens on sign-in: its roster is the first thing the cashier can use.
+    _expect(data["target_ok"], f"{side}: the first field painted was not the first screen's")
+    _expect(data["focus_ok"], f"{side}: the first screen's field did not have the focus")
     stamps = {k: int(data[k]) for k in ("entered", "imported", "built", "usable")}
     return Start(launched, stamps, list(data["modules"]), int(data["none_refs"]))
 
@@ -560,6 +562,26 @@ def type_number(running: ui_app.Running, digits: str) -> None:
     QTest.qWait(PAUSE_MS)
 
 
+def sign_in(running: ui_app.Running) -> None:
+    """The cashier, alone on the roster, signs in by keys (untimed)."""
+    screen = running.window.sign_in
+    to_front(running, screen.people)
+    press(screen.people, Qt.Key.Key_Return)
+    QTest.keyClicks(screen.pin, CASHIER_PIN, delay=round(GAP * 3 * 1000) + 20)
+    press(screen.pin, Qt.Key.Key_Return)
+    _expect(running.window.shift is not None, "the cashier could not sign in")
+
+
+def approved_by_the_manager() -> None:
+    """On the approval dialog the policy asks for: the manager, listed first, and the PIN."""
+    dialog = QApplication.activeModalWidget()
+    _expect(isinstance(dialog, ApprovalDialog), "no manager's approval was asked for")
+    assert isinstance(dialog, ApprovalDialog)
+    press(dialog.people, Qt.Key.Key_Return)
+    QTest.keyClicks(dialog.pin, MANAGER_PIN, delay=round(GAP * 3 * 1000) + 20)
+    press(dialog.pin, Qt.Key.Key_Return)
+
+
 def to_front(running: ui_app.Running, field_: QWidget) -> None:
     """Ours is the active window and `field_` has the focus, as at the till."""
     running.window.activateWindow()
@@ -671,6 +693,8 @@ class _Scanning:
             for side in sides if i % 2 else reversed(sides):
                 self._scan(*side, code=code, timed=timed)
         press(checkout, Qt.Key.Key_Escape)  # the sale cancelled: back to the lookup
+        press(checkout, Qt.Key.Key_Return)  # yes, cancel it
+        approved_by_the_manager()
         _expect(self.running.window.stack.currentWidget() is self.running.window.lookup, "Esc")
 
     def _ours_items(self) -> int:
@@ -832,10 +856,14 @@ def run(settings: Settings, work_dir: Path, seed_dir: Path) -> tuple[Report, boo
     ui_app.application()
     per_call = none_drop_per_call()
     guard = NoneGuard(active=per_call >= 0.5)
-    running = ui_app.start(till_dir, None, cashier="Иванова", sync=False)
+    with Till(till_dir) as till:
+        cashier(till)
+        manager(till)  # cancelling a cart with goods needs a manager's PIN
+    running = ui_app.start(till_dir, None, sync=False)
     raw = RawTill(till_dir / DB_NAME, running.online_till.till.policy)
     try:
         QTest.qWaitForWindowExposed(running.window)
+        sign_in(running)
         keys, key_passes, split = keystrokes(running, raw, settings, rng, guard)
         found, lookup_passes = lookups(running, raw, settings, rng, guard)
         probe = sample_customers(raw, 21, rng)

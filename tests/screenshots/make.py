@@ -24,12 +24,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from bonuspos import paths
 from bonuspos.demo import server as demo_server
+from bonuspos.domain.staff import Role
 from bonuspos.services.till import Till
 from bonuspos.ui import app as ui_app
 from bonuspos.ui.printing import PdfPrinter
 
 HERE = Path(__file__).resolve().parent
 TYPING = 40  # ms between keys: a person, not a scanner
+PIN = "2580"  # the cashier's, typed on the sign-in screen the till opens on
 
 
 def _type(widget: QWidget, text: str) -> None:
@@ -58,10 +60,10 @@ def make(out: Path) -> list[Path]:
         try:
             with Till(folder / "till") as till:
                 till.catalog.load_csv(paths.demo_catalog())
+                till.staff.add_local("Иванова Елена", Role.CASHIER, PIN)
             running = ui_app.start(
                 folder / "till",
                 central.config,
-                cashier="Иванова Е.",
                 printer=PdfPrinter(folder / "receipts"),
             )
             app, window = running.app, running.window
@@ -78,6 +80,9 @@ def make(out: Path) -> list[Path]:
                 saved.append(path)
 
             _until(app, lambda: bool(window.sync_state and window.sync_state.last_sync))
+            QTest.keyClick(window.sign_in.people, Qt.Key.Key_Return)
+            QTest.keyClicks(window.sign_in.pin, PIN, delay=TYPING)
+            QTest.keyClick(window.sign_in.pin, Qt.Key.Key_Return)
             lookup = window.lookup
             QTest.keyClicks(lookup.phone, "291112233", delay=TYPING)
             QTest.keyClick(lookup.phone, Qt.Key.Key_Return)

@@ -19,8 +19,17 @@ from bonuspos.services.till import Till
 from bonuspos.sync.config import SyncConfig
 from bonuspos.ui import app as ui_app
 from bonuspos.ui.printing import PdfPrinter, SlipPrinter
-from tests.support import MINSK, RELEASED_LONG_AGO, sell
+from tests.support import (
+    CASHIER,
+    CASHIER_PIN,
+    MINSK,
+    RELEASED_LONG_AGO,
+    cashier,
+    manager,
+    sell,
+)
 
+TYPING = 40  # ms between keys: a person, not a scanner
 ANNA = "+375291112233"  # 75,00 б. active: she bought a TV yesterday
 IGOR = "+375447654321"  # nothing active
 
@@ -33,6 +42,8 @@ def prepared_till(data_dir: Path, clock: ManualClock) -> None:
         anna = till.registration.register(CustomerForm("Петрова Анна", ANNA, True, True))
         sell(till, {"TV-55Q": 1}, card=anna)
         till.registration.register(CustomerForm("Ковалёв Игорь", IGOR, True, True))
+        cashier(till)
+        manager(till)
 
 
 @pytest.fixture
@@ -51,13 +62,37 @@ def open_screens(
     clock: ManualClock,
     printer: SlipPrinter,
     config: SyncConfig | None = None,
+    *,
+    signed_in: bool = True,
+    idle_lock: timedelta | None = None,
 ) -> ui_app.Running:
+    """The till's window as it opens, and (by default) the cashier signed in on it."""
     running = ui_app.start(
-        data_dir, config, cashier="Иванова", clock=clock, printer=printer, sync=False
+        data_dir, config, clock=clock, printer=printer, sync=False, idle_lock=idle_lock
     )
     qtbot.addWidget(running.window)
     qtbot.waitExposed(running.window)
+    if signed_in:
+        sign_in(qtbot, running)
     return running
+
+
+def sign_in(
+    qtbot: QtBot, running: ui_app.Running, name: str = CASHIER, pin: str = CASHIER_PIN
+) -> None:
+    """Pick `name` by typing its first letters, Enter, the PIN at a person's pace, Enter."""
+    screen = running.window.sign_in
+    type_pin_for(qtbot, screen.people, screen.pin, name, pin)
+    qtbot.keyClick(screen.pin, Qt.Key.Key_Return)
+
+
+def type_pin_for(qtbot: QtBot, people: QWidget, pin_field: QWidget, name: str, pin: str) -> None:
+    """A name picked from a list by typing, then its PIN; Enter is the caller's."""
+    people.setFocus()
+    type_text(people, name)
+    qtbot.keyClick(people, Qt.Key.Key_Return)
+    # A person's pace: six digits typed faster would be a scanner's burst.
+    qtbot.keyClicks(pin_field, pin, delay=TYPING)
 
 
 @pytest.fixture

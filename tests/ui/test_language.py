@@ -25,14 +25,17 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from bonuspos.domain.staff import Role
 from bonuspos.services.clock import ManualClock
+from bonuspos.services.till import Till
 from bonuspos.ui import app as ui_app
 from bonuspos.ui import i18n
 from bonuspos.ui.printing import SlipPrinter
-from tests.ui.conftest import ANNA, prepared_till
+from tests.ui.conftest import ANNA, prepared_till, sign_in
 
 CYRILLIC = re.compile("[А-Яа-яЁё]")
 PLACEHOLDER = re.compile(r"\{\d*\}")
+IVANOVA_PIN = "2468"
 REGENERATE = "python -m bonuspos.ui.i18n update, translate, then python -m bonuspos.ui.i18n build"
 
 
@@ -161,11 +164,12 @@ def english(
     monkeypatch.setattr(ui_app, "install_language", recording)
     locale = QLocale()
     prepared_till(tmp_path / "till", clock)
+    with Till(tmp_path / "till", clock) as till:
+        till.staff.add_local("Ivanova", Role.CASHIER, IVANOVA_PIN)  # a name in English too
     try:
         running = ui_app.start(
             tmp_path / "till",
             None,
-            cashier="Ivanova",
             language="en",
             clock=clock,
             printer=printer,
@@ -174,6 +178,8 @@ def english(
         qtbot.addWidget(running.window)
         qtbot.waitExposed(running.window)
         assert installed, "resources/i18n/bonuspos_en.qm did not load"
+        assert title_of(running.window.sign_in) == "Sign in"
+        sign_in(qtbot, running, "Ivanova", IVANOVA_PIN)
         yield running
         running.close()
     finally:

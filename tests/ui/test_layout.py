@@ -32,8 +32,10 @@ from bonuspos.sync.state import SyncState
 from bonuspos.ui.app import Running
 from bonuspos.ui.main_window import MainWindow
 from bonuspos.ui.printing import PdfPrinter, PrintFailed
-from tests.ui.conftest import open_screens, prepared_till, type_text
+from tests.support import MANAGER, MANAGER_PIN
+from tests.ui.conftest import open_screens, prepared_till, type_pin_for, type_text
 from tests.ui.layout import clipped_widgets
+from tests.ui.staff_keys import approve
 from tests.ui.test_checkout import CABLE, KETTLE, ROBOT, TV, scan, with_card
 
 # The two monitors the stores have; the window's minimum is checked as well, since a
@@ -120,6 +122,71 @@ def not_printed(stage: Stage) -> None:
     stage.bot.keyClick(stage.window.receipt, Qt.Key.Key_F9)
 
 
+def signed_out(stage: Stage) -> None:
+    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F12)
+    assert stage.window.pages.currentWidget() is stage.window.sign_in
+
+
+def wrong_pin(stage: Stage) -> None:
+    signed_out(stage)
+    screen = stage.window.sign_in
+    type_pin_for(stage.bot, screen.people, screen.pin, MANAGER, "1111")
+    stage.bot.keyClick(screen.pin, Qt.Key.Key_Return)
+    assert screen.message.text()
+
+
+def locked(stage: Stage) -> None:
+    cart(stage)
+    stage.window.lock()
+    assert stage.window.sign_in.title.text() == "Касса заблокирована"
+
+
+def cancelling(stage: Stage) -> None:
+    cart(stage)
+    stage.bot.keyClick(stage.window.checkout, Qt.Key.Key_Escape)
+    assert stage.window.checkout.cancelling.isVisible()
+
+
+def a_sale(stage: Stage) -> str:
+    """A busy receipt rung up and left: its barcode, for a return."""
+    sold(stage)
+    receipt = stage.window.receipt.receipt
+    assert receipt is not None
+    stage.bot.keyClick(stage.window.receipt, Qt.Key.Key_Return)
+    return receipt.code
+
+
+def returns_recent(stage: Stage) -> None:
+    a_sale(stage)
+    stage.enter("291112233")
+    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F3)
+    assert stage.window.returns.recent.isVisible()
+
+
+def returns_preview(stage: Stage) -> None:
+    code = a_sale(stage)
+    scan(stage.bot, stage.running, code)
+    returns = stage.window.returns
+    stage.bot.waitUntil(lambda: returns.sale is not None)
+    stage.bot.keyClick(returns, Qt.Key.Key_A)
+    assert returns.preview is not None
+
+
+def returned(stage: Stage) -> None:
+    returns_preview(stage)
+    stage.bot.keyClick(stage.window.returns, Qt.Key.Key_Return)
+    approve(stage.bot, MANAGER, MANAGER_PIN)
+    stage.bot.waitUntil(lambda: stage.window.returns.outcome is not None)
+
+
+def correction(stage: Stage) -> None:
+    stage.enter("291112233")
+    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F8)
+    stage.bot.keyClick(stage.window.correction, Qt.Key.Key_Return)  # to the reason
+    stage.bot.keyClick(stage.window.correction, Qt.Key.Key_Return)  # no points: said why
+    assert stage.window.correction.message.text()
+
+
 def form_errors(stage: Stage) -> None:
     stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F4)
     type_text(stage.window.form.full_name, "ООО Ромашка")
@@ -150,6 +217,14 @@ SCREENS = [
     Screen("checkout-confirmation", confirmation),
     Screen("receipt", sold),
     Screen("receipt-not-printed", not_printed),
+    Screen("sign-in", signed_out),
+    Screen("sign-in-wrong-pin", wrong_pin),
+    Screen("locked-over-a-cart", locked),
+    Screen("checkout-cancelling", cancelling),
+    Screen("returns-recent", returns_recent),
+    Screen("returns-preview", returns_preview),
+    Screen("returns-done", returned),
+    Screen("correction", correction),
 ]
 
 

@@ -28,7 +28,7 @@ def test_the_status_bar_shows_what_the_sync_worker_publishes(
     running = open_screens(qtbot, tmp_path / "till", clock, printer, config)
     status = running.window.status
     try:
-        assert status.who.text() == "Кассир: Иванова · магазин MINSK-01, касса T3"
+        assert status.who.text() == "Кассир: Анна Кассирова · магазин MINSK-01, касса T3"
         running.bridge.changed.emit(
             SyncState(
                 online=False,

@@ -6,10 +6,9 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 import signal
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QTimer, QTranslator
@@ -63,13 +62,14 @@ def start(
     data_dir: Path,
     config: SyncConfig | None,
     *,
-    cashier: str | None = None,
     language: str = "ru",
     clock: Clock | None = None,
     printer: SlipPrinter | None = None,
     sync: bool = True,
+    idle_lock: timedelta | None = None,
     fullscreen: bool = False,
 ) -> Running:
+    """`idle_lock`: how long without input locks the till (tests shorten the policy's)."""
     app = application()
     style.apply(app)
     install_language(app, language)
@@ -81,8 +81,8 @@ def start(
         online_till,
         printer or configured(data_dir),
         scanner,
-        cashier or os.environ.get("BONUSPOS_CASHIER") or getpass.getuser(),
         bridge,
+        idle_lock,
     )
     # A store's monitor is often 1024×768 or 1366×768: a window larger than the screen
     # puts the buttons and the status bar out of sight where no window manager fits it.
@@ -103,14 +103,9 @@ def start(
 
 
 def run(
-    data_dir: Path,
-    config: SyncConfig | None,
-    *,
-    cashier: str | None = None,
-    language: str = "ru",
-    fullscreen: bool = False,
+    data_dir: Path, config: SyncConfig | None, *, language: str = "ru", fullscreen: bool = False
 ) -> int:
-    running = start(data_dir, config, cashier=cashier, language=language, fullscreen=fullscreen)
+    running = start(data_dir, config, language=language, fullscreen=fullscreen)
     _quit_on_signals(running.app)
     try:
         return running.app.exec()

@@ -26,9 +26,12 @@ from PySide6.QtWidgets import (
 from bonuspos.domain.cart import Cart, Channel, Line, Tender, TenderKind
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Points, total
+from bonuspos.domain.staff import Action
 from bonuspos.services.catalog import CatalogService, ProductView
 from bonuspos.services.checkout import Checkout, SaleRequest, new_sale_id
-from bonuspos.services.views import CardView, CheckoutQuote, Receipt
+from bonuspos.services.staff import StaffService
+from bonuspos.services.views import Approval, CardView, CheckoutQuote, Receipt, Shift
+from bonuspos.ui.approval import ask_approval
 from bonuspos.ui.cart_lines import CartLines
 from bonuspos.ui.tasks import run_in_background
 from bonuspos.ui.texts import cap_reason, channel_name, day, refusal, tender_name, tr
@@ -37,19 +40,25 @@ from bonuspos.ui.widgets import button, label, offer_choices
 
 class CheckoutScreen(QWidget):
     sale_completed = Signal(object)  # Receipt
-    cancelled = Signal()
+    cancelled = Signal()  # left: an empty cart, or a cancellation recorded
+    return_requested = Signal()  # F3: a return, the cart kept for afterwards
 
     def __init__(
         self,
         checkout: Checkout,
         catalog: CatalogService,
         online: Callable[[], bool],
+        staff: StaffService,
+        shift: Callable[[], Shift | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._checkout = checkout
         self._catalog = catalog
         self._online = online
+        self._staff = staff
+        self._shift = shift
+        self._open = False  # a sale is being rung up: neither completed nor cancelled
         self.card: CardView | None = None
         self.cart = Cart()
         self.quote: CheckoutQuote | None = None
@@ -99,6 +108,18 @@ class CheckoutScreen(QWidget):
         confirm_actions.addWidget(button(tr("Назад · Esc"), self._back_from_confirmation))
         confirm_box.addLayout(confirm_actions)
 
+        self.cancelling = QFrame()
+        self.cancelling.setObjectName("card")
+        self.cancel_text = label(wrap=True)
+        cancel_box = QVBoxLayout(self.cancelling)
+        cancel_box.addWidget(self.cancel_text)
+        cancel_actions = QHBoxLayout()
+        cancel_actions.addWidget(button(tr("Отменить чек · Enter"), self.confirm_cancel))
+        cancel_actions.addWidget(button(tr("Вернуться к чеку · Esc"), self._keep_cart))
+        cancel_box.addLayout(cancel_actions)
+        self.cancelling.hide()
+        keys = label(tr("F3 — возврат по чеку · F12 — выход из смены"), name="hint", wrap=True)
+
         top = QHBoxLayout()
         top.addWidget(self.code, 1)
         top.addWidget(button(tr("Добавить · Enter"), self._code_entered))
@@ -118,8 +139,11 @@ class CheckoutScreen(QWidget):
         # The confirmation takes the place of these: it has buttons of its own, and on a
         # 768-line screen there is no room for both.
         self.sale_actions = QWidget()
-        actions = QHBoxLayout(self.sale_actions)
-        actions.setContentsMargins(0, 0, 0, 0)
+        bottom = QVBoxLayout(self.sale_actions)
+        bottom.setContentsMargins(0, 0, 0, 0)
+        actions = QHBoxLayout()
+        bottom.addLayout(actions)
+        bottom.addWidget(keys)
         actions.addWidget(button(tr("Удалить строку · Del"), self.remove_line))
         actions.addWidget(button(tr("Списать максимум · F6"), self.spend_most))
         actions.addWidget(button(tr("К оплате · F10"), self.ask_to_confirm))
@@ -137,6 +161,7 @@ class CheckoutScreen(QWidget):
         layout.addWidget(self.earn)
         layout.addWidget(self.message)
         layout.addWidget(self.confirmation)
+        layout.addWidget(self.cancelling)
         layout.addWidget(self.sale_actions)
         self._confirming(False)
 
@@ -148,6 +173,7 @@ class CheckoutScreen(QWidget):
         self.cart = Cart()
         self.sale_id = new_sale_id()
         self.busy = False
+        self._open = True
         self.tender.setCurrentIndex(0)
         self.channel.setCurrentIndex(0)
         self.order_ref.clear()
@@ -333,6 +359,7 @@ class CheckoutScreen(QWidget):
 
     def _completed(self, receipt: Receipt) -> None:
         self.busy = False
+        self._open = False
         self._confirming(False)
         self.message.setText("")
         self.sale_completed.emit(receipt)
@@ -374,8 +401,12 @@ class CheckoutScreen(QWidget):
         key = event.key()
         if self.confirmation.isVisible() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.complete()
+        elif self.cancelling.isVisible() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.confirm_cancel()
         elif key == Qt.Key.Key_Escape:
-            if self.confirmation.isVisible():
+            if self.cancelling.isVisible():
+                self._keep_cart()
+            elif self.confirmation.isVisible():
                 self._back_from_confirmation()
             elif self.found.isVisible():
                 self.found.hide()
@@ -393,6 +424,8 @@ class CheckoutScreen(QWidget):
             self.channel.setCurrentIndex((self.channel.currentIndex() + 1) % self.channel.count())
         elif key == Qt.Key.Key_F10:
             self.ask_to_confirm()
+        elif key == Qt.Key.Key_F3:
+            self.return_requested.emit()
         elif key == Qt.Key.Key_Delete:
             self.remove_line()
         elif key == Qt.Key.Key_Plus and not self.code.text():
@@ -407,16 +440,81 @@ class CheckoutScreen(QWidget):
             super().keyPressEvent(event)
 
     def _confirming(self, shown: bool) -> None:
+        self.cancelling.hide()
         self.confirmation.setVisible(shown)
+        self.sale_actions.setVisible(not shown)
+
+    def _cancelling(self, shown: bool) -> None:
+        """The question takes the place of the buttons, as the confirmation does."""
+        self.confirmation.hide()
+        self.cancelling.setVisible(shown)
         self.sale_actions.setVisible(not shown)
 
     def _back_from_confirmation(self) -> None:
         self._confirming(False)
         self.code.setFocus()
 
+    # --- cancelling ---------------------------------------------------------------------------
+
+    def has_open_cart(self) -> bool:
+        """Goods rung up and neither sold nor cancelled: the shift cannot end over them."""
+        return self._open and bool(self.cart.lines)
+
     def _cancel(self) -> None:
-        if not self.busy:
+        """Esc: an empty cart is left at once; one with goods asks first."""
+        if self.busy:
+            return
+        if not self.cart.lines or self.quote is None:
+            self._open = False
             self.cancelled.emit()
+            return
+        self.found.hide()
+        self.cancel_text.setText(
+            tr("Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал").format(
+                len(self.cart.lines), self.quote.quote.total
+            )
+        )
+        self.message.setText("")
+        self._cancelling(True)
+        self.setFocus()
+
+    def confirm_cancel(self) -> None:
+        shift = self._shift()
+        if not self.cancelling.isVisible() or shift is None or self.quote is None:
+            return
+        if not self._staff.needs_approval(Action.CART_CANCELLED):
+            self._record_cancel(None)
+            return
+        total_text = str(self.quote.quote.total)
+        sale_id = self.sale_id
+        ask_approval(
+            self,
+            tr("Отмена чека на сумму {0}").format(total_text),
+            self._staff.roster(),
+            lambda staff_id, pin: self._staff.approve(
+                shift, staff_id, pin, Action.CART_CANCELLED, sale_id
+            ),
+            self._record_cancel,
+        )
+
+    def _record_cancel(self, approval: Approval | None) -> None:
+        shift = self._shift()
+        if shift is None or self.quote is None:
+            return
+        try:
+            self._staff.cancel_cart(
+                shift, self.sale_id, len(self.cart.lines), self.quote.quote.total, approval
+            )
+        except DomainError as refused:
+            self.message.setText(refusal(refused))
+            return
+        self._cancelling(False)
+        self._open = False
+        self.cancelled.emit()
+
+    def _keep_cart(self) -> None:
+        self._cancelling(False)
+        self.code.setFocus()
 
     def _channel_changed(self, *_: object) -> None:
         web = Channel(self.channel.currentData()) is Channel.WEB_PICKUP

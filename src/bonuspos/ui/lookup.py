@@ -19,13 +19,15 @@ from bonuspos.services.lookup import Lookup
 from bonuspos.services.views import CardView
 from bonuspos.ui.phone_field import PhoneField
 from bonuspos.ui.texts import day, rules_line, tr
-from bonuspos.ui.widgets import button, offer_choices
+from bonuspos.ui.widgets import button, label, offer_choices
 
 
 class LookupScreen(QWidget):
     card_chosen = Signal(object)  # CardView: start a sale on it
     sale_without_card = Signal()
     register_requested = Signal(str)  # the phone typed, for the form
+    return_requested = Signal()  # F3: a return, with the card shown if any
+    correction_requested = Signal(object)  # F8: CardView whose points a manager corrects
 
     def __init__(self, lookup: Lookup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,8 +56,8 @@ class LookupScreen(QWidget):
         self.found = QFrame()
         self.found.setObjectName("card")
         box = QVBoxLayout(self.found)
-        for label in (self.name, self.balance, self.pending):
-            box.addWidget(label)
+        for shown in (self.name, self.balance, self.pending):
+            box.addWidget(shown)
         self.found.hide()
         self.matches = QListWidget()
         self.matches.itemActivated.connect(self._pick)
@@ -71,6 +73,14 @@ class LookupScreen(QWidget):
         rules = QLabel(rules_line())
         rules.setObjectName("hint")
         rules.setWordWrap(True)
+        keys = label(
+            tr(
+                "F3 — возврат по чеку · F8 — корректировка баллов (менеджер) ·"
+                " F9 — повтор последнего чека · F12 — выход из смены"
+            ),
+            name="hint",
+            wrap=True,
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -80,6 +90,7 @@ class LookupScreen(QWidget):
         layout.addWidget(self.found)
         layout.addWidget(self.matches)
         layout.addLayout(actions)
+        layout.addWidget(keys)
         layout.addStretch(1)
         self.reset()
 
@@ -150,6 +161,13 @@ class LookupScreen(QWidget):
             self._register()
         elif key == Qt.Key.Key_F5:
             self.sale_without_card.emit()
+        elif key == Qt.Key.Key_F3:
+            self.return_requested.emit()
+        elif key == Qt.Key.Key_F8:
+            if self.card is None:
+                self.message.setText(tr("Корректировка баллов: сначала найдите карту покупателя"))
+            else:
+                self.correction_requested.emit(self.card)
         elif key == Qt.Key.Key_Escape and self.matches.isVisible():
             self.matches.hide()
             self.phone.setFocus()

@@ -1,21 +1,44 @@
-"""The till's one window: the screens in a stack, the status bar under them, keys routed."""
+"""The till's one window: sign-in or the screens in a stack, the status bar under them.
+
+The sign-in screen and the work screens are two pages. Locking an idle till turns to the
+sign-in page and leaves the work page as it was: the screen, the cart and the field that
+had the focus come back with the PIN.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from contextlib import suppress
+from datetime import timedelta
 
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget, QWidget
+
+from bonuspos.domain.errors import DomainError
+from bonuspos.domain.receipt_code import sale_id_of
 from bonuspos.services.online import OnlineTill, SyncState
-from bonuspos.services.views import CardView, Receipt
+from bonuspos.services.views import CardView, CorrectionDone, Receipt, Shift
 from bonuspos.ui.checkout import CheckoutScreen
+from bonuspos.ui.corrections import CorrectionScreen
 from bonuspos.ui.customer_form import CustomerFormScreen
 from bonuspos.ui.lookup import LookupScreen
 from bonuspos.ui.printing import SlipPrinter
 from bonuspos.ui.receipt import ReceiptScreen
+from bonuspos.ui.returns import ReturnsScreen
 from bonuspos.ui.scanner import ScannerFilter
+from bonuspos.ui.sign_in import SignInScreen
 from bonuspos.ui.status_bar import TillStatusBar
-from bonuspos.ui.texts import tr
+from bonuspos.ui.texts import refusal, tr
+
+# What counts as someone at the till: any key, click, wheel or movement of the mouse.
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+    }
+)
 
 # Fits a 1024×768 monitor less a taskbar and a title bar; every screen is laid out to work
 # at this size (tests/ui/test_layout.py), so the window may never need to be larger.
@@ -28,18 +51,39 @@ class SyncBridge(QObject):
     changed = Signal(object)
 
 
+class IdleWatch(QObject):
+    """Sees every input the application gets and restarts the idle timer on each."""
+
+    idle = Signal()
+
+    def __init__(self, after: timedelta, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(max(1, int(after.total_seconds() * 1000)))
+        self.timer.timeout.connect(self.idle.emit)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in ACTIVITY and self.timer.isActive():
+            self.timer.start()
+        return False
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
         online_till: OnlineTill,
         printer: SlipPrinter,
         scanner: ScannerFilter,
-        cashier: str,
         bridge: SyncBridge,
+        idle_lock: timedelta | None = None,
     ) -> None:
+        """`idle_lock`: how long without input locks the till; the policy's by default."""
         super().__init__()
         self._online_till = online_till
         till = online_till.till
+        self._staff = till.staff
+        self.shift: Shift | None = None
         self.sync_state: SyncState | None = None
         self.setWindowTitle(tr("BonusPOS — касса программы «Любимый покупатель»"))
         self.setMinimumSize(MINIMUM_SIZE)
@@ -50,29 +94,119 @@ class MainWindow(QMainWindow):
             else tr("касса без сервера")
         )
 
+        self.sign_in = SignInScreen(till.staff)
         self.lookup = LookupScreen(till.lookup)
         self.form = CustomerFormScreen(till.registration)
-        self.checkout = CheckoutScreen(till.checkout, till.catalog, self._online)
+        self.checkout = CheckoutScreen(
+            till.checkout, till.catalog, self._online, till.staff, self._shift
+        )
         self.receipt = ReceiptScreen(printer)
+        self.returns = ReturnsScreen(till.returns, till.staff, printer, self._shift)
+        self.correction = CorrectionScreen(till.corrections, till.staff, self._shift)
         self.stack = QStackedWidget()
-        for screen in (self.lookup, self.form, self.checkout, self.receipt):
+        for screen in (
+            self.lookup,
+            self.form,
+            self.checkout,
+            self.receipt,
+            self.returns,
+            self.correction,
+        ):
             self.stack.addWidget(screen)
-        self.setCentralWidget(self.stack)
-        self.status = TillStatusBar(cashier, place)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.sign_in)
+        self.pages.addWidget(self.stack)
+        self.setCentralWidget(self.pages)
+        self.status = TillStatusBar(place)
         self.setStatusBar(self.status)
         self.status.show_state(None if online_till.config is None else SyncState())
 
+        self.idle = IdleWatch(idle_lock or till.policy.idle_lock, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.idle)
+        self.idle.idle.connect(self.lock)
+        self._focus_when_locked: QWidget | None = None
+        self._returns_from: QWidget = self.lookup
+
+        self.sign_in.signed_in.connect(self._signed_in)
+        self.sign_in.unlocked.connect(self._unlocked)
         self.lookup.card_chosen.connect(self.sell_to)
         self.lookup.sale_without_card.connect(lambda: self.sell_to(None))
         self.lookup.register_requested.connect(self.register)
+        self.lookup.return_requested.connect(lambda: self.open_returns(self.lookup.card))
+        self.lookup.correction_requested.connect(self.open_correction)
         self.form.registered.connect(self._registered)
         self.form.cancelled.connect(self.to_lookup)
         self.checkout.sale_completed.connect(self._sold)
         self.checkout.cancelled.connect(self.to_lookup)
+        self.checkout.return_requested.connect(lambda: self.open_returns(self.checkout.card))
         self.receipt.next_sale.connect(self.to_lookup)
+        self.returns.closed.connect(self._back_from_returns)
+        self.returns.returned.connect(lambda _: self._online_till.wake())
+        self.correction.closed.connect(self._corrected)
         scanner.scanned.connect(self._scanned)
         bridge.changed.connect(self._sync_changed)
+        self.to_sign_in()
+
+    # --- who is at the till -------------------------------------------------------------
+
+    def to_sign_in(self) -> None:
+        self.shift = None
+        self.idle.timer.stop()
+        self.status.show_staff(None)
+        self.pages.setCurrentWidget(self.sign_in)
+        self.sign_in.start()
+
+    def _signed_in(self, shift: Shift) -> None:
+        self._take(shift)
+        self.pages.setCurrentWidget(self.stack)
         self.to_lookup()
+
+    def lock(self) -> None:
+        """Nobody touched the till for the policy's time: lock it over whatever is open."""
+        if self.shift is None or self.pages.currentWidget() is self.sign_in:
+            return
+        if self.checkout.busy or self.returns.busy:
+            self.idle.timer.start()  # being written: lock once the answer is in
+            return
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, QDialog):
+            modal.reject()  # a manager's PIN half-typed is abandoned, not left over the lock
+        self._focus_when_locked = QApplication.focusWidget()
+        # A busy database loses the audit entry, but the till locks all the same.
+        with suppress(DomainError):
+            self._staff.lock(self.shift)
+        self.sign_in.lock(self.shift)
+        self.pages.setCurrentWidget(self.sign_in)
+
+    def _unlocked(self, shift: Shift) -> None:
+        self._take(shift)
+        self.pages.setCurrentWidget(self.stack)
+        if self._focus_when_locked is not None:
+            self._focus_when_locked.setFocus()
+        self._focus_when_locked = None
+
+    def sign_out(self) -> None:
+        if self.shift is None or self.pages.currentWidget() is self.sign_in:
+            return
+        if self.checkout.has_open_cart():
+            self.status.show_notice(tr("Смена не закрыта: проведите или отмените чек (Esc)"))
+            return
+        try:
+            self._staff.sign_out(self.shift)
+        except DomainError as refused:
+            self.status.show_notice(refusal(refused))
+            return
+        self.to_sign_in()
+
+    def _take(self, shift: Shift) -> None:
+        self.shift = shift
+        self.status.show_staff(shift.staff)
+        self.idle.timer.start()
+
+    def _shift(self) -> Shift | None:
+        return self.shift
 
     # --- moving between screens ---------------------------------------------------------
 
@@ -87,6 +221,33 @@ class MainWindow(QMainWindow):
     def register(self, phone: str) -> None:
         self._show(self.form)
         self.form.start(phone)
+
+    def open_returns(self, card: CardView | None, code: str = "") -> None:
+        """The returns screen over the lookup or the checkout; Esc goes back to it intact."""
+        current = self.stack.currentWidget()
+        if current is not None and current is not self.returns:
+            self._returns_from = current
+        self._show(self.returns)
+        self.returns.start(card)
+        if code:
+            self.returns.look_for(code)
+
+    def _back_from_returns(self) -> None:
+        if self._returns_from is self.checkout and self.checkout.has_open_cart():
+            self._show(self.checkout)
+            self.checkout.code.setFocus()
+        else:
+            self.to_lookup()
+
+    def open_correction(self, card: CardView) -> None:
+        self._show(self.correction)
+        self.correction.start(card)
+
+    def _corrected(self, done: CorrectionDone | None) -> None:
+        card = done.card if done is not None else self.correction.card
+        self.to_lookup()
+        if card is not None:
+            self.lookup.show_card(card)
 
     def _registered(self, card: CardView) -> None:
         self._online_till.wake()
@@ -106,18 +267,26 @@ class MainWindow(QMainWindow):
 
     def _show(self, screen: QWidget) -> None:
         self.stack.setCurrentWidget(screen)
+        self.status.show_notice("")
         self._check_clock()  # a clock set right meanwhile clears the warning
 
     # --- what comes from outside: scans, the sync worker ---------------------------------
 
     def _scanned(self, code: str) -> None:
+        if self.pages.currentWidget() is not self.stack:
+            return  # nobody signed in, or the till is locked: a scan does nothing
         current = self.stack.currentWidget()
-        if current is self.lookup:
+        if current in (self.lookup, self.checkout) and sale_id_of(code) is not None:
+            card = self.lookup.card if current is self.lookup else self.checkout.card
+            self.open_returns(card, code)
+        elif current is self.lookup:
             self.lookup.look_up(code)
         elif current is self.checkout:
             self.checkout.scanned(code)
         elif current is self.form:
             self.form.plastic.setText(code)
+        elif current is self.returns:
+            self.returns.look_for(code)
 
     def _sync_changed(self, state: SyncState) -> None:
         self.sync_state = state
@@ -131,13 +300,19 @@ class MainWindow(QMainWindow):
         return bool(self.sync_state and self.sync_state.online)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
-        if event.key() == Qt.Key.Key_F9 and self.stack.currentWidget() is self.lookup:
+        key = event.key()
+        if key == Qt.Key.Key_F12:
+            self.sign_out()
+        elif key == Qt.Key.Key_F9 and self.stack.currentWidget() is self.lookup:
             self.reprint_last()
         else:
             super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        if self.checkout.busy:
-            event.ignore()  # a sale is being written: wait for its answer
+        if self.checkout.busy or self.returns.busy:
+            event.ignore()  # a sale or a return is being written: wait for its answer
             return
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.idle)
         super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""Always on screen: online or not, events waiting, last sync, the cashier, the store and till."""
+"""Always on screen: online or not, events waiting, last sync, who is signed in, store and till."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from bonuspos.domain.clock_rule import ClockImplausible
 from bonuspos.services.online import SyncState
-from bonuspos.ui.texts import clock_warning, tr
+from bonuspos.services.views import StaffView
+from bonuspos.ui.texts import clock_warning, role_name, tr
 from bonuspos.ui.widgets import ElidedLabel, restyle
 
 MINSK = ZoneInfo("Europe/Minsk")
 
 
 class TillStatusBar(QStatusBar):
-    def __init__(self, cashier: str, place: str, parent: QWidget | None = None) -> None:
+    def __init__(self, place: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizeGripEnabled(False)
         self.connection = QLabel()
@@ -27,9 +28,12 @@ class TillStatusBar(QStatusBar):
         # queue and the last sync are short and always whole.
         self.warning = ElidedLabel()
         self.warning.setObjectName("error")
-        self.who = ElidedLabel(tr("Кассир: {0} · {1}").format(cashier, place))
+        self._place = place
+        self.who = ElidedLabel()
         self._sync_problems: list[str] = []
         self._clock_problem = ""
+        self._notice = ""
+        self.show_staff(None)
         for label in (self.connection, self.queue, self.last_sync):
             label.setContentsMargins(0, 0, 16, 0)
             self.addWidget(label)
@@ -70,13 +74,27 @@ class TillStatusBar(QStatusBar):
         self._sync_problems = problems
         self._show_warning()
 
+    def show_staff(self, staff: StaffView | None) -> None:
+        """Who the till's actions are recorded under, by name and role."""
+        if staff is None:
+            self.who.setText(tr("Вход не выполнен · {0}").format(self._place))
+        else:
+            self.who.setText(
+                tr("{0}: {1} · {2}").format(role_name(staff.role), staff.full_name, self._place)
+            )
+
+    def show_notice(self, text: str) -> None:
+        """Why a key did nothing (a shift that cannot end yet); cleared on the next screen."""
+        self._notice = text
+        self._show_warning()
+
     def show_clock(self, wrong: ClockImplausible | None) -> None:
         """A clock the till cannot believe stops every sale: said first, until it is set."""
         self._clock_problem = clock_warning(wrong) if wrong else ""
         self._show_warning()
 
     def _show_warning(self) -> None:
-        shown = [self._clock_problem] if self._clock_problem else []
+        shown = [text for text in (self._notice, self._clock_problem) if text]
         text = " · ".join(shown + self._sync_problems)
         self.warning.setText(text)
         # While there is a warning it has the room of who is at the till: the cashier

@@ -7,7 +7,8 @@ except the refusals worded here from their figures (`refusal`).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication
 
@@ -15,6 +16,9 @@ from bonuspos.domain.cart import Channel, TenderKind
 from bonuspos.domain.clock_rule import Action, ClockBound, ClockImplausible
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.quote import CapReason, Exclusion
+from bonuspos.domain.staff import Role
+
+MINSK = ZoneInfo("Europe/Minsk")
 
 
 def tr(text: str, context: str = "BonusPOS") -> str:
@@ -58,6 +62,15 @@ def exclusion(reason: Exclusion) -> str:
         ),
         Exclusion.NO_CARD: tr("карта не предъявлена"),
     }[reason]
+
+
+def role_name(role: Role) -> str:
+    return {Role.CASHIER: tr("Кассир"), Role.MANAGER: tr("Менеджер")}[role]
+
+
+def moment(at: datetime) -> str:
+    """A time as the store's wall clock shows it: the store is in Minsk whatever the PC says."""
+    return at.astimezone(MINSK).strftime("%d.%m.%Y %H:%M")
 
 
 def rules_line() -> str:
