@@ -24,14 +24,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from bonuspos import paths
 from bonuspos.demo import server as demo_server
-from bonuspos.domain.staff import Role
 from bonuspos.services.till import Till
 from bonuspos.ui import app as ui_app
 from bonuspos.ui.printing import PdfPrinter
 
 HERE = Path(__file__).resolve().parent
 TYPING = 40  # ms between keys: a person, not a scanner
-PIN = "2580"  # the cashier's, typed on the sign-in screen the till opens on
+# The demo cashier's (first on the roster): the till opens on the sign-in screen.
+PIN = dict((name, pin) for name, _role, pin in demo_server.DEMO_STAFF)["Анна Кассирова"]
 
 
 def _type(widget: QWidget, text: str) -> None:
@@ -60,7 +60,6 @@ def make(out: Path) -> list[Path]:
         try:
             with Till(folder / "till") as till:
                 till.catalog.load_csv(paths.demo_catalog())
-                till.staff.add_local("Иванова Елена", Role.CASHIER, PIN)
             running = ui_app.start(
                 folder / "till",
                 central.config,

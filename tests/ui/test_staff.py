@@ -9,7 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from bonuspos.domain.staff import Role
 from bonuspos.services.clock import ManualClock
+from bonuspos.services.online import SyncState
 from bonuspos.ui.app import Running
 from bonuspos.ui.printing import SlipPrinter
 from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN
@@ -75,6 +77,12 @@ def test_a_till_without_staff_says_how_to_add_the_first_manager(
         )
         assert not screen.people.isVisible()
         assert not screen.pin.isVisible()
+
+        # The first pull brings the store's staff: the screen offers them at once.
+        running.online_till.till.staff.add_local("Мария Менеджерова", Role.MANAGER, "482913")
+        running.bridge.changed.emit(SyncState(online=True, waiting=0))
+        assert screen.people.isVisible()
+        assert screen.people.count() == 1
     finally:
         running.close()
 

@@ -7,14 +7,9 @@ from pathlib import Path
 
 from bonuspos import paths
 from bonuspos.demo import server as demo_server
-from bonuspos.domain.staff import Role
 from bonuspos.services.till import Till
-
-# Who signs in on the demo till, and with what PIN: printed at the start for whoever tries it.
-DEMO_STAFF = (
-    ("Демо Кассир", Role.CASHIER, "2580"),
-    ("Демо Менеджер", Role.MANAGER, "135790"),
-)
+from bonuspos.sync.client import ServerClient
+from bonuspos.sync.cycle import sync_round
 
 
 def run(data_dir: Path | None = None, language: str = "ru", fullscreen: bool = False) -> int:
@@ -25,10 +20,11 @@ def run(data_dir: Path | None = None, language: str = "ru", fullscreen: bool = F
         # The catalog also arrives from the server; loaded here, the first sale needs no wait.
         with Till(till_dir) as till:
             till.catalog.load_csv(paths.demo_catalog())
-            if not till.staff.roster():
-                for name, role, pin in DEMO_STAFF:
-                    till.staff.add_local(name, role, pin)
-        for name, _role, pin in DEMO_STAFF:
+            # One round before the screens open: the sign-in screen lists the store's
+            # staff, who come from the server like a real store's.
+            with ServerClient(central.config) as client:
+                sync_round(till.db, client, till.clock.now)
+        for name, _role, pin in demo_server.DEMO_STAFF:
             print(f"{name}: PIN {pin}")
         from bonuspos.ui import app
 

@@ -68,7 +68,7 @@ class Corrections:
             raise InvalidInput("Корректировка на 0 баллов ничего не меняет")
         limit = self._policy.correction_limit
         if abs(points.minor) > limit.minor:
-            raise InvalidInput(f"За одну корректировку — не больше {limit} баллов")
+            raise InvalidInput(f"За одну корректировку — не больше {limit}")
         today = self._policy.store_day(self._clock.now())
         with UnitOfWork(self._db.reading) as uow:
             card = uow.customers.card_by_uid(customer_uid, today)
@@ -132,7 +132,7 @@ class Corrections:
                 staff_id=shift.staff.staff_id,
                 approved_by=approval.approver.staff_id,
                 subject=adjustment_id,
-                detail=f"{signed(points)} баллов: {reason}",
+                detail=f"{signed(points)}: {reason}",
             )
             view = card_of(uow, customer.id, day)
             assert view is not None

@@ -330,7 +330,7 @@ def _line_reasons(
             if sale.activates_on > today
             else "уже активны"
         )
-        reasons.append(f"за эти шт. начислено {r.points_taken_back} баллов, {when}: снимаются")
+        reasons.append(f"за эти шт. начислено {r.points_taken_back}, {when}: снимаются")
     elif sale.customer_id is not None:
         why = {
             "promotional": "акционный товар",

@@ -292,6 +292,9 @@ class MainWindow(QMainWindow):
         self.sync_state = state
         self.status.show_state(state)
         self._check_clock()
+        if self.shift is None:
+            # A till's first pull brings the people who may sign in.
+            self.sign_in.staff_may_have_changed()
 
     def _check_clock(self) -> None:
         self.status.show_clock(self._online_till.till.clock_problem())

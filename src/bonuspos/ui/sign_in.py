@@ -85,6 +85,16 @@ class SignInScreen(QWidget):
             tr("Выберите себя стрелками или начните печатать имя, как в списке; Enter — PIN")
         )
 
+    def staff_may_have_changed(self) -> None:
+        """A sync brought the store's staff: offer them, unless someone is mid-PIN."""
+        if self.locked is not None or self.pin.isVisible():
+            return
+        shown = {
+            self.people.item(n).data(Qt.ItemDataRole.UserRole) for n in range(self.people.count())
+        }
+        if set(self._staff.roster()) != shown:
+            self.start()
+
     def lock(self, shift: Shift) -> None:
         """The till was left idle: only the one signed in, or a manager, opens it again."""
         self.locked = shift
