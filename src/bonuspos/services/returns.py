@@ -47,8 +47,7 @@ from bonuspos.services.views import (
     Shift,
 )
 
-TENDER_WAYS = {
-    TenderKind.CASH: "наличными",
+TENDER_WAYS: dict[TenderKind, str] = {
     TenderKind.BANK_CARD: "на банковскую карту, которой платили",
     TenderKind.INSTALLMENT_CARD: "на карту рассрочки",
     TenderKind.CREDIT: "банку, выдавшему кредит",
@@ -188,7 +187,12 @@ class Returns:
         )
         money = Money(sum(r.money_back.minor for r in returned))
         by_tender = refund_by_tender(sale.tenders, sale.refunded, money)
-        reasons = [f"{TENDER_WAYS[kind].capitalize()}: {amount}" for kind, amount in by_tender]
+        # Cash needs no explaining; money that goes back elsewhere than into the hand does.
+        reasons = [
+            f"{amount} — {TENDER_WAYS[kind]}: деньги возвращаются тем же способом, что платили"
+            for kind, amount in by_tender
+            if kind is not TenderKind.CASH
+        ]
         if record.customer_id is None:
             reasons.append("Покупка без карты: баллы не начислялись и не списывались")
         elif sale.card is None:
