@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from bonuspos.domain.staff import Role
 from bonuspos.services.clock import ManualClock
 from bonuspos.services.online import SyncState
+from bonuspos.services.till import DB_NAME
 from bonuspos.ui.app import Running
 from bonuspos.ui.printing import SlipPrinter
 from tests.support import CASHIER, CASHIER_PIN, MANAGER, MANAGER_PIN
@@ -186,3 +190,24 @@ def test_a_cart_with_goods_is_cancelled_only_when_confirmed_and_approved_and_is_
     assert window.pages.currentWidget() is window.sign_in
     assert window.status.who.text() == "Вход не выполнен · касса без сервера"
     assert actions(tmp_path / "till")[-1] == "signed_out"
+
+
+def test_a_sale_rung_up_on_the_screens_names_who_was_signed_in(
+    qtbot: QtBot, screens: Running, tmp_path: Path
+) -> None:
+    from tests.ui.test_returns import sold
+
+    receipt = sold(qtbot, screens, [TV])
+
+    shift = screens.window.shift
+    assert shift is not None
+    with closing(sqlite3.connect(tmp_path / "till" / DB_NAME)) as db:
+        (staff_id,) = db.execute(
+            "SELECT staff_id FROM sales WHERE id = ?", (receipt.sale_id,)
+        ).fetchone()
+        (payload,) = db.execute(
+            "SELECT payload FROM outbox WHERE type = 'sale_completed' ORDER BY seq DESC"
+        ).fetchone()
+    assert staff_id == shift.staff.staff_id
+    assert json.loads(payload)["staff_id"] == shift.staff.staff_id
+    assert receipt.staff_name == CASHIER

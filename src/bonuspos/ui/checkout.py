@@ -382,6 +382,7 @@ class CheckoutScreen(QWidget):
             due = self.quote.quote.total - spend.as_money()
             kind = self.tender_kind()
             tenders = (Tender(kind, due),) if due.minor > 0 else ()
+            shift = self._shift()
             return SaleRequest(
                 self.sale_id,
                 self.cart,
@@ -390,6 +391,7 @@ class CheckoutScreen(QWidget):
                 customer_uid=self.card.customer_uid if self.card else None,
                 channel=Channel(self.channel.currentData()),
                 order_ref=self.order_ref.text(),
+                staff_id=shift.staff.staff_id if shift else None,
             )
         except DomainError as refused:
             self.message.setText(refused.message)

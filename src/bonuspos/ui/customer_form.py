@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
 from bonuspos.domain.customer import CustomerForm, FormError
 from bonuspos.domain.errors import DomainError
 from bonuspos.services.registration import Registration
+from bonuspos.services.views import Shift
 from bonuspos.ui.phone_field import PhoneField
 from bonuspos.ui.texts import refusal, tr
 from bonuspos.ui.widgets import button, label
@@ -50,9 +53,15 @@ class CustomerFormScreen(QWidget):
     registered = Signal(object)  # CardView
     cancelled = Signal()
 
-    def __init__(self, registration: Registration, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        registration: Registration,
+        shift: Callable[[], Shift | None] = lambda: None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._registration = registration
+        self._shift = shift  # who signs the customer up
         self.full_name = QLineEdit()
         self.phone = PhoneField()
         self.email = QLineEdit()
@@ -121,7 +130,10 @@ class CustomerFormScreen(QWidget):
             self.birth_date.text(),
         )
         try:
-            card = self._registration.register(form, self.plastic.text().strip())
+            shift = self._shift()
+            card = self._registration.register(
+                form, self.plastic.text().strip(), shift.staff.staff_id if shift else None
+            )
         except FormError as refused:
             self._show_errors(refused.fields)
             return

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
 
         self.sign_in = SignInScreen(till.staff)
         self.lookup = LookupScreen(till.lookup)
-        self.form = CustomerFormScreen(till.registration)
+        self.form = CustomerFormScreen(till.registration, self._shift)
         self.checkout = CheckoutScreen(
             till.checkout, till.catalog, self._online, till.staff, self._shift
         )
