@@ -184,79 +184,78 @@ class Sales:
     ) -> SaleRecord:
         """Write a completed sale of this till, its lines and tenders, with the next number."""
         q = settlement.quote
-        sale = Sale(
+        sale = SaleRecord(
             id=sale_id,
             number=self.next_number(),
             origin=OWN,
-            staff_id=staff_id,
             customer_id=customer_id,
             occurred_at=at,
             store_day=policy.store_day(at),
             policy_version=q.policy_version,
             total=q.total.minor,
-            eligible=q.eligible.minor,
             spent=settlement.spend.minor,
             earned=q.earns.minor,
             activates_on=q.activates_on,
             channel=channel,
             order_ref=order_ref,
             offline=offline,
+            staff_id=staff_id,
+            lines=tuple(
+                SoldLineRecord(
+                    line_no=n,
+                    sku=lq.line.sku,
+                    name=lq.line.name,
+                    unit_price=lq.line.unit_price.minor,
+                    quantity=lq.line.quantity,
+                    discount=lq.line.discount.minor,
+                    points_per_unit=lq.line.points_per_unit.minor,
+                    promotional=lq.line.promotional,
+                    exclusion=lq.exclusion.value if lq.exclusion else None,
+                    earned=lq.earns.minor,
+                    share=share.minor,
+                    returned=0,
+                )
+                for n, (lq, share) in enumerate(zip(q.lines, settlement.shares, strict=True), 1)
+            ),
+            tenders=tuple((t.kind.value, t.amount.minor) for t in settlement.tenders),
         )
-        sale.lines = [
-            SaleLine(
-                line_no=n,
-                sku=lq.line.sku,
-                name=lq.line.name,
-                unit_price=lq.line.unit_price.minor,
-                quantity=lq.line.quantity,
-                discount=lq.line.discount.minor,
-                points_per_unit=lq.line.points_per_unit.minor,
-                promotional=lq.line.promotional,
-                exclusion=lq.exclusion.value if lq.exclusion else None,
-                earned=lq.earns.minor,
-                share=share.minor,
-                returned=0,
-            )
-            for n, (lq, share) in enumerate(zip(q.lines, settlement.shares, strict=True), 1)
-        ]
-        sale.tenders = [
-            SaleTender(n=n, kind=t.kind.value, amount=t.amount.minor)
-            for n, t in enumerate(settlement.tenders, 1)
-        ]
-        self._s.add(sale)
-        self._s.flush()
-        return _record(sale)
+        self._add(sale, eligible=q.eligible.minor)
+        return sale
 
     def keep_fetched(self, fetched: SaleRecord) -> None:
         """Keep (or refresh) another till's sale as the server showed it."""
         sale = self._s.get(Sale, fetched.id)
-        if sale is not None:
-            if sale.origin == OWN:
-                return  # our own: the ledger here is the truth
-            by_no = {line.line_no: line for line in sale.lines}
-            for line in fetched.lines:
-                if line.line_no in by_no:
-                    # The server counts every till's returns: never fewer than ours.
-                    by_no[line.line_no].returned = max(by_no[line.line_no].returned, line.returned)
-            self._s.flush()
+        if sale is None:
+            # What part of it could earn is the server's business: a return needs the lines.
+            self._add(fetched, eligible=0)
             return
+        if sale.origin == OWN:
+            return  # our own: the ledger here is the truth
+        by_no = {line.line_no: line for line in sale.lines}
+        for line in fetched.lines:
+            if line.line_no in by_no:
+                # The server counts every till's returns: never fewer than ours.
+                by_no[line.line_no].returned = max(by_no[line.line_no].returned, line.returned)
+        self._s.flush()
+
+    def _add(self, record: SaleRecord, *, eligible: int) -> None:
         sale = Sale(
-            id=fetched.id,
-            number=fetched.number,
-            origin=fetched.origin,
-            staff_id=fetched.staff_id,
-            customer_id=fetched.customer_id,
-            occurred_at=fetched.occurred_at,
-            store_day=fetched.store_day,
-            policy_version=fetched.policy_version,
-            total=fetched.total,
-            eligible=0,  # the server's business: a return needs only the lines
-            spent=fetched.spent,
-            earned=fetched.earned,
-            activates_on=fetched.activates_on,
-            channel=fetched.channel,
-            order_ref=fetched.order_ref,
-            offline=fetched.offline,
+            id=record.id,
+            number=record.number,
+            origin=record.origin,
+            staff_id=record.staff_id,
+            customer_id=record.customer_id,
+            occurred_at=record.occurred_at,
+            store_day=record.store_day,
+            policy_version=record.policy_version,
+            total=record.total,
+            eligible=eligible,
+            spent=record.spent,
+            earned=record.earned,
+            activates_on=record.activates_on,
+            channel=record.channel,
+            order_ref=record.order_ref,
+            offline=record.offline,
         )
         sale.lines = [
             SaleLine(
@@ -273,11 +272,11 @@ class Sales:
                 share=line.share,
                 returned=line.returned,
             )
-            for line in fetched.lines
+            for line in record.lines
         ]
         sale.tenders = [
             SaleTender(n=n, kind=kind, amount=amount)
-            for n, (kind, amount) in enumerate(fetched.tenders, 1)
+            for n, (kind, amount) in enumerate(record.tenders, 1)
         ]
         self._s.add(sale)
         self._s.flush()
