@@ -33,6 +33,10 @@ def with_card(qtbot: QtBot, running: Running, phone: str = "291112233") -> None:
 
 def scan(qtbot: QtBot, running: Running, code: str) -> None:
     """A keyboard-wedge scanner: the digits in one burst, then Enter, into whatever has focus."""
+    if running.app.focusWidget() is None:
+        # On an X server with no window manager the window gets the keyboard only if asked.
+        running.window.activateWindow()
+        qtbot.waitUntil(lambda: running.app.focusWidget() is not None)
     target = running.app.focusWidget() or running.window.checkout.code
     qtbot.keyClicks(target, code)
     qtbot.keyClick(target, Qt.Key.Key_Return)
