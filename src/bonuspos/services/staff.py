@@ -62,7 +62,7 @@ class StaffService:
 
     def roster(self) -> tuple[StaffView, ...]:
         now = self._clock.now()
-        with UnitOfWork(self._db.reading) as uow:
+        with storage_problems(), UnitOfWork(self._db.reading) as uow:
             return tuple(view_of(p, now) for p in uow.staff.roster())
 
     def names(self, ids: Sequence[str]) -> dict[str, str]:

@@ -315,6 +315,7 @@ class MainWindow(QMainWindow):
         if self.checkout.busy or self.returns.busy:
             event.ignore()  # a sale or a return is being written: wait for its answer
             return
+        self.idle.timer.stop()  # a closed till locks nothing, and reads no database any more
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)

@@ -104,9 +104,11 @@ class SignInScreen(QWidget):
                 shift.staff.full_name
             )
         )
-        others = tuple(
-            s for s in self._staff.roster() if s.is_manager and s.staff_id != shift.staff.staff_id
-        )
+        try:
+            roster = self._staff.roster()
+        except DomainError:
+            roster = ()  # the database is away: the one signed in can still come back
+        others = tuple(s for s in roster if s.is_manager and s.staff_id != shift.staff.staff_id)
         self._offer((shift.staff, *others))
         self._picked(self.people.item(0))
 
