@@ -2,8 +2,8 @@
 
     python -m tests.bench.bench_fill [--customers 1000000] [--page 5000] [--small] [--pg-url URL]
 
-Issue 4's figure: "first fill of 1,000,000 customers (goal under 90 s, till memory under
-300 MB)". The PostgreSQL server is `--pg-url`, or $BONUSPOS_TEST_PG_URL.
+The goal: a first fill of 1,000,000 customers in under 90 s, the till under 300 MB.
+The PostgreSQL server is `--pg-url`, or $BONUSPOS_TEST_PG_URL.
 
 1. Makes a fresh database on that PostgreSQL server (dropped afterwards), migrates it and
    seeds N customers with COPY (`bench_server.seed`: balances, 20% with pending points,
@@ -79,7 +79,7 @@ MODULE = "tests.bench.bench_fill"
 PG_ENV = "BONUSPOS_TEST_PG_URL"
 STORE = "S1"
 OURS, RAW, FETCH, WARM = "FILL-OURS", "FILL-RAW", "FILL-FETCH", "FILL-WARM"
-GOAL_CUSTOMERS, GOAL_SECONDS, GOAL_MB = 1_000_000, 90.0, 300.0  # issue 4
+GOAL_CUSTOMERS, GOAL_SECONDS, GOAL_MB = 1_000_000, 90.0, 300.0
 # The till's setting keys (bonuspos.sync.status.CURSOR, bonuspos.ledger.repositories
 # .POLICY_SETTING), written here without importing the till; the smoke test checks them.
 CURSOR_KEY, POLICY_KEY = "sync.cursor", "policy"

@@ -3,7 +3,7 @@
     python -m tests.bench.bench_ui [--customers 1000000] [--runs 10] [--small]
                                    [--sales 4] [--scans 50] [--lookups 200]
 
-Issue 5's three figures. Qt runs on the platform QT_QPA_PLATFORM names (offscreen when
+Three figures. Qt runs on the platform QT_QPA_PLATFORM names (offscreen when
 unset): widgets paint into an in-memory backing store, so what is timed is the app's
 work and Qt's painting, not a graphics driver. Every measure has a baseline measured in
 the same run, interleaved with ours (alternating which goes first), and the ratio of the

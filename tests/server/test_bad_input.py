@@ -5,7 +5,7 @@ event inside a well-formed batch is a "rejected" result carrying the problem, an
 trace it leaves is the server's memory of that answer (one `events` row, status rejected),
 so that a retry is answered the same way. The rule refusals (more than 30%, promotional
 goods, installment tenders, the clock checks, a batch naming a sibling till) live in
-test_events.py; this file covers the rest of the issue's list.
+test_events.py; this file covers the rest.
 """
 
 from __future__ import annotations

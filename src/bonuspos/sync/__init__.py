@@ -1,1 +1,1 @@
-"""Talking to the central server (issue 4): outbox drain, changes pull, holds."""
+"""Talking to the central server: outbox drain, changes pull, holds."""

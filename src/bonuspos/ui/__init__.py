@@ -1,1 +1,1 @@
-"""Qt screens and widgets (issue 5): no business rule lives here."""
+"""Qt screens and widgets: no business rule lives here."""
