@@ -286,3 +286,27 @@ class Flag(StrEnum):
     HOLD_MISMATCH = "hold-mismatch"
     UNKNOWN_STAFF = "unknown-staff"  # names nobody of the till's store
     UNAPPROVED = "approval-missing"  # the policy wants a manager's approval it lacks
+
+
+# --- a till's day, as the server holds it (GET /v1/tills/me/day?date=YYYY-MM-DD) ----------
+
+
+class FlaggedEvent(TypedDict):
+    """An accepted event the manager's report lists (its `flag`), from any till of the store."""
+
+    event_id: str
+    till: str
+    type: str
+    occurred_at: str
+    flag: str  # comma-joined Flag values
+    subject: str  # the sale, return, card or correction it concerns
+
+
+class DayAnswer(TypedDict):
+    store: str
+    till: str
+    day: str  # the store's calendar day, Europe/Minsk
+    totals: dict[str, object]  # bonuspos.domain.day.DayTotals.to_dict()
+    events: list[str]  # ids of this till's accepted events dated that day
+    flagged: list[FlaggedEvent]  # the store's flagged events of that day
+    last_seq: int  # the highest seq the server holds from this till
