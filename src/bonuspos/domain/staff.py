@@ -46,6 +46,7 @@ class Action(StrEnum):
     CART_CANCELLED = "cart_cancelled"
     APPROVAL = "approval"
     APPROVAL_REFUSED = "approval_refused"
+    DAY_CLOSED = "day_closed"
 
 
 MIN_PIN = {Role.CASHIER: 4, Role.MANAGER: 6}
