@@ -167,7 +167,11 @@ class Event(Base):
     """Every event ever answered, kept for good: a retry a year later gets the same answer."""
 
     __tablename__ = "events"
-    __table_args__ = (UniqueConstraint("till_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("till_id", "seq"),
+        # A till's day: its events, and the store's flagged ones till by till.
+        Index("ix_events_till_day", "till_id", "occurred_at"),
+    )
 
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
@@ -180,10 +184,14 @@ class Event(Base):
     problem: Mapped[str | None] = mapped_column(Text)  # RFC 9457 body, JSON
     flag: Mapped[str | None] = mapped_column(String(200))
     staff_id: Mapped[str | None] = mapped_column(String(36))  # who, as the event says
+    # What an accepted event concerns, from its payload: the sale, return, card (uid),
+    # correction or audit entry; the manager's report names it beside the flag.
+    subject: Mapped[str | None] = mapped_column(String(36))
 
 
 class Sale(Base):
     __tablename__ = "sales"
+    __table_args__ = (Index("ix_sales_till_day", "till_id", "occurred_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), index=True)
@@ -202,9 +210,13 @@ class Sale(Base):
 
 class Return(Base):
     __tablename__ = "returns"
+    __table_args__ = (Index("ix_returns_till_day", "till_id", "occurred_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
+    # The till the goods came back at, which may not be the one that sold them. NULL only
+    # on a return recorded before tills were kept on returns whose till could not be told.
+    till_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"))
     occurred_at: Mapped[datetime]
     body: Mapped[str] = mapped_column(Text)
     staff_id: Mapped[str | None] = mapped_column(String(36))

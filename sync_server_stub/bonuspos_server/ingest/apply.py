@@ -357,6 +357,7 @@ def sale_returned(work: Working, p: SaleReturned) -> str | None:
         {
             "id": str(p.return_id),
             "sale_id": sale.id,
+            "till_id": work.till_id,
             "occurred_at": p.occurred_at,
             "body": credited.model_dump_json(),
             "staff_id": work.staff_id,

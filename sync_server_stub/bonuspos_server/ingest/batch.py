@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
@@ -112,6 +113,7 @@ def _one(work: Working, caller: Caller, event: EventIn) -> EventResult:
             "problem": json.dumps(refusal, ensure_ascii=False) if refusal else None,
             "flag": flag,
             "staff_id": None if refusal else work.staff_id,
+            "subject": None if refusal else _subject(event),
         }
     )
     if refusal:
@@ -119,6 +121,22 @@ def _one(work: Working, caller: Caller, event: EventIn) -> EventResult:
             event_id=event.event_id, seq=event.seq, status="rejected", problem=refusal
         )
     return EventResult(event_id=event.event_id, seq=event.seq, status="accepted", flag=flag)
+
+
+# The payload field naming what each type of event concerns.
+SUBJECTS: dict[str, str] = {
+    EventType.CUSTOMER_REGISTERED: "customer_uid",
+    EventType.SALE_COMPLETED: "sale_id",
+    EventType.SALE_RETURNED: "return_id",
+    EventType.BALANCE_ADJUSTED: "adjustment_id",
+    EventType.AUDIT_RECORDED: "audit_id",
+}
+
+
+def _subject(event: EventIn) -> str:
+    """What an accepted event concerns, spelt as its rows spell the id (its payload passed
+    validation, so the field is there and is a UUID)."""
+    return str(uuid.UUID(str(event.payload[SUBJECTS[event.type]])))
 
 
 def _effects(work: Working, caller: Caller, event: EventIn) -> str | None:
