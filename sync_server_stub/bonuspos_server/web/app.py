@@ -25,6 +25,7 @@ from bonuspos.domain.card import Phone
 from bonuspos_server.data import policies
 from bonuspos_server.data.db import ENV_URL, ServerDatabase, open_server_database
 from bonuspos_server.feeds import changes
+from bonuspos_server.feeds import day as days
 from bonuspos_server.feeds import sales as sold
 from bonuspos_server.holds import cards
 from bonuspos_server.holds import reserve as holds
@@ -47,10 +48,12 @@ from bonuspos_server.web.schemas import (
     BatchAnswer,
     CardAnswer,
     ChangesPage,
+    DayAnswer,
     EventBatch,
     HoldAnswer,
     HoldRequest,
     SaleAnswer,
+    StoreDayAnswer,
     TillAnswer,
 )
 
@@ -101,9 +104,17 @@ def looking_up_sale(request: Request, authorization: TokenHeader = None) -> Call
     return _gate(request).admit(authorization, client_address(request.scope), Asks.LOOKUP)
 
 
+def reading_day(request: Request, authorization: TokenHeader = None) -> Caller:
+    """The till, counted on its lookups: a day's figures read many rows, like a lookup."""
+    return _gate(request).admit(authorization, client_address(request.scope), Asks.LOOKUP)
+
+
 Authed = Annotated[Caller, Depends(current_caller)]
 LookingUp = Annotated[Caller, Depends(looking_up)]
 LookingUpSale = Annotated[Caller, Depends(looking_up_sale)]
+ReadingDay = Annotated[Caller, Depends(reading_day)]
+# The store's calendar day, YYYY-MM-DD; today's when not given.
+DayParam = Annotated[str | None, Query(alias="date", max_length=10)]
 Holding = Annotated[Caller, Depends(holding)]
 
 
@@ -209,6 +220,20 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
         canonical = sold.sale_id_of(sale_id)
         with db.sessions() as session:
             return _json(sold.answer(session, canonical))
+
+    @app.get("/v1/tills/me/day", response_model=DayAnswer)
+    def get_till_day(who: ReadingDay, day: DayParam = None) -> Response:
+        with db.sessions() as session:
+            policy = policies.current(session)
+            asked = days.day_of(day, policy.store_day(settings.clock()))
+            return _json(days.till_answer(session, who, asked, policy.timezone))
+
+    @app.get("/v1/stores/me/day", response_model=StoreDayAnswer)
+    def get_store_day(who: ReadingDay, day: DayParam = None) -> Response:
+        with db.sessions() as session:
+            policy = policies.current(session)
+            asked = days.day_of(day, policy.store_day(settings.clock()))
+            return _json(days.store_answer(session, who, asked, policy.timezone))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

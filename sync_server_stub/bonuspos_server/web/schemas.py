@@ -321,3 +321,62 @@ class SaleAnswer(Strict):
     lines: list[SoldLineAnswer]
     tenders: list[TenderAnswer]
     refunded: int
+
+
+class CorrectionAnswer(Strict):
+    adjustment_id: str
+    points: int  # signed
+    reason: str
+
+
+class DayTotalsAnswer(Strict):
+    """bonuspos.domain.day.DayTotals.to_dict(): one till's day as the server counts it."""
+
+    receipts: int
+    returns: int
+    revenue: dict[TenderKind, int]  # kopecks by tender kind; kinds not taken are absent
+    money_back: int
+    points_earned: int
+    points_spent: int
+    points_given_back: int
+    points_taken_back: int
+    offline_sales: int
+    offline_over_limit: int
+    corrections: list[CorrectionAnswer]
+
+
+class FlaggedEventAnswer(Strict):
+    """An accepted event the manager's report lists (protocol.FlaggedEvent)."""
+
+    event_id: str
+    till: str
+    type: str
+    occurred_at: str  # ISO 8601, UTC
+    flag: str  # comma-joined protocol.Flag values
+    subject: str  # the sale, return, card uid, correction or audit entry; "" if not known
+
+
+class DayAnswer(Strict):
+    """The calling till's store day as the server holds it (protocol.DayAnswer)."""
+
+    store: str
+    till: str
+    day: date
+    totals: DayTotalsAnswer
+    events: list[str]
+    flagged: list[FlaggedEventAnswer]
+    last_seq: int
+
+
+class TillDayAnswer(Strict):
+    till: str
+    totals: DayTotalsAnswer
+
+
+class StoreDayAnswer(Strict):
+    """Every till of the caller's store, and the store's flagged events, on one day."""
+
+    store: str
+    day: date
+    tills: list[TillDayAnswer]
+    flagged: list[FlaggedEventAnswer]
