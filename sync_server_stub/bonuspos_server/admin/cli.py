@@ -114,6 +114,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     trail.add_argument("--store", required=True)
     trail.add_argument("--date", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
     trail.add_argument("--csv", type=Path, help="write it to this file (';'-separated)")
+    figures = commands.add_parser(
+        "report", help="each till's figures of one Minsk day, and its flagged events"
+    )
+    figures.add_argument("--date", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
+    figures.add_argument("--store", help="only this store (default: every store)")
+    figures.add_argument("--csv", type=Path, help="write one row per till to this file (';')")
     args = parser.parse_args(_negative_points_last(list(sys.argv[1:] if argv is None else argv)))
 
     given = [url for url in (args.database_url, getattr(args, "serve_url", None)) if url]

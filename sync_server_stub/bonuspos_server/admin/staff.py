@@ -172,7 +172,7 @@ def audit(session: Session, args: argparse.Namespace) -> str:
         with args.csv.open("w", encoding="utf-8", newline="") as handle:
             out = csv.writer(handle, delimiter=";")
             out.writerow(AUDIT_COLUMNS)
-            out.writerows([_cell(c) for c in row] for row in rows)
+            out.writerows([spreadsheet_text(c) for c in row] for row in rows)
         return f"{len(rows)} audit entr(ies) of {store.code} on {args.date} written to {args.csv}"
     if not rows:
         return f"no audit entries at {store.code} on {args.date}"
@@ -183,6 +183,6 @@ def audit(session: Session, args: argparse.Namespace) -> str:
     )
 
 
-def _cell(text: str) -> str:
-    # A till's words opened in a spreadsheet must stay words, never a formula.
+def spreadsheet_text(text: str) -> str:
+    """Text a spreadsheet shows as text: words from a till or a code never run as a formula."""
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
