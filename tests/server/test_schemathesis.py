@@ -41,6 +41,8 @@ OPERATIONS: dict[tuple[str, str], bool] = {
     ("GET", "/v1/customers/{card}"): False,
     ("GET", "/v1/sales/{sale_id}"): False,
     ("GET", "/v1/tills/me"): False,
+    ("GET", "/v1/tills/me/day"): True,
+    ("GET", "/v1/stores/me/day"): True,
     ("GET", "/healthz"): False,
 }
 CASES = [
