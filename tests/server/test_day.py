@@ -461,22 +461,29 @@ def test_a_day_of_two_thousand_sales_answers_in_well_under_a_second(
 
 
 def test_the_days_statements_use_the_till_and_time_indexes(chain: Chain, day: date) -> None:
-    if chain.db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's planner scans small tables whole, indexes or not")
-    start = minsk(day, 0, 0).astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    plans = {}
+    start, end = minsk(day, 0, 0), minsk(day + timedelta(days=1), 0, 0)
+    sqlite = chain.db.engine.dialect.name == "sqlite"
+    explain = "EXPLAIN QUERY PLAN" if sqlite else "EXPLAIN"
+
+    def bound(at: datetime) -> datetime | str:
+        # SQLite keeps UTC wall-clock text (data/types.py).
+        return at.astimezone(UTC).replace(tzinfo=None).isoformat(" ") if sqlite else at
+
     with chain.db.engine.connect() as connection:
+        if not sqlite:
+            # Its planner reads a table this small whole, indexes or not: asked not to, it
+            # shows which index serves the statement.
+            connection.execute(text("SET enable_seqscan = off"))
         for table in ("sales", "returns", "events", "adjustments"):
             plan = connection.execute(
                 text(
-                    f"EXPLAIN QUERY PLAN SELECT * FROM {table}"
+                    f"{explain} SELECT * FROM {table}"
                     " WHERE till_id IN (1, 2) AND occurred_at >= :start AND occurred_at < :end"
                 ),
-                {"start": start, "end": start},
+                {"start": bound(start), "end": bound(end)},
             )
-            plans[table] = " ".join(str(row[-1]) for row in plan)
-    for table, plan in plans.items():
-        assert f"USING INDEX ix_{table}_till_day" in plan, plan
+            text_of_plan = " ".join(str(row[-1]) for row in plan)
+            assert f"ix_{table}_till_day" in text_of_plan, text_of_plan
 
 
 # --- older rows -----------------------------------------------------------------------------

@@ -153,6 +153,17 @@ def test_a_till_looking_up_many_numbers_is_stopped_by_its_lookup_limit(
     assert chain.lookup(BORIS, till="T2").status_code == 200  # and other tills' lookups
 
 
+def test_a_tills_day_reports_count_as_its_lookups(servers: Callable[..., Servers]) -> None:
+    chain = servers()
+    paths = ("/v1/tills/me/day", "/v1/stores/me/day")
+    allowed = until_refused(lambda n: chain.request("GET", paths[n % 2], server=n % 2))
+    assert 2 <= allowed < 200
+    for path in paths:
+        assert rate_limited(chain.request("GET", path))["limit"] == "till-lookups"
+    assert rate_limited(chain.lookup(BORIS))["limit"] == "till-lookups"
+    assert chain.request("GET", "/v1/tills/me/day", till="T2").status_code == 200
+
+
 # --- per till, whatever the server -------------------------------------------------------
 
 
