@@ -73,7 +73,7 @@ def report(session: Session, args: argparse.Namespace) -> str:
         return _write_csv(args.csv, args.date.isoformat(), found)
     if not found:
         return "no stores yet"
-    blocks = [_table(args.date.isoformat(), zone, store, tills) for store, tills, _ in found]
+    blocks = [_table(args.date.isoformat(), zone, s.store, s.tills) for s in found]
     return "\n\n".join(blocks)
 
 
@@ -110,21 +110,18 @@ def _figures(totals: DayTotals, flagged: int, amount: Callable[[int], str]) -> l
     ]
 
 
-StoreDays = list[tuple[str, list[days.TillDay], list[days.Flagged]]]
-
-
-def _write_csv(path: Path, day: str, found: StoreDays) -> str:
+def _write_csv(path: Path, day: str, found: list[days.StoreDay]) -> str:
     rows = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, delimiter=";")
         out.writerow(CSV_COLUMNS)
-        for store, tills, _ in found:
-            for till in tills:
+        for store in found:
+            for till in store.tills:
                 # Codes may begin with "-"; the figures are ours and stay numbers.
                 out.writerow(
                     [
                         day,
-                        spreadsheet_text(store),
+                        spreadsheet_text(store.store),
                         spreadsheet_text(till.till.code),
                         *_figures(till.totals, till.flagged, decimal),
                     ]

@@ -98,6 +98,13 @@ class TillDay:
     flagged: int  # the till's accepted events of the day that carry a flag
 
 
+@dataclass(frozen=True, slots=True)
+class StoreDay:
+    store: str
+    tills: list[TillDay]
+    flagged: list[Flagged]  # from every till of the store, oldest first
+
+
 @dataclass
 class _Count:
     """One till's figures while its rows are read; minor units throughout."""
@@ -229,9 +236,7 @@ def events_of(session: Session, till_id: int, day: date, zone: str) -> list[str]
     return list(rows.scalars())
 
 
-def store_days(
-    session: Session, day: date, zone: str, store: str | None = None
-) -> list[tuple[str, list[TillDay], list[Flagged]]]:
+def store_days(session: Session, day: date, zone: str, store: str | None = None) -> list[StoreDay]:
     """Every store (or the one named) with its tills' days and its flagged events.
 
     A revoked till is listed only when it has something on that day: its code may have
@@ -262,7 +267,7 @@ def store_days(
             for t in refs[store_id]
             if not t.revoked or figures[t.id] != DayTotals() or t.id in per_till
         ]
-        days.append((code, listed, flags))
+        days.append(StoreDay(code, listed, flags))
     return days
 
 
@@ -306,10 +311,13 @@ def till_answer(session: Session, caller: Caller, day: date, zone: str) -> DayAn
 
 def store_answer(session: Session, caller: Caller, day: date, zone: str) -> StoreDayAnswer:
     """The calling till's store on that day: each till's figures and the flagged events."""
-    [(store, tills, flags)] = store_days(session, day, zone, caller.store)
+    [found] = store_days(session, day, zone, caller.store)
     return StoreDayAnswer(
-        store=store,
+        store=found.store,
         day=day,
-        tills=[TillDayAnswer(till=t.till.code, totals=_totals_answer(t.totals)) for t in tills],
-        flagged=[_flagged_answer(e) for e in flags],
+        tills=[
+            TillDayAnswer(till=each.till.code, totals=_totals_answer(each.totals))
+            for each in found.tills
+        ],
+        flagged=[_flagged_answer(e) for e in found.flagged],
     )
