@@ -216,8 +216,11 @@ _FIXES: Mapping[str, str] = {
 
 def row_problem(row: Row, events_behind: bool) -> str:
     fix = "Не всё отправлено: " + _RESEND if events_behind else _FIXES.get(row.what, _MONEY_FIX)
+    # Points end in "б." already: no second full stop after them.
+    stop = " " if row.difference.endswith(".") else ". "
     return (
-        f"{row.what}: на кассе {row.till}, на сервере {row.server}, разница {row.difference}. {fix}"
+        f"{row.what}: на кассе {row.till}, на сервере {row.server}, "
+        f"разница {row.difference}{stop}{fix}"
     )
 
 
