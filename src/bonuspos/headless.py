@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,7 +170,7 @@ def end_of_day(args: argparse.Namespace) -> int:
         store=settings.store,
         till=settings.till,
     ) as till:
-        report = till.end_of_day.close_day(day, progress=_closing)
+        report = till.end_of_day.close_day(day, progress=_closing())
         folder = till.end_of_day.report_dir(report.day)
     _print_report(report)
     print(f"Сохранено: {folder / CSV_NAME}")
@@ -193,12 +194,19 @@ def _day(text: str) -> date:
         raise InvalidInput(f"Дата дня — ГГГГ-ММ-ДД, например 2026-12-01, а не «{text}»") from None
 
 
-def _closing(progress: Progress) -> None:
-    # Only the stages and the end of the drain: a line per batch would bury the report.
-    if progress.total and progress.sent < progress.total:
-        return
-    done = f" {progress.sent}/{progress.total}" if progress.total else ""
-    print(f"{progress.stage}…{done}", file=sys.stderr)
+def _closing() -> Callable[[Progress], None]:
+    """Each stage once, and the drain's count when it is done: a line per batch would
+    bury the report."""
+    said: set[str] = set()
+
+    def tell(progress: Progress) -> None:
+        if progress.total and progress.sent == progress.total:
+            print(f"{progress.stage}: {progress.sent} из {progress.total}", file=sys.stderr)
+        elif progress.stage not in said:
+            print(f"{progress.stage}…", file=sys.stderr)
+        said.add(progress.stage)
+
+    return tell
 
 
 def _print_report(report: DayReport) -> None:

@@ -238,7 +238,7 @@ def test_an_unreachable_server_still_gives_the_tills_side_saved_and_says_what_to
         # All but the day's own closing entry, queued after the report was made.
         assert report.unsent == waiting.scalar_one() - 1
     assert "нет связи с сервером" in report.unsent_why
-    assert report.problems[0].startswith("Сервер не ответил: нет связи с сервером")
+    assert report.problems[0].startswith("Сверки с сервером не было: нет связи с сервером")
     assert "закройте день ещё раз" in report.problems[0]
     assert shop.end_of_day.saved(DAY) == report
     assert day_status(report) == DAY_UNREACHABLE
