@@ -331,11 +331,11 @@ class EndOfDay:
         tell = progress or (lambda _: None)
         day = day or self._policy.store_day(self._clock.now())
         answer: _ServerDay | None = None
-        resent = 0
+        resent = [0]  # set by the drain, kept if a later step fails
         why = NOT_CONFIGURED
         if self._server is not None:
             try:
-                answer, resent = self._exchange(day, tell)
+                answer = self._exchange(day, tell, resent)
             except (ServerUnavailable, ServerRefused) as failed:
                 log.info("day %s not compared with the server (%s)", day, failed)
                 why = str(failed)
@@ -343,13 +343,15 @@ class EndOfDay:
         with storage_problems(), UnitOfWork(self._db.reading) as uow:
             ours = uow.day.figures(day, self._policy.timezone)
             known = uow.day.known(answer.events) if answer else set()
-        report = self._report(day, ours, answer, known, resent, why)
+        report = self._report(day, ours, answer, known, resent[0], why)
         tell(Progress(SAVING, 0, 0))
         self._save(report)
         self._audit(report, shift, approval)
         return report
 
-    def _exchange(self, day: date, tell: Callable[[Progress], None]) -> tuple[_ServerDay, int]:
+    def _exchange(
+        self, day: date, tell: Callable[[Progress], None], resent: list[int]
+    ) -> _ServerDay:
         """Drain, pull, then ask for the day: what the server holds once it has everything."""
         from bonuspos.sync.pull import Pulled, pull_all
         from bonuspos.sync.push import Pushed, push_all, reached
@@ -365,12 +367,12 @@ class EndOfDay:
             tell(Progress(SENDING, 0, 0))
             # The drain itself finds what a server restored from a backup lost (its last
             # seq below the till's) and sends it again: those are the report's `resent`.
-            pushed = push_all(self._db, client, self._clock.now, progress=sending)
+            resent[0] = push_all(self._db, client, self._clock.now, progress=sending).recovered
             tell(Progress(RECEIVING, 0, 0))
             pull_all(self._db, client, self._clock.now, progress=receiving)
             reached(self._db, self._clock.now(), client.server_date)
             tell(Progress(COMPARING, 0, 0))
-            return _parsed(client.day(day)), pushed.recovered
+            return _parsed(client.day(day))
 
     def _report(
         self,
