@@ -243,7 +243,10 @@ def _pdf(report: DayReport, path: Path) -> None:
 
     try:
         drawing = importlib.import_module("bonuspos.ui.day_report")
-    except ImportError:
+    except ModuleNotFoundError as missing:
+        # Only the drawing module or Qt itself absent; a fault inside the module must show.
+        if not (missing.name or "").startswith(("bonuspos.ui", "PySide6")):
+            raise
         print("PDF не сформирован: в этой сборке нет модуля печати отчёта", file=sys.stderr)
         return
     # No display on a back-office PC or over SSH: Qt draws the PDF off-screen.

@@ -388,3 +388,32 @@ def test_no_time_in_a_saved_report_is_naive(
     assert report.made_at.utcoffset() is not None
     assert isinstance(report.made_at, datetime)
     assert os.environ.get("TZ") != "America/Los_Angeles"  # the zone fixture cleaned up
+
+
+# --- `bonuspos end-of-day` --------------------------------------------------------------------
+
+
+def test_the_command_prints_the_tills_side_saves_it_and_exits_1_with_no_server(
+    tmp_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from bonuspos.cli import main
+    from bonuspos.sync import config as sync_config
+    from bonuspos.sync.config import SyncConfig
+    from tests.server.live import free_port
+
+    monkeypatch.setenv("BONUSPOS_CONFIG_DIR", str(tmp_path / "config"))
+    sync_config.save(SyncConfig(f"http://127.0.0.1:{free_port()}", "S1", "T1", "bpt_x"))
+    with stub_till(tmp_path / "till", clock, None) as till:
+        till.catalog.load_csv(paths.demo_catalog())
+        sell(till, {"HP-BT": 1})
+    argv = ["end-of-day", "--date", DAY.isoformat(), "--data-dir", str(tmp_path / "till")]
+
+    assert main(argv) == DAY_UNREACHABLE
+
+    out = capsys.readouterr().out
+    assert re.search(r"^Чеков продажи +\| +1 \| нет связи", out, re.M)
+    assert "ПРОБЛЕМА: Сверки с сервером не было: нет связи с сервером" in out
+    assert f"Сохранено: {tmp_path / 'till' / 'reports' / '2026-11-25' / CSV_NAME}" in out
+    assert main(["end-of-day", "--date", "25.11.2026", "--data-dir", str(tmp_path / "till")]) == 2
+    assert "ГГГГ-ММ-ДД" in capsys.readouterr().err
