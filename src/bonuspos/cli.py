@@ -49,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument(
         "--dead-letters", action="store_true", help="показать события, отклонённые сервером"
     )
+    end_of_day = commands.add_parser(
+        "end-of-day", help="закрыть день: отправить всё, сверить итоги с сервером, отчёт"
+    )
+    end_of_day.add_argument("--date", help="день ГГГГ-ММ-ДД (по умолчанию сегодня, по Минску)")
+    end_of_day.add_argument("--data-dir", type=Path, help="папка базы кассы")
     add_staff = commands.add_parser(
         "add-staff", help="добавить сотрудника на кассу без сервера (первый менеджер)"
     )
@@ -74,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return gui.run(args.data_dir, args.lang, fullscreen=args.fullscreen)
         if args.command is None:
             return _screens(args)
-        if args.command in ("configure", "sync", "status", "add-staff"):
+        if args.command in ("configure", "sync", "status", "add-staff", "end-of-day"):
             from bonuspos import headless
 
             name = args.command.replace("-", "_")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bonuspos import paths
 from bonuspos.domain.errors import InvalidInput
@@ -25,6 +27,9 @@ from bonuspos.sync import status as sync_status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
 from bonuspos.sync.cycle import sync_round
 from bonuspos.sync.pull import Pulled
+
+if TYPE_CHECKING:
+    from bonuspos.services.end_of_day import DayReport, Progress
 
 
 def configure(args: argparse.Namespace) -> int:
@@ -144,3 +149,107 @@ def _read_pin(from_stdin: bool) -> str:
     if getpass.getpass("PIN ещё раз: ") != first:
         raise InvalidInput("PIN не совпали: ничего не добавлено")
     return first
+
+
+# `bonuspos end-of-day` exit statuses (2, refused input, is the CLI's for every command).
+DAY_AGREES = 0
+DAY_UNREACHABLE = 1  # the server not reached, or events of the day left unsent
+DAY_RESENT = 3  # the server had lost events; they went again: run once more to confirm
+DAY_DISAGREES = 4
+
+
+def end_of_day(args: argparse.Namespace) -> int:
+    """Close a store day: drain, compare with the server, keep and print the report."""
+    from bonuspos.services.end_of_day import CSV_NAME, JSON_NAME
+
+    settings = sync_config.load()
+    day = _day(args.date) if args.date else None
+    with Till(
+        args.data_dir or paths.data_dir(),
+        server=lambda: ServerClient(settings),
+        store=settings.store,
+        till=settings.till,
+    ) as till:
+        report = till.end_of_day.close_day(day, progress=_closing())
+        folder = till.end_of_day.report_dir(report.day)
+    _print_report(report)
+    print(f"Сохранено: {folder / CSV_NAME}")
+    print(f"Сохранено: {folder / JSON_NAME}")
+    _pdf(report, folder / "day-report.pdf")
+    return day_status(report)
+
+
+def day_status(report: DayReport) -> int:
+    if report.server_totals is None or report.unsent:
+        return DAY_UNREACHABLE
+    if report.resent:
+        return DAY_RESENT
+    return DAY_AGREES if report.agrees else DAY_DISAGREES
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"Дата дня — ГГГГ-ММ-ДД, например 2026-12-01, а не «{text}»") from None
+
+
+def _closing() -> Callable[[Progress], None]:
+    """Each stage once, and the drain's count when it is done: a line per batch would
+    bury the report."""
+    said: set[str] = set()
+
+    def tell(progress: Progress) -> None:
+        if progress.total and progress.sent == progress.total:
+            print(f"{progress.stage}: {progress.sent} из {progress.total}", file=sys.stderr)
+        elif progress.stage not in said:
+            print(f"{progress.stage}…", file=sys.stderr)
+        said.add(progress.stage)
+
+    return tell
+
+
+def _print_report(report: DayReport) -> None:
+    when = report.day.strftime("%d.%m.%Y")
+    print(f"Итоги дня {when}: магазин {report.store}, касса {report.till}")
+    rows = [(r.what, r.till, r.server, r.difference or "—") for r in report.rows]
+    if report.server_totals is None:
+        from bonuspos.domain.day import compare
+
+        rows = [(r.what, r.till, "нет связи", "") for r in compare(*[report.till_totals] * 2)]
+    head = ("", "касса", "сервер", "разница")
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(4)]
+    for row in [head, *rows]:
+        print(f"{row[0]:<{widths[0]}} | {row[1]:>{widths[1]}} | {row[2]:>{widths[2]}}"
+              f" | {row[3]:>{widths[3]}}")  # fmt: skip
+    if report.flagged:
+        print(f"Отмечено сервером: {len(report.flagged)}")
+        for note in report.flagged:
+            print(f"  {_local(note.occurred_at)} касса {note.till} {note.type} [{note.flag}]"
+                  f" {note.subject}: {note.what_to_do}")  # fmt: skip
+    if report.resent:
+        print(f"Отправлено повторно: {report.resent}")
+    if report.unsent:
+        print(f"Не отправлено: {report.unsent} ({report.unsent_why})")
+    for problem in report.problems:
+        print(f"ПРОБЛЕМА: {problem}")
+    print("Итоги сходятся с сервером" if report.agrees else "Итоги НЕ сходятся с сервером")
+
+
+def _pdf(report: DayReport, path: Path) -> None:
+    """The PDF is drawn by the screens' layer (Qt), when this build has it."""
+    import importlib
+    import os
+
+    try:
+        drawing = importlib.import_module("bonuspos.ui.day_report")
+    except ModuleNotFoundError as missing:
+        # Only the drawing module or Qt itself absent; a fault inside the module must show.
+        if not (missing.name or "").startswith(("bonuspos.ui", "PySide6")):
+            raise
+        print("PDF не сформирован: в этой сборке нет модуля печати отчёта", file=sys.stderr)
+        return
+    # No display on a back-office PC or over SSH: Qt draws the PDF off-screen.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    drawing.write_pdf(report, path)
+    print(f"Сохранено: {path}")

@@ -327,3 +327,17 @@ def test_the_rule_tells_a_whole_table_read_from_a_keyed_one(
         plan = tuple(row[3] for row in con.execute(f"EXPLAIN QUERY PLAN {sql}", params))
 
     assert bool(Explained(sql, params, plan).full_scans) is scans, plan
+
+
+def test_a_days_figures_search_that_day_only(till: Till) -> None:
+    sell(till, {"HP-BT": 1})
+    today = till.policy.store_day(till.clock.now())
+    explained = explain(
+        till, reading(till, lambda uow: uow.day.figures(today, till.policy.timezone))
+    )
+
+    assert_no_full_scan(explained)
+    assert searches(explained, r"^SEARCH sales USING (?:COVERING )?INDEX ix_sales_origin_day")
+    assert searches(explained, r"^SEARCH returns USING INDEX ix_returns_occurred_at")
+    assert searches(explained, r"^SEARCH outbox USING INDEX ix_outbox_occurred_at")
+    assert searches(explained, r"^SEARCH corrections USING INDEX ix_corrections_store_day")

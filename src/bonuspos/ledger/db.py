@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
-HEAD = "0004"  # the newest migration's revision; tests/ledger/test_schema.py checks it
+HEAD = "0005"  # the newest migration's revision; tests/ledger/test_schema.py checks it
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ class Sale(Base):
     __tablename__ = "sales"
     __table_args__ = (
         Index("ix_sales_customer_day", "customer_id", "store_day"),
+        Index("ix_sales_origin_day", "origin", "store_day"),
         UniqueConstraint("origin", "number", name="uq_sales_origin_number"),
     )
 
@@ -151,7 +152,7 @@ class Return(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     sale_id: Mapped[str] = mapped_column(ForeignKey("sales.id"), index=True)
-    occurred_at: Mapped[datetime]
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
     money_back: Mapped[int]
     taken_back: Mapped[int]
     given_back: Mapped[int]
@@ -202,7 +203,7 @@ class OutboxEvent(Base):
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(36), unique=True)
     type: Mapped[str] = mapped_column(String(32))
-    occurred_at: Mapped[datetime]
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
     payload: Mapped[str] = mapped_column(Text)
     acked_at: Mapped[datetime | None]
     # The server's answer: accepted, duplicate or rejected (a dead letter, with its problem).

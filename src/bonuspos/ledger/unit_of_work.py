@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bonuspos.ledger.cache import Cache
+from bonuspos.ledger.day import Day
 from bonuspos.ledger.repositories import (
     Balances,
     Catalog,
@@ -39,6 +40,7 @@ class UnitOfWork:
     staff: Staff
     audit: AuditLog
     corrections: Corrections
+    day: Day
     ledger: Ledger
     outbox: Outbox
     settings: Settings
@@ -58,6 +60,7 @@ class UnitOfWork:
         self.staff = Staff(self.session)
         self.audit = AuditLog(self.session)
         self.corrections = Corrections(self.session)
+        self.day = Day(self.session)
         self.ledger = Ledger(self.session)
         self.outbox = Outbox(self.session)
         self.settings = Settings(self.session)

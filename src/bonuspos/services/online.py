@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 # How long a checkout waits for the server's hold before it applies the offline rule: a
 # cashier with a queue can wait this long, no longer. In seconds: httpx is loaded later.
 HOLD_TIMEOUT = 2.0
+# Closing the day drains the whole queue in batches of hundreds: each may take a while.
+DAY_TIMEOUT = 30.0
 
 __all__ = ["HOLD_TIMEOUT", "OnlineTill", "SyncConfig", "SyncState"]
 
@@ -54,6 +56,7 @@ class OnlineTill:
             remote=remote,
             store=config.store if config else "",
             till=config.till if config else "",
+            server=(lambda: _client(config, DAY_TIMEOUT, 5.0)) if config is not None else None,
         )
         self._db_path = data_dir / DB_NAME
         self.worker: SyncWorker | None = None
@@ -80,9 +83,9 @@ class OnlineTill:
         self.till.close()
 
 
-def _client(config: SyncConfig, timeout: float) -> ServerClient:
+def _client(config: SyncConfig, timeout: float, connect: float = 1.0) -> ServerClient:
     import httpx
 
     from bonuspos.sync.client import ServerClient
 
-    return ServerClient(config, timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)))
+    return ServerClient(config, timeout=httpx.Timeout(timeout, connect=min(timeout, connect)))

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import textwrap
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bonuspos.domain.cart import Channel, TenderKind
 from bonuspos.domain.money import Points
 from bonuspos.services.views import CardView, Receipt, ReturnReceipt
+
+if TYPE_CHECKING:
+    from bonuspos.services.end_of_day import DayReport
 
 WIDTH = 42
 
@@ -146,3 +150,55 @@ def format_return_slip(receipt: ReturnReceipt, *, zone: str = "Europe/Minsk") ->
 def _signed(points: Points) -> str:
     """Points with their direction for the card: `+5,00 б.`, `-1,20 б.`, `0,00 б.`."""
     return f"+{points}" if points.minor > 0 else str(points)
+
+
+def format_day_slip(report: DayReport, *, zone: str = "Europe/Minsk") -> str:
+    """The day's summary for the manager's folder: a row agreeing shows one figure, a row
+    that does not shows the till's, the server's and the difference, so the eye stops there.
+    """
+    out = ["ИТОГИ ДНЯ".center(WIDTH)]
+    out.append(
+        _row(f"Магазин {report.store}, касса {report.till}", report.day.strftime("%d.%m.%Y"))
+    )
+    out.append(_row("Сформирован", _when(report.made_at, zone)))
+    out.append("-" * WIDTH)
+    if report.server_totals is None:
+        out.extend(_wrapped("Сервер не ответил: цифры кассы, без сверки"))
+        out.append("-" * WIDTH)
+    for what, till, server, difference, agrees in _day_rows(report):
+        if agrees:
+            out.append(_row(what, till))
+            continue
+        out.extend(_wrapped(what))
+        out.append(_row("  касса", till))
+        if server:
+            out.append(_row("  сервер", server))
+            out.append(_row("  РАЗНИЦА", difference))
+    out.append("-" * WIDTH)
+    if report.unsent:
+        out.append(_row("Не отправлено событий", str(report.unsent)))
+    if report.resent:
+        out.append(_row("Отправлено повторно", str(report.resent)))
+    if report.missing_on_server:
+        out.append(_row("Нет на сервере событий", str(len(report.missing_on_server))))
+    if report.unknown_to_till:
+        out.append(_row("Неизвестных кассе событий", str(len(report.unknown_to_till))))
+    if report.flagged:
+        out.append(_row("Отмечено сервером", str(len(report.flagged))))
+        for note in report.flagged:
+            out.append(_row(f"  {note.flag}", _when(note.occurred_at, zone)[-5:]))
+    verdict = "СХОДИТСЯ С СЕРВЕРОМ" if report.agrees else "НЕ СХОДИТСЯ: см. отчёт"
+    out.append("=" * WIDTH)
+    out.append(verdict.center(WIDTH))
+    out.append("")
+    out.append(_row("Менеджер", "_" * 18))
+    return "\n".join(out)
+
+
+def _day_rows(report: DayReport) -> list[tuple[str, str, str, str, bool]]:
+    if report.rows:
+        return [(r.what, r.till, r.server, r.difference, r.agrees) for r in report.rows]
+    # No server: the till's figures alone, each on one line as if agreeing.
+    from bonuspos.domain.day import compare
+
+    return [(r.what, r.till, "", "", True) for r in compare(report.till_totals, report.till_totals)]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from bonuspos import RELEASED
 from bonuspos.domain.errors import InvalidInput
@@ -20,12 +21,16 @@ from bonuspos.services.checkout import Checkout
 from bonuspos.services.clock import Clock, SystemClock
 from bonuspos.services.clock_guard import ClockGuard, ClockImplausible
 from bonuspos.services.corrections import Corrections
+from bonuspos.services.end_of_day import EndOfDay
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import Lookup
 from bonuspos.services.registration import Registration
 from bonuspos.services.remote_sales import ServerSales
 from bonuspos.services.returns import Returns
 from bonuspos.services.staff import StaffService
+
+if TYPE_CHECKING:
+    from bonuspos.sync.client import ServerClient
 
 DB_NAME = "till.sqlite3"
 LOCK_NAME = "till.lock"
@@ -44,12 +49,15 @@ class Till:
         remote: ServerSales | None = None,
         store: str = "",
         till: str = "",
+        server: Callable[[], ServerClient] | None = None,
     ) -> None:
         """`released`: no event is dated before this day (tests replaying the past lower it).
 
         `remote` fetches other tills' sales for returns; `store` and `till` are the codes
-        the server knows this till by, named in every manager's approval.
+        the server knows this till by, named in every manager's approval; `server` makes
+        the client that closes a day (drains, pulls and fetches the server's figures).
         """
+        self.data_dir = data_dir
         self._lock = TillLock(data_dir / LOCK_NAME).acquire()
         try:
             self.db: Database = open_database(data_dir / DB_NAME)
@@ -70,6 +78,7 @@ class Till:
         self.catalog = CatalogService(self.db)
         self.staff = StaffService(self.db, self.clock, self.policy, store, till)
         self.corrections = Corrections(self.db, self.clock, self._guard, self.policy, self.staff)
+        self.end_of_day = EndOfDay(self.db, self.clock, self.policy, data_dir, server, store, till)
 
     def _load_policy(self) -> Policy:
         with UnitOfWork(self.db.reading) as uow:

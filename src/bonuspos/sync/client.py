@@ -11,14 +11,14 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self, cast
 
 import httpx
 
-from bonuspos.protocol import ChangesPage, EventBatch, SaleAnswer, WireEvent
+from bonuspos.protocol import ChangesPage, DayAnswer, EventBatch, SaleAnswer, WireEvent
 from bonuspos.sync.config import SyncConfig
 from bonuspos.sync.errors import ServerRefused, ServerUnavailable
 
@@ -89,6 +89,24 @@ class ServerClient:
         """The highest event seq the server holds from this till."""
         answer = self._send("GET", "/v1/tills/me")
         return int(_field(answer, "last_seq", int))
+
+    def day(self, day: date) -> DayAnswer:
+        """This till's store day as the server holds it: totals, event ids, the store's flags."""
+        answer = self._send("GET", f"/v1/tills/me/day?date={day.isoformat()}")
+        shape = (
+            ("store", str),
+            ("till", str),
+            ("day", str),
+            ("totals", dict),
+            ("events", list),
+            ("flagged", list),
+            ("last_seq", int),
+        )
+        for key, kind in shape:
+            _field(answer, key, kind)
+        if answer["day"] != day.isoformat():
+            raise ServerUnavailable("сервер ответил не по протоколу (итоги другого дня)")
+        return cast(DayAnswer, answer)
 
     def _send(self, method: str, path: str, body: Mapping[str, object] | None = None) -> Any:
         try:

@@ -50,13 +50,24 @@ class Pushed:
 
 
 def push_all(
-    db: Database, client: ServerClient, now: Callable[[], datetime], batch: int = BATCH
+    db: Database,
+    client: ServerClient,
+    now: Callable[[], datetime],
+    batch: int = BATCH,
+    *,
+    progress: Callable[[Pushed, int], None] | None = None,
 ) -> Pushed:
-    """Send every waiting event; ServerUnavailable/ServerRefused stop it with nothing lost."""
+    """Send every waiting event; ServerUnavailable/ServerRefused stop it with nothing lost.
+
+    `progress` hears the running count and how many events still wait, before the first
+    batch and after each: a manager closing the day watches the queue go down.
+    """
     total = Pushed(recovered=_recover(db, client))
     while True:
         with UnitOfWork(db.reading) as uow:
             waiting = [_protocol(event) for event in uow.outbox.unsent(batch)]
+            if progress is not None:
+                progress(total, uow.outbox.waiting())
         if not waiting:
             break
         answers = client.post_events(waiting)
