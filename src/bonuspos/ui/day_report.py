@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from bonuspos.domain.day import Row, compare
 from bonuspos.domain.money import Money, Points
 from bonuspos.services.end_of_day import DayReport, FlagNote, HourBar
 from bonuspos.ui.texts import day, moment, tr
@@ -131,6 +132,16 @@ def _some(ids: Sequence[str]) -> str:
     """The first few ids: enough to find them in the log, never a page of them."""
     shown = ", ".join(ids[:3])
     return shown + (" …" if len(ids) > 3 else "")
+
+
+def shown_rows(report: DayReport) -> tuple[Row, ...]:
+    """The table's rows; with no server to compare, the till's own figures, server blank."""
+    if report.rows or report.server_totals is not None:
+        return report.rows
+    return tuple(
+        Row(row.what, row.till, "—", "", True)
+        for row in compare(report.till_totals, report.till_totals)
+    )
 
 
 def table_headers() -> tuple[str, str, str, str]:
@@ -409,7 +420,7 @@ def _table(page: _Page, report: DayReport, body: QFont, bold: QFont) -> None:
         page.y = bottom
 
     row(table_headers(), bold, HEADER_FILL)
-    for shown in report.rows:
+    for shown in shown_rows(report):
         row(
             (shown.what, shown.till, shown.server, shown.difference),
             body if shown.agrees else bold,

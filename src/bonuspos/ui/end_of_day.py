@@ -110,10 +110,11 @@ class DayFigures(QTableWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
     def show_rows(self, report: DayReport) -> None:
-        self.setRowCount(len(report.rows))
+        rows = day_report.shown_rows(report)
+        self.setRowCount(len(rows))
         bold = QFont(self.font())
         bold.setBold(True)
-        for index, row in enumerate(report.rows):
+        for index, row in enumerate(rows):
             for column, text in enumerate((row.what, row.till, row.server, row.difference)):
                 item = QTableWidgetItem(text)
                 if column:
@@ -145,15 +146,18 @@ class EndOfDayScreen(QWidget):
         printer: SlipPrinter,
         shift: Callable[[], Shift | None],
         folder: Callable[[date], Path],
+        today: Callable[[], date],
         parent: QWidget | None = None,
     ) -> None:
-        """`folder`: where a day's files are (the service's CSV); its PDF goes beside them."""
+        """`folder`: where a day's files are (the service's CSV); its PDF goes beside them.
+        `today`: the store's day now, the one a manager closes."""
         super().__init__(parent)
         self.days = days  # the service; public so a test can stand in for the server
         self._staff = staff
         self._printer = printer
         self._shift = shift
         self._folder = folder
+        self._today = today
         self.report: DayReport | None = None
         self.busy = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -214,14 +218,17 @@ class EndOfDayScreen(QWidget):
         shift = self._shift()
         if self.busy or shift is None:
             return
+        closing = self._today()
         dialog = ask_approval(
             self,
-            tr("Закрытие дня: касса отправит все события и сверит итоги с сервером"),
+            tr("Закрытие дня {0}: касса отправит все события и сверит итоги с сервером").format(
+                day(closing)
+            ),
             self._staff.roster(),
             lambda staff_id, pin: self._staff.approve(
-                shift, staff_id, pin, Action.DAY_CLOSED, shift.staff.staff_id
+                shift, staff_id, pin, Action.DAY_CLOSED, closing.isoformat()
             ),
-            self._close_day,
+            lambda approval: self._close_day(closing, approval),
         )
         dialog.rejected.connect(self._not_approved)
 
@@ -229,7 +236,8 @@ class EndOfDayScreen(QWidget):
         if self.report is None and not self.busy:
             self.closed.emit()
 
-    def _close_day(self, approval: Approval) -> None:
+    def _close_day(self, closing: date, approval: Approval) -> None:
+        """The day approved is the day closed, even if midnight passes while the PIN is typed."""
         shift = self._shift()
         self.busy = True
         _say(self.message, "")
@@ -240,7 +248,7 @@ class EndOfDayScreen(QWidget):
         self.keys.setText(tr("Подождите: день закрывается"))
         run_in_background(
             lambda: self.days.close_day(
-                progress=self._relay.progressed.emit, shift=shift, approval=approval
+                closing, progress=self._relay.progressed.emit, shift=shift, approval=approval
             ),
             self._closed,
             self._failed,

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
             printer,
             self._shift,
             lambda day: reports / day.isoformat(),
+            lambda: till.policy.store_day(till.clock.now()),
         )
         self.stack = QStackedWidget()
         for screen in (
