@@ -182,7 +182,8 @@ def paint_hours(painter: QPainter, area: QRectF, bars: Sequence[HourBar], font: 
         left_labels = [_whole(sales_step * i, False) for i in range(GRID_LINES + 1)]
         right_labels = [_whole(points_step * i, True) for i in range(GRID_LINES + 1)]
         left_width = max(metrics.horizontalAdvance(t) for t in [*left_labels, "BYN"]) + gap
-        right_width = max(metrics.horizontalAdvance(t) for t in [*right_labels, "б."]) + gap
+        points_unit = tr("б.")
+        right_width = max(metrics.horizontalAdvance(t) for t in [*right_labels, points_unit]) + gap
 
         _legend(painter, QRectF(area.left(), area.top(), area.width(), line), metrics)
         plot = QRectF(
@@ -202,7 +203,7 @@ def paint_hours(painter: QPainter, area: QRectF, bars: Sequence[HourBar], font: 
         painter.drawText(
             QRectF(plot.right() + gap, area.top() + line, right_width - gap, line),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            tr("б."),
+            points_unit,
         )
         for i in range(GRID_LINES + 1):
             y = plot.bottom() - plot.height() * i / GRID_LINES
