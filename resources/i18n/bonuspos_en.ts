@@ -344,118 +344,123 @@
         <translation>Day summary {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="65"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="66"/>
+        <source>Касса без сервера · составлен {0}</source>
+        <translation>Till without a server · made {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="67"/>
         <source>Магазин {0}, касса {1} · составлен {2}</source>
         <translation>Store {0}, till {1} · made {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="73"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="75"/>
         <source>Все события кассы отправлены на сервер</source>
         <translation>Every event of the till has been sent to the server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="76"/>
-        <source>Не отправлено на сервер событий: {0}. {1}. Проверьте связь кассы с сервером и закройте день ещё раз</source>
-        <translation>Events not sent to the server: {0}. {1}. Check the till&apos;s connection to the server and close the day again</translation>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="79"/>
+        <source>Не отправлено на сервер событий: {0} — {1}. Когда касса будет на связи, закройте день ещё раз</source>
+        <translation>Events not sent to the server: {0} — {1}. Once the till is online, close the day again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="90"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="93"/>
         <source>Сервер не получил событий кассы: {0} ({1}). Закройте день ещё раз: касса отправит их снова</source>
         <translation>Till events the server did not get: {0} ({1}). Close the day again: the till sends them again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="100"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="103"/>
         <source>На сервере есть события этой кассы, которых касса не знает: {0} ({1}). Сообщите в техподдержку</source>
         <translation>The server holds events of this till the till does not know: {0} ({1}). Tell IT support</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="110"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="113"/>
         <source>Сервер потерял события кассы, они отправлены снова: {0}. Закройте день ещё раз, чтобы проверить</source>
         <translation>The server had lost till events, sent again: {0}. Close the day again to check</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="117"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="120"/>
         <source>Все события кассы есть на сервере, лишних на сервере нет</source>
         <translation>The server has every event of the till, and none the till lacks</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="124"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="127"/>
         <source>{0} · касса {1} · {2} · {3} · {4}</source>
         <translation>{0} · till {1} · {2} · {3} · {4}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="127"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="130"/>
         <source>Что делать: {0}</source>
         <translation>What to do: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="148"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="151"/>
         <source>Показатель</source>
         <translation>Figure</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="148"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="151"/>
         <source>Касса</source>
         <translation>Till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="148"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="151"/>
         <source>Сервер</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="148"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="151"/>
         <source>Разница</source>
         <translation>Difference</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="185"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="188"/>
         <source>б.</source>
         <translation>pts</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="254"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="257"/>
         <source>час</source>
         <translation>hour</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="257"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="260"/>
         <source>Продаж за день не было</source>
         <translation>No sales that day</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="266"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="269"/>
         <source>Продажи, BYN</source>
         <translation>Sales, BYN</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="267"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="270"/>
         <source>Баллов начислено, б.</source>
         <translation>Points earned, pts</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="331"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="334"/>
         <source>Не удалось записать PDF: {0}</source>
         <translation>Could not write the PDF: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="372"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="375"/>
         <source>Продажи и баллы по часам (касса)</source>
         <translation>Sales and points by hour (till)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="381"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="384"/>
         <location filename="../../src/bonuspos/ui/end_of_day.py" line="419"/>
         <source>Расхождения и что делать</source>
         <translation>Differences and what to do</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="386"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="389"/>
         <source>Отмеченные сервером события магазина за день: {0}</source>
         <translation>Store events the server flagged that day: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/day_report.py" line="393"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="396"/>
         <source>Нет</source>
         <translation>None</translation>
     </message>

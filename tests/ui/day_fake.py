@@ -75,6 +75,28 @@ def report(day: date, *, agrees: bool = False) -> DayReport:
     )
 
 
+def offline_report(day: date) -> DayReport:
+    """A till never connected: its own figures, two events still on it."""
+    made = report(day)
+    ours = made.till_totals
+    return DayReport(
+        **{
+            **made.__dict__,
+            "store": "",
+            "till": "",
+            "server_totals": None,
+            "rows": (),
+            "flagged": (),
+            "unsent": 2,
+            "unsent_why": "касса не подключена к серверу.",
+            "missing_on_server": (),
+            "problems": ("Сверки с сервером не было: касса не подключена к серверу",),
+            "agrees": False,
+            "till_totals": ours,
+        }
+    )
+
+
 class FakeEndOfDay:
     """close_day sends three events with progress, waiting for `go` between them, so a test
     sees the bar move; saved days are the earlier one and whatever was closed."""
@@ -82,6 +104,7 @@ class FakeEndOfDay:
     def __init__(self, *, waits: bool = True) -> None:
         self.go = threading.Semaphore(0 if waits else 3)
         self.refuse = ""  # the service's refusal, when a test wants one
+        self.offline = False  # no server: the till's side alone
         self.days: dict[date, DayReport] = {EARLIER: report(EARLIER, agrees=True)}
         self.approvals: list[Approval] = []
 
@@ -102,7 +125,7 @@ class FakeEndOfDay:
                 progress(Progress("Отправка событий на сервер", sent, 3))
             if sent < 3:
                 self.go.acquire(timeout=5)
-        made = report(day or TODAY)
+        made = offline_report(day or TODAY) if self.offline else report(day or TODAY)
         self.days[made.day] = made
         return made
 

@@ -125,6 +125,25 @@ def test_a_row_the_till_and_the_server_disagree_on_is_marked(
     assert receipts[0].background().style() == Qt.BrushStyle.NoBrush
 
 
+def test_with_no_server_the_tills_figures_stand_alone_and_unsent_events_are_red(
+    qtbot: QtBot, till_screens: Running, fake: FakeEndOfDay
+) -> None:
+    fake.offline = True
+    screen = close_the_day(qtbot, till_screens, fake)
+
+    assert screen.verdict.text() == "Сервер не ответил: итоги кассы без сравнения с сервером"
+    assert screen.place.text() == "Касса без сервера · составлен 27.11.2026 21:05"
+    assert screen.unsent.objectName() == "error"
+    assert screen.unsent.text() == (
+        "Не отправлено на сервер событий: 2 — касса не подключена к серверу."
+        " Когда касса будет на связи, закройте день ещё раз"
+    )
+    figures = screen.figures
+    first = [figures.item(0, column).text() for column in range(4)]
+    assert first == ["Чеков продажи", "14", "—", ""]
+    assert "Сверки с сервером не было" in screen.notes.toPlainText()
+
+
 def test_a_cashiers_pin_is_refused_and_the_day_stays_open(
     qtbot: QtBot, till_screens: Running, fake: FakeEndOfDay
 ) -> None:

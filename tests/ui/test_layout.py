@@ -204,9 +204,10 @@ def name_matches(stage: Stage) -> None:
     assert stage.window.lookup.matches.isVisible()
 
 
-def day_closed(stage: Stage, refuse: str = "") -> None:
+def day_closed(stage: Stage, refuse: str = "", *, offline: bool = False) -> None:
     days = FakeEndOfDay(waits=False)
     days.refuse = refuse
+    days.offline = offline
     stage.window.end_of_day.days = days
     stage.bot.keyClick(stage.window.lookup.phone, Qt.Key.Key_F11)
     approve(stage.bot, MANAGER, MANAGER_PIN)
@@ -258,6 +259,7 @@ SCREENS = [
     Screen("correction", correction),
     Screen("end-of-day", day_closed),
     Screen("end-of-day-saved", day_saved),
+    Screen("end-of-day-no-server", lambda stage: day_closed(stage, offline=True)),
     Screen("end-of-day-not-closed", day_not_closed),
     Screen("end-of-day-earlier", earlier_day),
 ]

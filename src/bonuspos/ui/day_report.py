@@ -62,6 +62,8 @@ def title(report: DayReport) -> str:
 
 
 def place(report: DayReport) -> str:
+    if not report.store:  # a till never connected knows no codes of its own
+        return tr("Касса без сервера · составлен {0}").format(moment(report.made_at))
     return tr("Магазин {0}, касса {1} · составлен {2}").format(
         report.store, report.till, moment(report.made_at)
     )
@@ -71,11 +73,12 @@ def unsent_line(report: DayReport) -> tuple[str, bool]:
     """Events still on the till: none is the only good answer."""
     if not report.unsent:
         return tr("Все события кассы отправлены на сервер"), True
+    # The service's why is a clause ("касса не подключена…"), sometimes with its own stop.
     return (
         tr(
-            "Не отправлено на сервер событий: {0}. {1}. Проверьте связь кассы с сервером"
-            " и закройте день ещё раз"
-        ).format(report.unsent, report.unsent_why),
+            "Не отправлено на сервер событий: {0} — {1}. Когда касса будет на связи,"
+            " закройте день ещё раз"
+        ).format(report.unsent, report.unsent_why.rstrip(".")),
         False,
     )
 
