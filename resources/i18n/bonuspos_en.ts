@@ -58,7 +58,7 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/checkout.py" line="108"/>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="87"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="96"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
@@ -193,12 +193,12 @@
         <translation>Sale not completed: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="473"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="475"/>
         <source>Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал</source>
         <translation>Cancel the receipt: {0} lines, {1}? The cancellation is logged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="492"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="494"/>
         <source>Отмена чека на сумму {0}</source>
         <translation>Cancelling a receipt of {0}</translation>
     </message>
@@ -264,158 +264,395 @@
         <translation>Enter or Esc — back to the card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="28"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="31"/>
         <source>Правила программы «Любимый покупатель»: карта — ваш номер телефона; за покупки начисляются баллы, указанные на ценнике; баллы становятся доступны на следующий день; баллами можно оплатить до 30% покупки (1 балл = 1 рубль); на акционные товары, покупки в кредит и в рассрочку баллы не начисляются и не списываются. Участвуют только физические лица.</source>
         <translation>“Favourite Customer” programme rules: your phone number is your card; purchases earn the points shown on the price tag; points become available the next day; points can pay for up to 30% of a purchase (1 point = 1 ruble); promotional items and purchases on credit or in instalments neither earn nor accept points. Private individuals only.</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="60"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="69"/>
         <source>ГГГГ-ММ-ДД, по желанию</source>
         <translation>YYYY-MM-DD, optional</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="62"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="71"/>
         <source>по желанию: отсканируйте пластиковую карту</source>
         <translation>optional: scan a plastic card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="72"/>
         <source>Покупатель согласен с правилами программы</source>
         <translation>The customer accepts the programme rules</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="65"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="74"/>
         <source>Покупатель — физическое лицо, не ИП и не организация</source>
         <translation>The customer is a private individual, not a sole trader or a company</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="77"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="86"/>
         <source>ФИО</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="78"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="87"/>
         <source>Телефон</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="79"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="88"/>
         <source>Эл. почта</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="80"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="89"/>
         <source>Дата рождения</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="83"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="92"/>
         <source>Пластиковая карта</source>
         <translation>Plastic card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="86"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="95"/>
         <source>Оформить карту · F10</source>
         <translation>Issue card · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="91"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="100"/>
         <source>Анкета участника программы</source>
         <translation>Programme sign-up form</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="37"/>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="54"/>
+        <source>Сервер не ответил: итоги кассы без сравнения с сервером</source>
+        <translation>The server did not answer: the till&apos;s figures, not compared with the server</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="56"/>
+        <source>Касса и сервер сходятся</source>
+        <translation>The till and the server agree</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="57"/>
+        <source>Касса и сервер расходятся: что делать — ниже</source>
+        <translation>The till and the server disagree: what to do is below</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="61"/>
+        <source>Итоги дня {0}</source>
+        <translation>Day summary {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="66"/>
+        <source>Касса без сервера · составлен {0}</source>
+        <translation>Till without a server · made {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="67"/>
+        <source>Магазин {0}, касса {1} · составлен {2}</source>
+        <translation>Store {0}, till {1} · made {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="75"/>
+        <source>Все события кассы отправлены на сервер</source>
+        <translation>Every event of the till has been sent to the server</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="79"/>
+        <source>Не отправлено на сервер событий: {0} — {1}. Когда касса будет на связи, закройте день ещё раз</source>
+        <translation>Events not sent to the server: {0} — {1}. Once the till is online, close the day again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="93"/>
+        <source>Сервер не получил событий кассы: {0} ({1}). Закройте день ещё раз: касса отправит их снова</source>
+        <translation>Till events the server did not get: {0} ({1}). Close the day again: the till sends them again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="103"/>
+        <source>На сервере есть события этой кассы, которых касса не знает: {0} ({1}). Сообщите в техподдержку</source>
+        <translation>The server holds events of this till the till does not know: {0} ({1}). Tell IT support</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="113"/>
+        <source>Сервер потерял события кассы, они отправлены снова: {0}. Закройте день ещё раз, чтобы проверить</source>
+        <translation>The server had lost till events, sent again: {0}. Close the day again to check</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="120"/>
+        <source>Все события кассы есть на сервере, лишних на сервере нет</source>
+        <translation>The server has every event of the till, and none the till lacks</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="127"/>
+        <source>{0} · касса {1} · {2} · {3} · {4}</source>
+        <translation>{0} · till {1} · {2} · {3} · {4}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="130"/>
+        <source>Что делать: {0}</source>
+        <translation>What to do: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="151"/>
+        <source>Показатель</source>
+        <translation>Figure</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="151"/>
+        <source>Касса</source>
+        <translation>Till</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="151"/>
+        <source>Сервер</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="151"/>
+        <source>Разница</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="188"/>
+        <source>б.</source>
+        <translation>pts</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="257"/>
+        <source>час</source>
+        <translation>hour</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="260"/>
+        <source>Продаж за день не было</source>
+        <translation>No sales that day</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="269"/>
+        <source>Продажи, BYN</source>
+        <translation>Sales, BYN</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="270"/>
+        <source>Баллов начислено, б.</source>
+        <translation>Points earned, pts</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="334"/>
+        <source>Не удалось записать PDF: {0}</source>
+        <translation>Could not write the PDF: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="375"/>
+        <source>Продажи и баллы по часам (касса)</source>
+        <translation>Sales and points by hour (till)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="384"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="419"/>
+        <source>Расхождения и что делать</source>
+        <translation>Differences and what to do</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="389"/>
+        <source>Отмеченные сервером события магазина за день: {0}</source>
+        <translation>Store events the server flagged that day: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/day_report.py" line="396"/>
+        <source>Нет</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="63"/>
+        <source>Продажи и баллы по часам</source>
+        <translation>Sales and points by hour</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="127"/>
+        <source>Касса и сервер расходятся</source>
+        <translation>The till and the server disagree</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="167"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="209"/>
+        <source>Закрытие дня</source>
+        <translation>Closing the day</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="173"/>
+        <source>%v из %m</source>
+        <translation>%v of %m</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="178"/>
+        <source>Расхождения и отмеченные события</source>
+        <translation>Differences and flagged events</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="211"/>
+        <source>Закрыть день может только менеджер: нужен его PIN</source>
+        <translation>Only a manager may close the day: their PIN is needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="213"/>
+        <source>Enter — PIN менеджера · Esc — назад</source>
+        <translation>Enter — manager&apos;s PIN · Esc — back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="224"/>
+        <source>Закрытие дня {0}: касса отправит все события и сверит итоги с сервером</source>
+        <translation>Closing the day {0}: the till sends every event and checks its figures with the server</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="244"/>
+        <source>Отправляем события кассы на сервер…</source>
+        <translation>Sending the till&apos;s events to the server…</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="248"/>
+        <source>Подождите: день закрывается</source>
+        <translation>Please wait: the day is being closed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="278"/>
+        <source>День не закрыт: {0}</source>
+        <translation>The day is not closed: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="280"/>
+        <source>Enter — закрыть день ещё раз · Esc — назад</source>
+        <translation>Enter — close the day again · Esc — back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="307"/>
+        <source>P — печать · S — сохранить PDF · ← → — другой день · ↑↓, PgUp, PgDn — листать · Esc — назад</source>
+        <translation>P — print · S — save PDF · ← → — another day · ↑↓, PgUp, PgDn — scroll · Esc — back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="322"/>
+        <source>Итоги не напечатаны: {0}. P — ещё раз</source>
+        <translation>Summary not printed: {0}. P — try again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="332"/>
+        <source>PDF не сохранён: {0}</source>
+        <translation>PDF not saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="335"/>
+        <source>PDF сохранён: {0}</source>
+        <translation>PDF saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="352"/>
+        <source>Позже {0} сохранённых дней нет</source>
+        <translation>No day saved after {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="354"/>
+        <source>Раньше {0} сохранённых дней нет</source>
+        <translation>No day saved before {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="425"/>
+        <source>Отмеченные сервером события магазина: {0}</source>
+        <translation>Store events the server flagged: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="38"/>
         <source>Карта покупателя</source>
         <translation>Customer card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="41"/>
         <source>Телефон или карта</source>
         <translation>Phone or card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="41"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="42"/>
         <source>Телефон, пластиковая карта или фамилия (заказ по телефону)</source>
         <translation>Phone, plastic card or surname (phone order)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="44"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="45"/>
         <source>Найти · Enter</source>
         <translation>Find · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="66"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="67"/>
         <source>Продажа с картой · Enter</source>
         <translation>Sale with card · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="67"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="68"/>
         <source>Оформить карту · F4</source>
         <translation>Issue card · F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="69"/>
         <source>Продажа без карты · F5</source>
         <translation>Sale without card · F5</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="78"/>
-        <source>F3 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F12 — выход из смены</source>
-        <translation>F3 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F12 — end shift</translation>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="79"/>
+        <source>F3 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F11 — закрытие дня (менеджер) · F12 — выход из смены</source>
+        <translation>F3 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F11 — close the day (manager) · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="108"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="110"/>
         <source>Доступно: {0} · телефон {1}</source>
         <translation>Available: {0} · phone {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="112"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="114"/>
         <source>Ожидают: {0}, станут доступны {1}</source>
         <translation>Pending: {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="117"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="119"/>
         <source>Ожидающих баллов нет</source>
         <translation>No pending points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="132"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="134"/>
         <source>Карта не найдена. Оформить новую? F4</source>
         <translation>Card not found. Issue a new one? F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="146"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="148"/>
         <source>Никого с таким именем нет</source>
         <translation>No one by that name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="149"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="151"/>
         <source>Показаны первые {0}: уточните имя</source>
         <translation>First {0} shown: type more of the name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="168"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="170"/>
         <source>Корректировка баллов: сначала найдите карту покупателя</source>
         <translation>Points correction: find the customer&apos;s card first</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="88"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="93"/>
         <source>BonusPOS — касса программы «Любимый покупатель»</source>
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="92"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="97"/>
         <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
         <source>магазин {0}, касса {1}</source>
         <translation>store {0}, till {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="94"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="99"/>
         <source>касса без сервера</source>
         <translation>till without a server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="194"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="210"/>
         <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
         <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
@@ -734,17 +971,17 @@
         <translation>Pick yourself with the arrows or start typing your name as listed; Enter — PIN</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="91"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="101"/>
         <source>Касса заблокирована</source>
         <translation>Till locked</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="93"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="103"/>
         <source>Смена: {0}. Введите свой PIN или PIN менеджера; чек и экран сохранены</source>
         <translation>Shift of {0}. Type your PIN or a manager&apos;s; the receipt and the screen are kept</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="117"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="129"/>
         <source>PIN для {0}, затем Enter; Esc — выбрать другого</source>
         <translation>PIN for {0}, then Enter; Esc — pick someone else</translation>
     </message>

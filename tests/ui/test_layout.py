@@ -34,6 +34,7 @@ from bonuspos.ui.main_window import MainWindow
 from bonuspos.ui.printing import PdfPrinter, PrintFailed
 from tests.support import MANAGER, MANAGER_PIN
 from tests.ui.conftest import open_screens, prepared_till, type_pin_for, type_text
+from tests.ui.day_fake import FakeEndOfDay
 from tests.ui.layout import clipped_widgets
 from tests.ui.staff_keys import approve
 from tests.ui.test_checkout import CABLE, KETTLE, ROBOT, TV, scan, with_card
@@ -203,6 +204,37 @@ def name_matches(stage: Stage) -> None:
     assert stage.window.lookup.matches.isVisible()
 
 
+def day_closed(stage: Stage, refuse: str = "", *, offline: bool = False) -> None:
+    days = FakeEndOfDay(waits=False)
+    days.refuse = refuse
+    days.offline = offline
+    stage.window.end_of_day.days = days
+    stage.bot.keyClick(stage.window.lookup.phone, Qt.Key.Key_F11)
+    approve(stage.bot, MANAGER, MANAGER_PIN)
+    screen = stage.window.end_of_day
+    stage.bot.waitUntil(
+        lambda: not screen.busy and (screen.report is not None or bool(screen.message.text()))
+    )
+
+
+def day_saved(stage: Stage) -> None:
+    day_closed(stage)
+    stage.bot.keyClick(stage.window.end_of_day, Qt.Key.Key_S)
+    assert stage.window.end_of_day.done.text().startswith("PDF сохранён: ")
+
+
+def day_not_closed(stage: Stage) -> None:
+    day_closed(stage, "Сервер не ответил за 30 секунд: проверьте связь и закройте день ещё раз")
+    assert stage.window.end_of_day.message.text()
+
+
+def earlier_day(stage: Stage) -> None:
+    day_closed(stage)
+    stage.bot.keyClick(stage.window.end_of_day, Qt.Key.Key_Left)
+    stage.bot.keyClick(stage.window.end_of_day, Qt.Key.Key_Left)  # no earlier: said why
+    assert stage.window.end_of_day.message.text()
+
+
 SCREENS = [
     Screen("lookup", lambda stage: None),
     Screen("lookup-status-warnings", busy_status),
@@ -225,6 +257,11 @@ SCREENS = [
     Screen("returns-preview", returns_preview),
     Screen("returns-done", returned),
     Screen("correction", correction),
+    Screen("end-of-day", day_closed),
+    Screen("end-of-day-saved", day_saved),
+    Screen("end-of-day-no-server", lambda stage: day_closed(stage, offline=True)),
+    Screen("end-of-day-not-closed", day_not_closed),
+    Screen("end-of-day-earlier", earlier_day),
 ]
 
 

@@ -83,6 +83,7 @@ def start(
         scanner,
         bridge,
         idle_lock,
+        reports=data_dir / "reports",
     )
     # A store's monitor is often 1024×768 or 1366×768: a window larger than the screen
     # puts the buttons and the status bar out of sight where no window manager fits it.

@@ -28,6 +28,7 @@ class LookupScreen(QWidget):
     register_requested = Signal(str)  # the phone typed, for the form
     return_requested = Signal()  # F3: a return, with the card shown if any
     correction_requested = Signal(object)  # F8: CardView whose points a manager corrects
+    day_close_requested = Signal()  # F11: a manager closes the day
 
     def __init__(self, lookup: Lookup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +77,8 @@ class LookupScreen(QWidget):
         keys = label(
             tr(
                 "F3 — возврат по чеку · F8 — корректировка баллов (менеджер) ·"
-                " F9 — повтор последнего чека · F12 — выход из смены"
+                " F9 — повтор последнего чека · F11 — закрытие дня (менеджер) ·"
+                " F12 — выход из смены"
             ),
             name="hint",
             wrap=True,
@@ -168,6 +170,8 @@ class LookupScreen(QWidget):
                 self.message.setText(tr("Корректировка баллов: сначала найдите карту покупателя"))
             else:
                 self.correction_requested.emit(self.card)
+        elif key == Qt.Key.Key_F11:
+            self.day_close_requested.emit()
         elif key == Qt.Key.Key_Escape and self.matches.isVisible():
             self.matches.hide()
             self.phone.setFocus()

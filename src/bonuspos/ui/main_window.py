@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -21,6 +22,7 @@ from bonuspos.services.views import CardView, CorrectionDone, Receipt, Shift
 from bonuspos.ui.checkout import CheckoutScreen
 from bonuspos.ui.corrections import CorrectionScreen
 from bonuspos.ui.customer_form import CustomerFormScreen
+from bonuspos.ui.end_of_day import EndOfDayScreen
 from bonuspos.ui.lookup import LookupScreen
 from bonuspos.ui.printing import SlipPrinter
 from bonuspos.ui.receipt import ReceiptScreen
@@ -77,8 +79,11 @@ class MainWindow(QMainWindow):
         scanner: ScannerFilter,
         bridge: SyncBridge,
         idle_lock: timedelta | None = None,
+        *,
+        reports: Path,
     ) -> None:
-        """`idle_lock`: how long without input locks the till; the policy's by default."""
+        """`idle_lock`: how long without input locks the till; the policy's by default.
+        `reports`: the folder of the days' reports (`<data>/reports`), a folder a day."""
         super().__init__()
         self._online_till = online_till
         till = online_till.till
@@ -103,6 +108,14 @@ class MainWindow(QMainWindow):
         self.receipt = ReceiptScreen(printer)
         self.returns = ReturnsScreen(till.returns, till.staff, printer, self._shift)
         self.correction = CorrectionScreen(till.corrections, till.staff, self._shift)
+        self.end_of_day = EndOfDayScreen(
+            till.end_of_day,
+            till.staff,
+            printer,
+            self._shift,
+            lambda day: reports / day.isoformat(),
+            lambda: till.policy.store_day(till.clock.now()),
+        )
         self.stack = QStackedWidget()
         for screen in (
             self.lookup,
@@ -111,6 +124,7 @@ class MainWindow(QMainWindow):
             self.receipt,
             self.returns,
             self.correction,
+            self.end_of_day,
         ):
             self.stack.addWidget(screen)
         self.pages = QStackedWidget()
@@ -136,6 +150,7 @@ class MainWindow(QMainWindow):
         self.lookup.register_requested.connect(self.register)
         self.lookup.return_requested.connect(lambda: self.open_returns(self.lookup.card))
         self.lookup.correction_requested.connect(self.open_correction)
+        self.lookup.day_close_requested.connect(self.close_day)
         self.form.registered.connect(self._registered)
         self.form.cancelled.connect(self.to_lookup)
         self.checkout.sale_completed.connect(self._sold)
@@ -145,6 +160,7 @@ class MainWindow(QMainWindow):
         self.returns.closed.connect(self._back_from_returns)
         self.returns.returned.connect(lambda _: self._online_till.wake())
         self.correction.closed.connect(self._corrected)
+        self.end_of_day.closed.connect(self.to_lookup)
         scanner.scanned.connect(self._scanned)
         bridge.changed.connect(self._sync_changed)
         self.to_sign_in()
@@ -167,7 +183,7 @@ class MainWindow(QMainWindow):
         """Nobody touched the till for the policy's time: lock it over whatever is open."""
         if self.shift is None or self.pages.currentWidget() is self.sign_in:
             return
-        if self.checkout.busy or self.returns.busy:
+        if self.checkout.busy or self.returns.busy or self.end_of_day.busy:
             self.idle.timer.start()  # being written: lock once the answer is in
             return
         modal = QApplication.activeModalWidget()
@@ -249,6 +265,10 @@ class MainWindow(QMainWindow):
         if card is not None:
             self.lookup.show_card(card)
 
+    def close_day(self) -> None:
+        self._show(self.end_of_day)
+        self.end_of_day.start()
+
     def _registered(self, card: CardView) -> None:
         self._online_till.wake()
         self.to_lookup()
@@ -312,7 +332,7 @@ class MainWindow(QMainWindow):
             super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        if self.checkout.busy or self.returns.busy:
+        if self.checkout.busy or self.returns.busy or self.end_of_day.busy:
             event.ignore()  # a sale or a return is being written: wait for its answer
             return
         self.idle.timer.stop()  # a closed till locks nothing, and reads no database any more

@@ -17,6 +17,7 @@ QLabel#title { font-size: 20pt; font-weight: 600; }
 QLabel#big { font-size: 22pt; font-weight: 600; }
 QLabel#error { color: #b00020; }
 QLabel#hint { color: #555555; }
+QLabel#ok { color: #2e7d32; }
 QFrame#card { border: 2px solid #2e7d32; border-radius: 8px; padding: 8px; }
 QLabel#online { color: #2e7d32; font-weight: 600; }
 QLabel#offline { color: #b00020; font-weight: 600; }
