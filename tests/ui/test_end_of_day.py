@@ -209,3 +209,40 @@ def test_s_saves_an_a4_pdf_of_the_report_beside_the_days_files(
         assert row.what in text
     assert "+149,00 BYN" in text
     assert "Что делать: Проверьте чек" in text
+
+
+def test_the_real_service_closes_the_day_and_a_missing_sale_on_the_server_shows(
+    qtbot: QtBot, tmp_path: Path, clock: ManualClock, day_printer: Printer
+) -> None:
+    """The screen over the real end-of-day service and a server that counts one sale less."""
+    from bonuspos.domain.day import DayTotals
+    from bonuspos.services.end_of_day import EndOfDay
+    from tests.services.day_stub import StubServer
+
+    prepared_till(tmp_path / "till", clock)
+    running = open_screens(qtbot, tmp_path / "till", clock, day_printer)
+    try:
+        till = running.online_till.till
+        server = StubServer()
+        till_day = till.end_of_day  # the Till's own, made without a server: keep its place
+        days = EndOfDay(
+            till.db, till.clock, till.policy, tmp_path / "till", server.client, "S1", "T1"
+        )
+        running.window.end_of_day.days = days
+        mine = days.saved_days()
+        assert mine == till_day.saved_days() == ()
+        # Today, on the till: no sale yet (Anna's TV was yesterday); the server says one.
+        server.totals = DayTotals(receipts=1)
+
+        screen = open_end_of_day(qtbot, running)
+        approve(qtbot, MANAGER, MANAGER_PIN)
+        qtbot.waitUntil(lambda: screen.report is not None, timeout=10_000)
+
+        report = screen.report
+        assert report is not None
+        assert not report.agrees
+        (receipts,) = [row for row in report.rows if row.what == "Чеков продажи"]
+        assert (receipts.till, receipts.server, receipts.difference) == ("0", "1", "-1")
+        assert days.saved_days() == (report.day,)  # the CSV and JSON are kept
+    finally:
+        running.close()
