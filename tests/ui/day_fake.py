@@ -46,7 +46,7 @@ def report(day: date, *, agrees: bool = False) -> DayReport:
                 "sale_completed",
                 datetime(2026, 11, 27, 15, 40, tzinfo=MINSK),
                 "offline-limit-exceeded",
-                "+375 29 111-22-33",
+                "9c41e0d2-5b7a-4c1e-9f3e-2d6a8b1c7e45",  # the sale: never a phone
                 "Проверьте чек и при необходимости спишите лишние баллы корректировкой",
             ),
         )

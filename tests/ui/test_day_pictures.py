@@ -46,11 +46,11 @@ def test_the_pictures_of_the_end_of_the_day(
         approve(qtbot, MANAGER, MANAGER_PIN)
         screen = window.end_of_day
         qtbot.waitUntil(lambda: screen.report is not None, timeout=10_000)
+        qtbot.wait(300)
+        assert window.grab().save(str(out / "11-end-of-day.png"))
         qtbot.keyClick(screen, Qt.Key.Key_S)  # the PDF beside the day's files, its path said
         pdf = tmp_path / "till" / "reports" / "2026-11-27" / "report.pdf"
         assert screen.done.text() == f"PDF сохранён: {pdf}"
-        qtbot.wait(300)
-        assert window.grab().save(str(out / "11-end-of-day.png"))
     finally:
         running.close()
     if shutil.which("pdftoppm") is None:
