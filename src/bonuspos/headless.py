@@ -160,7 +160,7 @@ DAY_DISAGREES = 4
 
 def end_of_day(args: argparse.Namespace) -> int:
     """Close a store day: drain, compare with the server, keep and print the report."""
-    from bonuspos.services.end_of_day import CSV_NAME, JSON_NAME
+    from bonuspos.services.end_of_day import CSV_NAME, JSON_NAME, PDF_NAME
 
     settings = sync_config.load()
     day = _day(args.date) if args.date else None
@@ -175,7 +175,7 @@ def end_of_day(args: argparse.Namespace) -> int:
     _print_report(report)
     print(f"Сохранено: {folder / CSV_NAME}")
     print(f"Сохранено: {folder / JSON_NAME}")
-    _pdf(report, folder / "day-report.pdf")
+    _pdf(report, folder / PDF_NAME)
     return day_status(report)
 
 
@@ -249,7 +249,13 @@ def _pdf(report: DayReport, path: Path) -> None:
             raise
         print("PDF не сформирован: в этой сборке нет модуля печати отчёта", file=sys.stderr)
         return
-    # No display on a back-office PC or over SSH: Qt draws the PDF off-screen.
+    # No display on a back-office PC or over SSH: Qt draws the PDF off-screen. Fonts and
+    # painting need an application object; the screens have one, a scheduled run does not.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    # The widgets' application (not the bare GUI one): the one any later Qt code expects.
+    app = QApplication.instance() or QApplication(["bonuspos"])
     drawing.write_pdf(report, path)
+    del app
     print(f"Сохранено: {path}")

@@ -20,7 +20,7 @@ from bonuspos.domain.money import Points
 from bonuspos.domain.receipt_code import receipt_code
 from bonuspos.domain.staff import Action, return_details
 from bonuspos.services.clock import ManualClock
-from bonuspos.services.end_of_day import JSON_NAME, REPORTS
+from bonuspos.services.end_of_day import JSON_NAME, PDF_NAME, REPORTS
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.remote_sales import ServerSales
 from bonuspos.services.returns import new_return_id
@@ -148,6 +148,7 @@ def test_a_mixed_day_cut_mid_drain_closes_with_till_and_server_agreeing_to_the_k
     with Till(folder, ManualClock(now), server=lambda: ServerClient(config)) as till:
         report = till.end_of_day.saved(day)
     assert (folder / REPORTS / day.isoformat() / JSON_NAME).is_file()
+    assert (folder / REPORTS / day.isoformat() / PDF_NAME).read_bytes().startswith(b"%PDF")
     assert report.server_totals == report.till_totals
     assert report.agrees
     totals = report.till_totals

@@ -49,7 +49,7 @@ def test_the_pictures_of_the_end_of_the_day(
         qtbot.wait(300)
         assert window.grab().save(str(out / "11-end-of-day.png"))
         qtbot.keyClick(screen, Qt.Key.Key_S)  # the PDF beside the day's files, its path said
-        pdf = tmp_path / "till" / "reports" / "2026-11-27" / "report.pdf"
+        pdf = tmp_path / "till" / "reports" / "2026-11-27" / "day-report.pdf"
         assert screen.done.text() == f"PDF сохранён: {pdf}"
     finally:
         running.close()

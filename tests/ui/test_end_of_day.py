@@ -191,7 +191,7 @@ def test_s_saves_an_a4_pdf_of_the_report_beside_the_days_files(
     screen = close_the_day(qtbot, till_screens, fake)
     qtbot.keyClick(screen, Qt.Key.Key_S)
 
-    pdf = tmp_path / "till" / "reports" / "2026-11-27" / "report.pdf"
+    pdf = tmp_path / "till" / "reports" / "2026-11-27" / "day-report.pdf"
     assert screen.done.text() == f"PDF сохранён: {pdf}"
     assert pdf.stat().st_size > 0
     if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 REPORTS = "reports"
 CSV_NAME = "day-report.csv"
 JSON_NAME = "day-report.json"
+PDF_NAME = "day-report.pdf"  # drawn by the screens' layer (Qt), beside the other two
 _FORMAT = 1  # the saved JSON's layout; a later one may read this and older
 
 # Progress stages, as the screen shows them.

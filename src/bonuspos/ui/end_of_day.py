@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.staff import Action
-from bonuspos.services.end_of_day import DayReport, EndOfDay, HourBar, Progress
+from bonuspos.services.end_of_day import PDF_NAME, DayReport, EndOfDay, HourBar, Progress
 from bonuspos.services.slip import format_day_slip
 from bonuspos.services.staff import StaffService
 from bonuspos.services.views import Approval, Shift
@@ -47,7 +47,6 @@ from bonuspos.ui.widgets import label, restyle
 # (З, Ы) when the keyboard is switched to Russian.
 PRINT_KEYS = frozenset({int(Qt.Key.Key_P), 0x0417})
 SAVE_KEYS = frozenset({int(Qt.Key.Key_S), 0x042B})
-PDF_NAME = "report.pdf"
 
 
 def _is(keys: frozenset[int], key: int, text: str) -> bool:
