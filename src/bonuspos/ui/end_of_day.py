@@ -266,6 +266,7 @@ class EndOfDayScreen(QWidget):
         self.progress.hide()
         self.stage.hide()
         self.show_report(report)
+        self.save_pdf()  # kept with the day's CSV at once: the manager hands in the PDF
         self.day_closed.emit(report)
 
     def _failed(self, exc: Exception) -> None:
