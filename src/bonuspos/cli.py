@@ -9,6 +9,9 @@ from pathlib import Path
 
 from bonuspos import __version__
 
+# The commands without the screens, in bonuspos.headless under their names with "_".
+HEADLESS = ("configure", "sync", "status", "add-staff", "end-of-day", "backup", "restore")
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -63,6 +66,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pin-stdin", action="store_true", help="прочитать PIN из первой строки ввода"
     )
     add_staff.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    backup = commands.add_parser(
+        "backup", help="резервная копия базы кассы (можно при открытой кассе)"
+    )
+    backup.add_argument(
+        "file", type=Path, nargs="?", help="куда (по умолчанию папка backups рядом с базой)"
+    )
+    backup.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    restore = commands.add_parser(
+        "restore", help="восстановить базу кассы из копии (касса должна быть закрыта)"
+    )
+    restore.add_argument("file", type=Path, help="файл резервной копии")
+    restore.add_argument(
+        "--force", action="store_true", help="даже если в текущей базе есть неотправленные события"
+    )
+    restore.add_argument("--data-dir", type=Path, help="папка базы кассы")
     args = parser.parse_args(argv)
     from bonuspos.domain.errors import DomainError
     from bonuspos.ledger.till_lock import TillAlreadyRunning
@@ -79,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return gui.run(args.data_dir, args.lang, fullscreen=args.fullscreen)
         if args.command is None:
             return _screens(args)
-        if args.command in ("configure", "sync", "status", "add-staff", "end-of-day"):
+        if args.command in HEADLESS:
             from bonuspos import headless
 
             name = args.command.replace("-", "_")

@@ -83,6 +83,33 @@ def _receiving(pulled: Pulled) -> None:
         )
 
 
+def backup(args: argparse.Namespace) -> int:
+    """A copy while the till sells: no lock needed, SQLite's backup API reads a snapshot."""
+    from bonuspos.ledger.backup import inspect
+    from bonuspos.services import backups
+
+    data_dir = args.data_dir or paths.data_dir()
+    made = backups.backup_now(data_dir, args.file, SystemClock().now())
+    found = inspect(made)
+    print(f"Резервная копия: {made} (продаж {found.sales}, не отправлено событий {found.unsent})")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from bonuspos.services import backups
+
+    data_dir = args.data_dir or paths.data_dir()
+    done = backups.restore(data_dir, args.file, SystemClock().now(), force=args.force)
+    if done.kept is not None:
+        print(f"Прежняя база сохранена: {done.kept}")
+    print(f"База кассы восстановлена из {args.file} (схема {done.revision})")
+    if done.unsent:
+        # push.py moves them above the server's last seq on the next round.
+        print(f"Неотправленных событий в копии: {done.unsent}; они уйдут при синхронизации")
+    print("Выполните bonuspos sync --once, чтобы касса получила с сервера всё новое")
+    return 0
+
+
 def status(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or paths.data_dir()
     if not (data_dir / DB_NAME).exists():
