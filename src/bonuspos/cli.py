@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -37,11 +38,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure = commands.add_parser(
         "configure", help="подключить кассу к серверу (делает ИТ, один раз на ПК)"
     )
-    configure.add_argument("--server", required=True, help="адрес сервера, https://…")
-    configure.add_argument("--store", required=True, help="код магазина")
-    configure.add_argument("--till", required=True, help="код кассы")
+    # Each part may be given alone: the server, or the shared data folder, or both.
+    configure.add_argument("--server", help="адрес сервера, https://…")
+    configure.add_argument("--store", help="код магазина")
+    configure.add_argument("--till", help="код кассы")
     configure.add_argument(
-        "--token-file", type=Path, required=True, help="файл с токеном из bonuspos-server add-till"
+        "--token-file", type=Path, help="файл с токеном из bonuspos-server add-till"
+    )
+    configure.add_argument(
+        "--data-dir",
+        dest="shared_data_dir",
+        type=Path,
+        help="общая папка базы для всех пользователей Windows этой кассы (от администратора)",
     )
     configure.add_argument("--ca-file", type=Path, help="сертификат собственного УЦ сети (PEM)")
     sync = commands.add_parser("sync", help="отправить на сервер события из очереди")
@@ -82,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     restore.add_argument("--data-dir", type=Path, help="папка базы кассы")
     args = parser.parse_args(argv)
+    from bonuspos import logs
+
+    logs.setup()
+    logging.getLogger(__name__).info("bonuspos %s: %s", __version__, args.command or "screens")
     from bonuspos.domain.errors import DomainError
     from bonuspos.ledger.till_lock import TillAlreadyRunning
 
@@ -104,8 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             command: Callable[[argparse.Namespace], int] = getattr(headless, name)
             return command(args)
     except (DomainError, TillAlreadyRunning) as refused:
+        logging.getLogger(__name__).warning("refused: %s", refused)
         print(f"bonuspos: {refused}", file=sys.stderr)
         return 2
+    except Exception:
+        # Into the log file with its traceback: a windowed till has no console to show it.
+        logging.getLogger(__name__).exception("bonuspos %s failed", args.command or "screens")
+        raise
     parser.print_help()
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -33,6 +34,15 @@ if TYPE_CHECKING:
 
 
 def configure(args: argparse.Namespace) -> int:
+    server = (args.server, args.store, args.till, args.token_file)
+    if args.shared_data_dir is not None:
+        _share_data_dir(Path(args.shared_data_dir))
+        if not any(server):
+            return 0
+    if not all(server):
+        raise InvalidInput(
+            "Для подключения к серверу нужны --server, --store, --till и --token-file"
+        )
     try:
         token = Path(args.token_file).read_text(encoding="utf-8")
     except OSError as exc:
@@ -45,6 +55,27 @@ def configure(args: argparse.Namespace) -> int:
     till = f"{settings.store}/{settings.till}"
     print(f"Касса {till} подключена к {settings.server}; настройки: {where}")
     return 0
+
+
+def _share_data_dir(folder: Path) -> None:
+    """Record one database folder for every login on this PC.
+
+    Its permissions are IT's: every cashier's Windows account must be able to write there.
+    """
+    folder = folder.absolute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = paths.machine_settings()
+        settings["data_dir"] = str(folder)
+        where = paths.save_machine_settings(settings)
+    except OSError as exc:
+        raise InvalidInput(
+            f"Не удалось записать общие настройки кассы ({exc.strerror}):"
+            " запустите команду от имени администратора"
+        ) from None
+    print(f"Папка базы кассы для всех пользователей: {folder}; настройки: {where}")
+    if os.environ.get("BONUSPOS_DATA_DIR"):
+        print("ВНИМАНИЕ: задана BONUSPOS_DATA_DIR, она важнее этой настройки")
 
 
 def sync(args: argparse.Namespace) -> int:
@@ -266,7 +297,6 @@ def _print_report(report: DayReport) -> None:
 def _pdf(report: DayReport, path: Path) -> None:
     """The PDF is drawn by the screens' layer (Qt), when this build has it."""
     import importlib
-    import os
 
     try:
         drawing = importlib.import_module("bonuspos.ui.day_report")
