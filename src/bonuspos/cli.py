@@ -11,7 +11,17 @@ from pathlib import Path
 from bonuspos import __version__
 
 # The commands without the screens, in bonuspos.headless under their names with "_".
-HEADLESS = ("configure", "sync", "status", "add-staff", "end-of-day", "backup", "restore")
+HEADLESS = (
+    "configure",
+    "sync",
+    "status",
+    "add-staff",
+    "end-of-day",
+    "backup",
+    "restore",
+    "self-test",
+    "diagnostics",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,6 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--force", action="store_true", help="даже если в текущей базе есть неотправленные события"
     )
     restore.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    self_test = commands.add_parser("self-test", help="проверить, готова ли касса к работе")
+    self_test.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    diagnostics = commands.add_parser(
+        "diagnostics", help="zip для поддержки: журналы, версии, настройки без токена"
+    )
+    diagnostics.add_argument("--out", type=Path, help="файл zip (по умолчанию в текущей папке)")
+    diagnostics.add_argument("--data-dir", type=Path, help="папка базы кассы")
     args = parser.parse_args(argv)
     from bonuspos import logs
 
