@@ -168,7 +168,6 @@ def _qt_checks(data_dir: Path) -> list[Check]:
         from PySide6.QtCore import QTranslator
 
         from bonuspos.ui.app import LANGUAGES
-        from bonuspos.ui.printing import setting
     except ImportError as exc:
         return [Check("Экраны (Qt)", Level.FAILED, f"не загружаются: {exc}")]
     found = []
@@ -183,9 +182,48 @@ def _qt_checks(data_dir: Path) -> list[Check]:
             found.append(Check(f"Перевод {language}", Level.FAILED, f"Qt не читает {qm}"))
         else:
             found.append(Check(f"Перевод {language}", Level.OK, str(qm)))
-    good, text = setting(data_dir)
+    good, text = _printer_setting(data_dir)
     found.append(Check("Принтер чеков", Level.OK if good else Level.FAILED, text))
     return found
+
+
+def _printer_setting(data_dir: Path) -> tuple[bool, str]:
+    """Whether BONUSPOS_PRINTER is one `ui.printing.configured` understands, and what.
+
+    `configured` falls back to PDF files on anything it does not know: right for a till
+    that must sell, but the self-test has to say the setting was mistyped. Here, not
+    beside it: a message for IT, in Russian only, not a screen's text to translate.
+    """
+    choice = os.environ.get("BONUSPOS_PRINTER", "").strip()
+    kind, _, target = choice.partition(":")
+    if not choice:
+        return True, f"не задан: чеки в PDF, папка {data_dir / 'receipts'}"
+    if kind == "system":
+        return True, "принтер Windows по умолчанию"
+    if kind == "pdf":
+        return True, f"чеки в PDF, папка {target or data_dir / 'receipts'}"
+    if kind.startswith("escpos-"):
+        if not target:
+            return False, f"BONUSPOS_PRINTER={choice}: после «:» нужен адрес принтера"
+        if kind == "escpos-usb":
+            ids = target.split(":")
+            try:
+                if len(ids) != 2 or not all(0 <= int(part, 16) <= 0xFFFF for part in ids):
+                    raise ValueError(target)
+            except ValueError:
+                return False, (
+                    f"BONUSPOS_PRINTER={choice}: для USB нужно escpos-usb:VID:PID,"
+                    " например escpos-usb:0416:5011"
+                )
+        try:
+            import escpos  # noqa: F401 - only whether this build has it
+        except ImportError:
+            return False, f"BONUSPOS_PRINTER={choice}: в сборке нет python-escpos"
+        return True, f"чековый принтер ESC/POS ({kind.removeprefix('escpos-')} {target})"
+    return False, (
+        f"BONUSPOS_PRINTER={choice}: неизвестный принтер"
+        " (escpos-usb:VID:PID, escpos-net:адрес, system, pdf:папка)"
+    )
 
 
 def diagnostics(args: argparse.Namespace) -> int:

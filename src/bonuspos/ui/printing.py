@@ -169,44 +169,6 @@ def escpos_slip(device: Any, text: str, code: str | None) -> None:
     device.cut()
 
 
-def setting(data_dir: Path) -> tuple[bool, str]:
-    """Whether BONUSPOS_PRINTER is one `configured` understands, and what it means.
-
-    `configured` falls back to PDF files on anything it does not know: right for a till
-    that must sell, but `bonuspos self-test` has to say the setting was mistyped.
-    """
-    choice = os.environ.get("BONUSPOS_PRINTER", "").strip()
-    kind, _, target = choice.partition(":")
-    if not choice:
-        return True, f"не задан: чеки в PDF, папка {data_dir / 'receipts'}"
-    if kind == "system":
-        return True, "принтер Windows по умолчанию"
-    if kind == "pdf":
-        return True, f"чеки в PDF, папка {target or data_dir / 'receipts'}"
-    if kind.startswith("escpos-"):
-        if not target:
-            return False, f"BONUSPOS_PRINTER={choice}: после «:» нужен адрес принтера"
-        if kind == "escpos-usb":
-            ids = target.split(":")
-            try:
-                if len(ids) != 2 or not all(0 <= int(part, 16) <= 0xFFFF for part in ids):
-                    raise ValueError(target)
-            except ValueError:
-                return False, (
-                    f"BONUSPOS_PRINTER={choice}: для USB нужно escpos-usb:VID:PID,"
-                    " например escpos-usb:0416:5011"
-                )
-        try:
-            import escpos  # noqa: F401 - only whether this build has it
-        except ImportError:
-            return False, f"BONUSPOS_PRINTER={choice}: в сборке нет python-escpos"
-        return True, f"чековый принтер ESC/POS ({kind.removeprefix('escpos-')} {target})"
-    return False, (
-        f"BONUSPOS_PRINTER={choice}: неизвестный принтер"
-        " (escpos-usb:VID:PID, escpos-net:адрес, system, pdf:папка)"
-    )
-
-
 def configured(data_dir: Path) -> SlipPrinter:
     choice = os.environ.get("BONUSPOS_PRINTER", "")
     kind, _, target = choice.partition(":")
