@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,14 @@ from bonuspos.services.clock import ManualClock
 from bonuspos.services.till import Till
 from bonuspos.services.views import CardView
 from tests.support import minsk
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `bonuspos.cli.main` sets up its log file and reads the machine-wide settings: in a
+    # test run, both in a scratch folder, never the developer's own or /etc's.
+    scratch = Path(tempfile.mkdtemp(prefix="bonuspos-tests-"))
+    os.environ.setdefault("BONUSPOS_LOG_DIR", str(scratch / "logs"))
+    os.environ.setdefault("BONUSPOS_MACHINE_CONFIG_DIR", str(scratch / "machine"))
 
 
 @pytest.fixture

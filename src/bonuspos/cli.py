@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bonuspos import __version__
+
+# The commands without the screens, in bonuspos.headless under their names with "_".
+HEADLESS = (
+    "configure",
+    "sync",
+    "status",
+    "add-staff",
+    "end-of-day",
+    "backup",
+    "restore",
+    "self-test",
+    "diagnostics",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,11 +48,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure = commands.add_parser(
         "configure", help="подключить кассу к серверу (делает ИТ, один раз на ПК)"
     )
-    configure.add_argument("--server", required=True, help="адрес сервера, https://…")
-    configure.add_argument("--store", required=True, help="код магазина")
-    configure.add_argument("--till", required=True, help="код кассы")
+    # Each part may be given alone: the server, or the shared data folder, or both.
+    configure.add_argument("--server", help="адрес сервера, https://…")
+    configure.add_argument("--store", help="код магазина")
+    configure.add_argument("--till", help="код кассы")
     configure.add_argument(
-        "--token-file", type=Path, required=True, help="файл с токеном из bonuspos-server add-till"
+        "--token-file", type=Path, help="файл с токеном из bonuspos-server add-till"
+    )
+    configure.add_argument(
+        "--data-dir",
+        dest="shared_data_dir",
+        type=Path,
+        help="общая папка базы для всех пользователей Windows этой кассы (от администратора)",
     )
     configure.add_argument("--ca-file", type=Path, help="сертификат собственного УЦ сети (PEM)")
     sync = commands.add_parser("sync", help="отправить на сервер события из очереди")
@@ -63,7 +84,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pin-stdin", action="store_true", help="прочитать PIN из первой строки ввода"
     )
     add_staff.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    backup = commands.add_parser(
+        "backup", help="резервная копия базы кассы (можно при открытой кассе)"
+    )
+    backup.add_argument(
+        "file", type=Path, nargs="?", help="куда (по умолчанию папка backups рядом с базой)"
+    )
+    backup.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    restore = commands.add_parser(
+        "restore", help="восстановить базу кассы из копии (касса должна быть закрыта)"
+    )
+    restore.add_argument("file", type=Path, help="файл резервной копии")
+    restore.add_argument(
+        "--force", action="store_true", help="даже если в текущей базе есть неотправленные события"
+    )
+    restore.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    self_test = commands.add_parser("self-test", help="проверить, готова ли касса к работе")
+    self_test.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    diagnostics = commands.add_parser(
+        "diagnostics", help="zip для поддержки: журналы, версии, настройки без токена"
+    )
+    diagnostics.add_argument("--out", type=Path, help="файл zip (по умолчанию в текущей папке)")
+    diagnostics.add_argument("--data-dir", type=Path, help="папка базы кассы")
     args = parser.parse_args(argv)
+    from bonuspos import logs
+
+    logs.setup()
+    logging.getLogger(__name__).info("bonuspos %s: %s", __version__, args.command or "screens")
     from bonuspos.domain.errors import DomainError
     from bonuspos.ledger.till_lock import TillAlreadyRunning
 
@@ -79,15 +126,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return gui.run(args.data_dir, args.lang, fullscreen=args.fullscreen)
         if args.command is None:
             return _screens(args)
-        if args.command in ("configure", "sync", "status", "add-staff", "end-of-day"):
+        if args.command in HEADLESS:
             from bonuspos import headless
 
             name = args.command.replace("-", "_")
             command: Callable[[argparse.Namespace], int] = getattr(headless, name)
             return command(args)
     except (DomainError, TillAlreadyRunning) as refused:
+        logging.getLogger(__name__).warning("refused: %s", refused)
         print(f"bonuspos: {refused}", file=sys.stderr)
         return 2
+    except Exception:
+        # Into the log file with its traceback: a windowed till has no console to show it.
+        logging.getLogger(__name__).exception("bonuspos %s failed", args.command or "screens")
+        raise
     parser.print_help()
     return 0
 

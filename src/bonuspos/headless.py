@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -30,9 +31,19 @@ from bonuspos.sync.pull import Pulled
 
 if TYPE_CHECKING:
     from bonuspos.services.end_of_day import DayReport, Progress
+    from bonuspos.services.self_test import Check
 
 
 def configure(args: argparse.Namespace) -> int:
+    server = (args.server, args.store, args.till, args.token_file)
+    if args.shared_data_dir is not None:
+        _share_data_dir(Path(args.shared_data_dir))
+        if not any(server):
+            return 0
+    if not all(server):
+        raise InvalidInput(
+            "Для подключения к серверу нужны --server, --store, --till и --token-file"
+        )
     try:
         token = Path(args.token_file).read_text(encoding="utf-8")
     except OSError as exc:
@@ -45,6 +56,27 @@ def configure(args: argparse.Namespace) -> int:
     till = f"{settings.store}/{settings.till}"
     print(f"Касса {till} подключена к {settings.server}; настройки: {where}")
     return 0
+
+
+def _share_data_dir(folder: Path) -> None:
+    """Record one database folder for every login on this PC.
+
+    Its permissions are IT's: every cashier's Windows account must be able to write there.
+    """
+    folder = folder.absolute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        settings = paths.machine_settings()
+        settings["data_dir"] = str(folder)
+        where = paths.save_machine_settings(settings)
+    except OSError as exc:
+        raise InvalidInput(
+            f"Не удалось записать общие настройки кассы ({exc.strerror}):"
+            " запустите команду от имени администратора"
+        ) from None
+    print(f"Папка базы кассы для всех пользователей: {folder}; настройки: {where}")
+    if os.environ.get("BONUSPOS_DATA_DIR"):
+        print("ВНИМАНИЕ: задана BONUSPOS_DATA_DIR, она важнее этой настройки")
 
 
 def sync(args: argparse.Namespace) -> int:
@@ -81,6 +113,202 @@ def _receiving(pulled: Pulled) -> None:
             f"Загрузка: получено покупателей {pulled.customers:,}".replace(",", " "),
             file=sys.stderr,
         )
+
+
+def backup(args: argparse.Namespace) -> int:
+    """A copy while the till sells: no lock needed, SQLite's backup API reads a snapshot."""
+    from bonuspos.ledger.backup import inspect
+    from bonuspos.services import backups
+
+    data_dir = args.data_dir or paths.data_dir()
+    made = backups.backup_now(data_dir, args.file, SystemClock().now())
+    found = inspect(made)
+    print(f"Резервная копия: {made} (продаж {found.sales}, не отправлено событий {found.unsent})")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    from bonuspos.services import backups
+
+    data_dir = args.data_dir or paths.data_dir()
+    done = backups.restore(data_dir, args.file, SystemClock().now(), force=args.force)
+    if done.kept is not None:
+        print(f"Прежняя база сохранена: {done.kept}")
+    print(f"База кассы восстановлена из {args.file} (схема {done.revision})")
+    if done.unsent:
+        # push.py moves them above the server's last seq on the next round.
+        print(f"Неотправленных событий в копии: {done.unsent}; они уйдут при синхронизации")
+    print("Выполните bonuspos sync --once, чтобы касса получила с сервера всё новое")
+    return 0
+
+
+def self_test(args: argparse.Namespace) -> int:
+    """Is this till ready to sell? Exit 0 only when no check failed (warnings are allowed)."""
+    from bonuspos.services import self_test as checks
+
+    data_dir = args.data_dir or paths.data_dir()
+    found = [checks.database(data_dir), checks.migrations()]
+    configured, config = checks.configuration()
+    found += [configured, checks.token_file()]
+    found += _qt_checks(data_dir)
+    found += checks.server(config, SystemClock().now)
+    found.append(checks.disk(data_dir))
+    for check in found:
+        print(check.line())
+    failed = sum(check.level is checks.Level.FAILED for check in found)
+    print("Касса готова к работе" if not failed else f"Касса НЕ готова: ошибок {failed}")
+    return 0 if not failed else 1
+
+
+def _qt_checks(data_dir: Path) -> list[Check]:
+    """Translations and the printer setting: the screens' layer, loaded only for this."""
+    from bonuspos.services.self_test import Check, Level
+
+    try:
+        from PySide6.QtCore import QTranslator
+
+        from bonuspos.ui.app import LANGUAGES
+    except ImportError as exc:
+        return [Check("Экраны (Qt)", Level.FAILED, f"не загружаются: {exc}")]
+    found = []
+    folder = paths.resources_dir() / "i18n"
+    for language in LANGUAGES:
+        if language == "ru":  # the source language: nothing to load
+            continue
+        qm = folder / f"bonuspos_{language}.qm"
+        if not qm.is_file():
+            found.append(Check(f"Перевод {language}", Level.FAILED, f"нет файла {qm}"))
+        elif not QTranslator().load(str(qm)):
+            found.append(Check(f"Перевод {language}", Level.FAILED, f"Qt не читает {qm}"))
+        else:
+            found.append(Check(f"Перевод {language}", Level.OK, str(qm)))
+    good, text = _printer_setting(data_dir)
+    found.append(Check("Принтер чеков", Level.OK if good else Level.FAILED, text))
+    return found
+
+
+def _printer_setting(data_dir: Path) -> tuple[bool, str]:
+    """Whether BONUSPOS_PRINTER is one `ui.printing.configured` understands, and what.
+
+    `configured` falls back to PDF files on anything it does not know: right for a till
+    that must sell, but the self-test has to say the setting was mistyped. Here, not
+    beside it: a message for IT, in Russian only, not a screen's text to translate.
+    """
+    choice = os.environ.get("BONUSPOS_PRINTER", "").strip()
+    kind, _, target = choice.partition(":")
+    if not choice:
+        return True, f"не задан: чеки в PDF, папка {data_dir / 'receipts'}"
+    if kind == "system":
+        return True, "принтер Windows по умолчанию"
+    if kind == "pdf":
+        return True, f"чеки в PDF, папка {target or data_dir / 'receipts'}"
+    if kind.startswith("escpos-"):
+        if not target:
+            return False, f"BONUSPOS_PRINTER={choice}: после «:» нужен адрес принтера"
+        if kind == "escpos-usb":
+            ids = target.split(":")
+            try:
+                if len(ids) != 2 or not all(0 <= int(part, 16) <= 0xFFFF for part in ids):
+                    raise ValueError(target)
+            except ValueError:
+                return False, (
+                    f"BONUSPOS_PRINTER={choice}: для USB нужно escpos-usb:VID:PID,"
+                    " например escpos-usb:0416:5011"
+                )
+        try:
+            import escpos  # noqa: F401 - only whether this build has it
+        except ImportError:
+            return False, f"BONUSPOS_PRINTER={choice}: в сборке нет python-escpos"
+        return True, f"чековый принтер ESC/POS ({kind.removeprefix('escpos-')} {target})"
+    return False, (
+        f"BONUSPOS_PRINTER={choice}: неизвестный принтер"
+        " (escpos-usb:VID:PID, escpos-net:адрес, system, pdf:папка)"
+    )
+
+
+def diagnostics(args: argparse.Namespace) -> int:
+    """A zip for support: logs, versions, settings without the token, status, self-test."""
+    import contextlib
+    import io
+    import zipfile
+
+    from bonuspos import logs
+
+    now = SystemClock().now().astimezone(DEFAULT_POLICY.zone)
+    out = Path(args.out or f"bonuspos-diagnostics-{now:%Y-%m-%d-%H%M%S}.zip")
+    try:
+        token = sync_config.load().token
+    except InvalidInput:
+        token = ""
+
+    def captured(command: Callable[[argparse.Namespace], int], **options: object) -> str:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+            try:
+                code = command(argparse.Namespace(data_dir=args.data_dir, **options))
+                buffer.write(f"\nкод выхода: {code}\n")
+            except Exception as exc:  # the zip is wanted most when something is broken
+                buffer.write(f"\nошибка: {type(exc).__name__}: {exc}\n")
+        return buffer.getvalue()
+
+    entries = {
+        "versions.txt": _versions(args.data_dir or paths.data_dir()),
+        "settings.json": _settings_without_token(),
+        "status.txt": captured(status, dead_letters=True),
+        "self-test.txt": captured(self_test),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in entries.items():
+            archive.writestr(name, _without(token, text))
+        for log_file in logs.files():
+            text = log_file.read_text(encoding="utf-8", errors="replace")
+            archive.writestr(f"logs/{log_file.name}", _without(token, text))
+    print(f"Диагностика: {out}")
+    return 0
+
+
+def _without(token: str, text: str) -> str:
+    # The logs and the settings already leave it out; this is the last line of defence.
+    return text.replace(token, "***") if token else text
+
+
+def _versions(data_dir: Path) -> str:
+    import platform
+    import sqlite3
+
+    from bonuspos import __version__
+
+    lines = [
+        f"bonuspos {__version__}",
+        f"Python {sys.version}",
+        f"SQLite {sqlite3.sqlite_version}",
+        f"ОС {platform.platform()}",
+        f"сборка: {'PyInstaller' if getattr(sys, 'frozen', False) else 'из исходников/пакета'}",
+        f"папка базы: {data_dir}",
+    ]
+    try:
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        lines.append(f"Qt {qVersion()}, PySide6 {PySide6.__version__}")
+    except ImportError as exc:
+        lines.append(f"Qt не загружается: {exc}")
+    return "\n".join(lines) + "\n"
+
+
+def _settings_without_token() -> str:
+    path = sync_config.config_dir() / sync_config.FILE_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = {"_": "касса не подключена к серверу"}
+    except (OSError, ValueError) as exc:
+        data = {"_": f"файл настроек не читается: {exc}"}
+    if isinstance(data, dict) and "token" in data:
+        data["token"] = "(скрыт)"
+    machine = paths.machine_settings()
+    return json.dumps({"sync": data, "machine": machine}, ensure_ascii=False, indent=2) + "\n"
 
 
 def status(args: argparse.Namespace) -> int:
@@ -239,7 +467,6 @@ def _print_report(report: DayReport) -> None:
 def _pdf(report: DayReport, path: Path) -> None:
     """The PDF is drawn by the screens' layer (Qt), when this build has it."""
     import importlib
-    import os
 
     try:
         drawing = importlib.import_module("bonuspos.ui.day_report")

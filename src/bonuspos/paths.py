@@ -1,7 +1,13 @@
-"""Every folder the till uses, in one place: platformdirs, or the bundle's resources."""
+"""Every folder the till uses, in one place: platformdirs, or the bundle's resources.
+
+The database is per user by default. A till where several Windows logins take turns
+shares one database instead: `bonuspos configure --data-dir` records a folder in the
+machine-wide settings file (ProgramData on Windows), which every login reads.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -9,12 +15,48 @@ from pathlib import Path
 import platformdirs
 
 APP = "BonusPOS"
+MACHINE_FILE = "till.json"
 
 
 def data_dir() -> Path:
-    """Where the ledger lives; BONUSPOS_DATA_DIR overrides it (tests, several tills on one PC)."""
+    """Where the ledger lives: BONUSPOS_DATA_DIR (tests, several tills on one PC), else the
+    machine-wide folder IT recorded, else this user's own data folder."""
     override = os.environ.get("BONUSPOS_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir(APP, appauthor=False))
+    if override:
+        return Path(override)
+    shared = machine_settings().get("data_dir")
+    if isinstance(shared, str) and shared:
+        return Path(shared)
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def machine_config_dir() -> Path:
+    """BONUSPOS_MACHINE_CONFIG_DIR overrides the platform's machine-wide folder (tests)."""
+    override = os.environ.get("BONUSPOS_MACHINE_CONFIG_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.site_config_dir(APP, appauthor=False))
+
+
+def machine_settings() -> dict[str, object]:
+    """The machine-wide settings; empty when there are none or the file is unreadable
+    (a till must still start: on its user's folder, as before IT configured one)."""
+    try:
+        data = json.loads((machine_config_dir() / MACHINE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_machine_settings(settings: dict[str, object]) -> Path:
+    """Write the machine-wide settings (IT, as an administrator); OSError if not allowed."""
+    folder = machine_config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / MACHINE_FILE
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(settings, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
 
 
 def resources_dir() -> Path:

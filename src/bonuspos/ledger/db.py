@@ -15,9 +15,33 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from bonuspos.domain.errors import InvalidInput
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
 HEAD = "0005"  # the newest migration's revision; tests/ledger/test_schema.py checks it
+
+
+class DatabaseTooNew(InvalidInput):
+    """The database was written by a newer BonusPOS: this one must not touch it."""
+
+    def __init__(self, path: Path, revision: str) -> None:
+        super().__init__(
+            f"База кассы {path} создана более новой версией BonusPOS (схема {revision},"
+            f" эта версия знает схемы до {HEAD}). Установите новую версию программы"
+            " или восстановите базу из резервной копии (bonuspos restore)."
+        )
+        self.revision = revision
+
+
+def known(revision: str | None) -> bool:
+    """Whether this program's migrations include `revision` (None: an empty database).
+
+    Revisions are numbered 0001, 0002, … in order, so anything above HEAD is a newer
+    program's; checked before Alembic, whose own error would be a stack trace about a
+    revision it cannot locate.
+    """
+    return revision is None or (revision.isdigit() and int(revision) <= int(HEAD))
 
 
 @dataclass(frozen=True)
@@ -55,14 +79,18 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; a no-op when it is already there.
+def migrate(engine: Engine, to: str = "head") -> None:
+    """Bring the schema to the newest revision (`to`: an older one, for upgrade tests);
+    a no-op when it is already there. A newer program's database is refused untouched.
 
     Alembic (a tenth of a second to import, as much again to find nothing to do) is only
     loaded when the database is not at HEAD: a till's every start must be quick.
     """
-    if _revision(engine) == HEAD:
+    current = _revision(engine)
+    if current == HEAD:
         return
+    if not known(current):
+        raise DatabaseTooNew(Path(engine.url.database or ""), str(current))
     from alembic import command
     from alembic.config import Config
 
@@ -78,12 +106,17 @@ def migrate(engine: Engine) -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, to)
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
                 if broken is not None:
                     raise RuntimeError(f"a migration broke a reference: {tuple(broken)}")
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
+
+
+def revision(engine: Engine) -> str | None:
+    """The schema revision the database is at; None for a database never migrated."""
+    return _revision(engine)
 
 
 def _revision(engine: Engine) -> str | None:
@@ -99,7 +132,11 @@ def _revision(engine: Engine) -> str | None:
 def open_database(path: Path) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
-    migrate(engine)
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return Database(
         path=path,
         engine=engine,

@@ -7,10 +7,12 @@ never connected, or the terminal demo) means a till that is always offline.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bonuspos.services import backups
 from bonuspos.services.clock import Clock, SystemClock
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.remote_sales import ServerSales
@@ -60,10 +62,25 @@ class OnlineTill:
         )
         self._db_path = data_dir / DB_NAME
         self.worker: SyncWorker | None = None
+        self._backup: threading.Thread | None = None
 
     def start(self) -> None:
-        """Start syncing; called once the first screen is up, so it never delays it."""
-        if self.config is None or self.worker is not None:
+        """Start syncing; called once the first screen is up, so it never delays it.
+
+        A till without a server still gets its daily copy, in a thread of its own: a big
+        database takes seconds to copy, and the cashier's first sale must not wait.
+        """
+        if self.config is None:
+            if self._backup is None:
+                self._backup = threading.Thread(
+                    target=backups.daily,
+                    args=(self._db_path.parent, self._clock.now()),
+                    name="bonuspos-backup",
+                    daemon=True,
+                )
+                self._backup.start()
+            return
+        if self.worker is not None:
             return
         from bonuspos.sync.worker import SyncWorker
 
@@ -80,6 +97,8 @@ class OnlineTill:
     def close(self) -> None:
         if self.worker is not None:
             self.worker.stop()
+        if self._backup is not None:
+            self._backup.join()
         self.till.close()
 
 

@@ -85,6 +85,11 @@ class ServerClient:
             _field(answer, key, kind)
         return cast(SaleAnswer, answer)
 
+    def health(self) -> str:
+        """The server's own check (no token needed): the database it runs on, when it is up."""
+        answer = self._send("GET", "/healthz")
+        return str(_field(answer, "database", str))
+
     def last_seq(self) -> int:
         """The highest event seq the server holds from this till."""
         answer = self._send("GET", "/v1/tills/me")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from bonuspos.domain.policy import DEFAULT_POLICY
+from bonuspos.ledger import backup
 from bonuspos.ledger.db import Database, open_database
 from bonuspos.sync import status
 from bonuspos.sync.client import ServerClient, ServerRefused, ServerUnavailable
@@ -92,6 +94,9 @@ class SyncWorker:
         try:
             while not self._stop.is_set():
                 wait = self._backoff.idle
+                # A till left running for days still gets its copy each store day; most
+                # rounds this is one check that today's file exists.
+                backup.daily(self._db_path, DEFAULT_POLICY.store_day(self._now()))
                 try:
                     sync_round(db, client, self._now, self._receiving)
                     failures = 0
