@@ -34,6 +34,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык экранов")
     fullscreen = "во весь экран, без заголовка окна и панели задач (киоск)"
     parser.add_argument("--fullscreen", action="store_true", help=fullscreen)
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="открыть экраны, дождаться первого экрана, вывести его и выйти (проверка сборки)",
+    )
     demo = commands.add_parser(
         "demo", help="демо-касса с демо-сервером, каталогом и покупателями на этом ПК"
     )
@@ -160,6 +165,7 @@ def _screens(args: argparse.Namespace) -> int:
         config,
         language=args.lang,
         fullscreen=args.fullscreen,
+        smoke=args.smoke,
     )
 
 

@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+import json
 import signal
+import sys
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWidget
 
 from bonuspos import paths
 from bonuspos.services.clock import Clock
@@ -104,14 +107,92 @@ def start(
 
 
 def run(
-    data_dir: Path, config: SyncConfig | None, *, language: str = "ru", fullscreen: bool = False
+    data_dir: Path,
+    config: SyncConfig | None,
+    *,
+    language: str = "ru",
+    fullscreen: bool = False,
+    smoke: bool = False,
 ) -> int:
-    running = start(data_dir, config, language=language, fullscreen=fullscreen)
+    """`smoke`: quit as soon as the first screen is usable (a build's and a benchmark's check)."""
+    # A smoke run proves the screens start; it must not send a real till's queue anywhere.
+    running = start(data_dir, config, language=language, fullscreen=fullscreen, sync=not smoke)
+    if smoke:
+        probe = UsableProbe(running, data_dir)
+        running.app.installEventFilter(probe)
+        QTimer.singleShot(SMOKE_TIMEOUT_MS, probe.timed_out)
     _quit_on_signals(running.app)
     try:
         return running.app.exec()
     finally:
         running.online_till.close()
+
+
+SMOKE_TIMEOUT_MS = 60_000
+
+
+class UsableProbe(QObject):
+    """Waits for the first screen's focused field to paint, then reports and quits.
+
+    "Usable" is the moment a key pressed would be handled: the focused field painted and
+    the event loop idle again (a zero-time timer queued from its paint fires then). The
+    line printed carries the wall clock (`time.time_ns`), so a parent process that read
+    the same clock before launching measures process creation and the bundle's own
+    unpacking too: a benchmark cannot put its own timing code into a frozen build.
+    """
+
+    def __init__(self, running: Running, data_dir: Path) -> None:
+        super().__init__(running.app)
+        self._running = running
+        self._data_dir = data_dir
+        self._seen: QWidget | None = None
+        self.failed = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            self._seen is None
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched is self._target()
+        ):
+            self._seen = watched
+            QTimer.singleShot(0, self._usable)
+        return False
+
+    def _target(self) -> QWidget | None:
+        """The field a key would go to; a till with no staff yet has none: its first page.
+
+        The window's own focus widget, not hasFocus(): that waits for the window manager
+        to activate the window, which a kiosk's bare X server may never do.
+        """
+        window = self._running.window
+        focused = window.focusWidget()
+        if focused is not None and focused.isVisible():
+            return focused
+        return window.pages.currentWidget()
+
+    def _usable(self) -> None:
+        usable_ns = time.time_ns()
+        window = self._running.window
+        report = {
+            "usable_ns": usable_ns,
+            "title": window.windowTitle(),
+            "screen": type(window.pages.currentWidget()).__name__,
+            "focus": type(self._seen).__name__,
+            "platform": QApplication.platformName(),
+            "data_dir": str(self._data_dir),
+        }
+        # A windowed Windows build has no stdout; the exit code still tells.
+        if sys.stdout is not None:
+            print(json.dumps(report, ensure_ascii=False), flush=True)
+        self._running.app.quit()
+
+    def timed_out(self) -> None:
+        if self._seen is None:
+            self.failed = True
+            if sys.stderr is not None:
+                print("bonuspos --smoke: the first screen never became usable", file=sys.stderr)
+            self._running.app.exit(1)
 
 
 def _quit_on_signals(app: QApplication) -> None:
