@@ -22,8 +22,9 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bonuspos.domain.card import Phone
-from bonuspos_server.data import policies
+from bonuspos_server.data import policies, urls
 from bonuspos_server.data.db import ENV_URL, ServerDatabase, open_server_database
+from bonuspos_server.data.urls import ENV_URL_FILE
 from bonuspos_server.feeds import changes
 from bonuspos_server.feeds import day as days
 from bonuspos_server.feeds import sales as sold
@@ -119,8 +120,11 @@ Holding = Annotated[Caller, Depends(holding)]
 
 
 def from_environment() -> Any:
-    """The app of one `serve` worker process, configured by the command that started it."""
-    url = os.environ[ENV_URL]
+    """The app of one `serve` worker process, configured by the command that started it
+    (or by systemd's environment, for uvicorn started on its own)."""
+    url = urls.from_environment()
+    if url is None:
+        raise RuntimeError(f"set {ENV_URL} or {ENV_URL_FILE}")
     # One JSON object per line: the access log writes JSON itself.
     logging.basicConfig(
         level=os.environ.get(LOG_LEVEL, "INFO"), format="%(message)s", stream=sys.stdout
