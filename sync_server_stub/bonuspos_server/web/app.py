@@ -31,8 +31,8 @@ from bonuspos_server.feeds import sales as sold
 from bonuspos_server.holds import cards
 from bonuspos_server.holds import reserve as holds
 from bonuspos_server.ingest import batch as ingest
-from bonuspos_server.settings import LIMITS, LOG_LEVEL, THREADS, Settings
-from bonuspos_server.web import limits
+from bonuspos_server.settings import LIMITS, LOG_LEVEL, METRICS_ALLOW, THREADS, Settings
+from bonuspos_server.web import limits, metrics
 from bonuspos_server.web.auth import Caller
 from bonuspos_server.web.hardening import (
     BodyLimit,
@@ -132,7 +132,11 @@ def from_environment() -> Any:
     for handler in logging.getLogger().handlers:
         handler.addFilter(PrivateData())
     threads = int(os.environ.get(THREADS, Settings.threads))
-    settings = Settings(url, threads=threads).with_limits(os.environ.get(LIMITS, ""))
+    settings = (
+        Settings(url, threads=threads)
+        .with_limits(os.environ.get(LIMITS, ""))
+        .with_metrics_allow(os.environ.get(METRICS_ALLOW))
+    )
     return create_app(open_server_database(url, run_migrations=False), settings)
 
 
@@ -171,6 +175,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
                 f"Send at most {settings.max_batch} events in one batch",
             )
         results = ingest.apply_batch(db, who, batch, settings.clock())
+        metrics.batch_answered(batch, results)  # committed: these outcomes happened
         return _json(BatchAnswer(results=results))
 
     @app.get("/v1/tills/me", response_model=TillAnswer)
@@ -193,12 +198,15 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
         now = settings.clock()
         with db.sessions() as session, session.begin():
             hold, created = holds.place(session, who, request, now)
+        if created:
+            metrics.hold_placed()
         return _json(hold, 201 if created else 200)
 
     @app.delete("/v1/holds/{hold_id}", status_code=204)
     def delete_hold(hold_id: str, who: Authed) -> Response:
         with db.sessions() as session, session.begin():
             holds.release(session, who, hold_id)
+        metrics.hold_released()
         return Response(status_code=204)
 
     @app.get("/v1/customers/{card}", response_model=CardAnswer)
@@ -250,11 +258,26 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
             raise Problem(503, "database-unavailable", "Database unavailable") from exc
         return {"status": "ok", "database": db.engine.dialect.name}
 
+    @app.get("/metrics", include_in_schema=False)
+    def get_metrics(request: Request) -> Response:
+        # Not in the schema: it is not part of the tills' protocol.
+        if not metrics.allowed(request.scope, settings.metrics_allow):
+            raise Problem(
+                403,
+                "forbidden",
+                "Not for this caller",
+                "Metrics are read from this machine or an allowed address only",
+            )
+        body, media_type = metrics.exposition()
+        return Response(body, media_type=media_type)
+
     _install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     # Outside the body limit: a stranger over its rate is refused before its body is read.
     app.add_middleware(StrangerLimit, door=door)
     app.add_middleware(RequestLog)
+    # Outermost: the requests refused by the limits above are timed and counted too.
+    app.add_middleware(metrics.RequestMetrics, routes=app.router.routes)
     return app
 
 
