@@ -70,7 +70,9 @@ def test_a_batchs_accepted_duplicate_rejected_and_flagged_events_move_the_counte
 
     captured = hold(chain, 30_00)
     released = hold(chain, 10_00)
-    assert chain.client.delete(f"/v1/holds/{released}", headers=chain.headers()).status_code == 204
+    for _ in range(2):  # the second time is a till's retry: one release
+        answer = chain.client.delete(f"/v1/holds/{released}", headers=chain.headers())
+        assert answer.status_code == 204
     results = post(
         chain,
         [
@@ -109,7 +111,7 @@ def test_a_batchs_accepted_duplicate_rejected_and_flagged_events_move_the_counte
     assert moved(before, after, holds, outcome="expired") == 1
     latency = "bonuspos_http_request_duration_seconds_count"
     assert moved(before, after, latency, method="POST", route="/v1/events") == 2
-    assert moved(before, after, latency, method="DELETE", route="/v1/holds/{hold_id}") == 1
+    assert moved(before, after, latency, method="DELETE", route="/v1/holds/{hold_id}") == 2
     requests = "bonuspos_http_requests_total"
     assert moved(before, after, requests, method="POST", route="/v1/holds", status="201") == 3
 

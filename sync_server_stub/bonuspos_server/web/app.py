@@ -205,8 +205,9 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
     @app.delete("/v1/holds/{hold_id}", status_code=204)
     def delete_hold(hold_id: str, who: Authed) -> Response:
         with db.sessions() as session, session.begin():
-            holds.release(session, who, hold_id)
-        metrics.hold_released()
+            released = holds.release(session, who, hold_id)
+        if released:
+            metrics.hold_released()
         return Response(status_code=204)
 
     @app.get("/v1/customers/{card}", response_model=CardAnswer)
