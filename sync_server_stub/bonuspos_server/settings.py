@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import math
 import re
 from collections.abc import Callable
@@ -14,6 +15,17 @@ THREADS = "BONUSPOS_SERVER_THREADS"
 # Request limits for `serve`, read by every worker: `till=100/2,card-holds=10/60`, each
 # COUNT/SECONDS, for any of the names in `Settings.with_limits`.
 LIMITS = "BONUSPOS_SERVER_LIMITS"
+# Who may read /metrics, besides this machine: `10.0.5.7,10.0.6.0/24`. The counters name
+# no customer, but they show the chain's trade hour by hour: not for a till or the public.
+METRICS_ALLOW = "BONUSPOS_SERVER_METRICS_ALLOW"
+# prometheus_client's multiprocess mode: read by it when first imported (web/metrics.py).
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK: tuple[Network, ...] = (
+    ipaddress.ip_network("127.0.0.0/8"),
+    ipaddress.ip_network("::1/128"),
+)
 
 
 def utc_now() -> datetime:
@@ -52,6 +64,8 @@ class Settings:
     address_per_second: float = 20.0
     address_burst: int = 200
     threads: int = 4  # per worker process: requests running their SQL at once
+    # Addresses /metrics answers (web/metrics.py); always loopback, plus METRICS_ALLOW's.
+    metrics_allow: tuple[Network, ...] = LOOPBACK
     clock: Callable[[], datetime] = field(default=utc_now)
 
     @property
@@ -82,6 +96,19 @@ class Settings:
             else:
                 changes[name.replace("-", "_")] = Limit(count, seconds)
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    def with_metrics_allow(self, spec: str | None) -> Settings:
+        """These settings with the addresses `spec` names (`METRICS_ALLOW`'s syntax) allowed
+        to read /metrics, besides loopback."""
+        networks = list(LOOPBACK)
+        for item in filter(None, (part.strip() for part in (spec or "").split(","))):
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"{METRICS_ALLOW}: {item!r} is not an address or a network like 10.0.6.0/24"
+                ) from None
+        return dataclasses.replace(self, metrics_allow=tuple(networks))
 
 
 _LIMIT_SPEC = re.compile(r"(?P<name>[a-z-]+)=(?P<count>[0-9]+)/(?P<seconds>[0-9]+)")

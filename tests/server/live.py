@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -79,15 +79,22 @@ def serve_command(port: int, workers: int, access_log: bool) -> list[str]:
 
 @contextmanager
 def live_server(
-    database_url: str, log_dir: Path, *, workers: int = 1, access_log: bool = True
+    database_url: str,
+    log_dir: Path,
+    *,
+    workers: int = 1,
+    access_log: bool = True,
+    extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[LiveServer]:
-    """The server, serving `database_url` on a free loopback port until the block ends."""
+    """The server, serving `database_url` on a free loopback port until the block ends;
+    `extra_env` is laid over its environment last."""
     port = free_port()
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"server-{port}.log"
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env[ENV_URL] = database_url
+    env.update(extra_env or {})
     with log.open("wb") as out:
         process = subprocess.Popen(
             serve_command(port, workers, access_log),

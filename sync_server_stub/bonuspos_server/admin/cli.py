@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -14,14 +16,35 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bonuspos_server.admin import commands as admin
+from bonuspos_server.admin import health
 from bonuspos_server.admin import staff as staff_admin
 from bonuspos_server.admin.corrections import ENV_LIMIT
 from bonuspos_server.data.db import ENV_URL, default_url, open_server_database
-from bonuspos_server.settings import LIMITS, LOG_LEVEL, THREADS, Settings
+from bonuspos_server.data.urls import ENV_URL_FILE, UrlFileError, read_url_file
+from bonuspos_server.settings import (
+    LIMITS,
+    LOG_LEVEL,
+    METRICS_ALLOW,
+    MULTIPROC_DIR,
+    THREADS,
+    Settings,
+)
 
 
-def _url(args: argparse.Namespace) -> str:
-    return args.database_url or os.environ.get(ENV_URL) or default_url()
+def _located(args: argparse.Namespace) -> tuple[str, Path | None]:
+    """The database URL, and the file it was read from if it was (see data/urls.py)."""
+    given = getattr(args, "serve_url", None) or args.database_url
+    if given:
+        return given, None
+    if args.database_url_file:
+        file = Path(args.database_url_file)
+    elif os.environ.get(ENV_URL):
+        return os.environ[ENV_URL], None
+    elif os.environ.get(ENV_URL_FILE):
+        file = Path(os.environ[ENV_URL_FILE])
+    else:
+        return default_url(), None
+    return read_url_file(file), file
 
 
 def _carries_password(url: str) -> bool:
@@ -35,7 +58,14 @@ def _carries_password(url: str) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bonuspos-server", description=__doc__)
     parser.add_argument(
-        "--database-url", help=f"SQLAlchemy URL (default: ${ENV_URL} or a SQLite file)"
+        "--database-url",
+        help=f"SQLAlchemy URL (default: ${ENV_URL}, the file ${ENV_URL_FILE} names, or a"
+        " SQLite file); without a password, which libpq finds in ~/.pgpass or $PGPASSFILE",
+    )
+    parser.add_argument(
+        "--database-url-file",
+        type=Path,
+        help="a file holding the URL, password and all; not readable by every user",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the HTTP server")
@@ -55,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="'info' logs every request as one JSON line",
     )
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser(
+        "check",
+        help="for monitoring: database, migrations, settings, policy, stores; one line each,"
+        " exit 0 only when all are good",
+    )
     store = commands.add_parser("add-store", help="register a store")
     store.add_argument("code")
     store.add_argument("--name", default="")
@@ -132,15 +167,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        url, file = _located(args)
+    except UrlFileError as exc:
+        print(f"bonuspos-server: {exc}", file=sys.stderr)
+        return 2
     if args.command == "serve":
-        return _serve(args)
+        return _serve(args, url, file)
+    if args.command == "check":
+        # Reads only: a check that migrated would hide the very thing it looks for.
+        return health.report(url, os.environ)
     if args.command in ("add-staff", "reset-pin"):
         try:  # before the database: nobody types a PIN while a write lock is held
             args.pin = staff_admin.read_pin(args.pin_stdin)
         except staff_admin.StaffError as exc:
             print(f"bonuspos-server: {exc}", file=sys.stderr)
             return 2
-    db = open_server_database(_url(args))
+    db = open_server_database(url)
     try:
         return admin.run(db, args)
     except admin.AdminError as exc:
@@ -152,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 _PIN_HELP = "read the PIN as one line of stdin (default: typed twice on the terminal)"
 _NEGATIVE_POINTS = re.compile(r"^-[0-9][0-9\u00a0 ]*[,.][0-9]{1,2}$")
-_TAKES_VALUE = ("--reason", "--by", "--limit", "--database-url")
+_TAKES_VALUE = ("--reason", "--by", "--limit", "--database-url", "--database-url-file")
 
 
 def _negative_points_last(argv: list[str]) -> list[str]:
@@ -169,32 +212,62 @@ def _negative_points_last(argv: list[str]) -> list[str]:
     return argv
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, url: str, file: Path | None) -> int:
     import uvicorn
 
-    url = args.serve_url or _url(args)
     try:  # read here: a worker that cannot read them is restarted by uvicorn for ever
-        Settings(url).with_limits(os.environ.get(LIMITS, ""))
+        Settings(url).with_limits(os.environ.get(LIMITS, "")).with_metrics_allow(
+            os.environ.get(METRICS_ALLOW)
+        )
     except ValueError as exc:
         print(f"bonuspos-server: {exc}", file=sys.stderr)
         return 2
     open_server_database(url).dispose()  # migrate once, before any worker starts
-    # Workers are separate processes: they find the database through the environment.
-    os.environ[ENV_URL] = url
+    # Workers are separate processes: they find the database through the environment, by
+    # the file's name when it came from a file, so the password stays in that file alone.
+    if file is None:
+        os.environ[ENV_URL] = url
+    else:
+        os.environ.pop(ENV_URL, None)
+        os.environ[ENV_URL_FILE] = str(file.resolve())
     os.environ[LOG_LEVEL] = args.log_level.upper()
     os.environ[THREADS] = str(args.threads)
-    uvicorn.run(
-        "bonuspos_server.web.app:from_environment",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        # The app logs each request as JSON with its request id; uvicorn's access log
-        # would repeat each request without it.
-        access_log=False,
-        log_config=None,
-    )
+    private = _metrics_folder(args.workers)
+    try:
+        uvicorn.run(
+            "bonuspos_server.web.app:from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            # The app logs each request as JSON with its request id; uvicorn's access log
+            # would repeat each request without it.
+            access_log=False,
+            log_config=None,
+        )
+    finally:
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)
     return 0
+
+
+def _metrics_folder(workers: int) -> Path | None:
+    """Readies prometheus_client's multiprocess folder; the private one it made, if any.
+
+    Several workers each count their own requests: without a shared folder /metrics would
+    show whichever process answered. Counts left from an earlier run are removed, or they
+    would be added to this run's.
+    """
+    given = os.environ.get(MULTIPROC_DIR)
+    if given:
+        for stale in Path(given).glob("*.db"):
+            stale.unlink(missing_ok=True)
+        return None
+    if workers < 2:
+        return None
+    private = Path(tempfile.mkdtemp(prefix="bonuspos-metrics-"))
+    os.environ[MULTIPROC_DIR] = str(private)
+    return private
 
 
 if __name__ == "__main__":

@@ -127,7 +127,9 @@ def _again(
     return _answer(known, customer_uid, now)
 
 
-def release(session: Session, caller: Caller, hold_id: str) -> None:
+def release(session: Session, caller: Caller, hold_id: str) -> bool:
+    """Releases the hold; whether it was still active (False: released before, asked
+    again), so a till's retry is not counted as a second release."""
     try:
         hold_id = str(uuid.UUID(hold_id))
     except ValueError:
@@ -139,4 +141,6 @@ def release(session: Session, caller: Caller, hold_id: str) -> None:
         raise Problem(403, "forbidden", "Not this till's hold", "Another till made this hold")
     if hold.status == "captured":
         raise Problem(409, "hold-captured", "Hold already used", "A sale captured this hold")
+    was_active = hold.status == "active"
     hold.status = "released"
+    return was_active

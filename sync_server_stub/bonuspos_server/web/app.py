@@ -22,16 +22,17 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bonuspos.domain.card import Phone
-from bonuspos_server.data import policies
+from bonuspos_server.data import policies, urls
 from bonuspos_server.data.db import ENV_URL, ServerDatabase, open_server_database
+from bonuspos_server.data.urls import ENV_URL_FILE
 from bonuspos_server.feeds import changes
 from bonuspos_server.feeds import day as days
 from bonuspos_server.feeds import sales as sold
 from bonuspos_server.holds import cards
 from bonuspos_server.holds import reserve as holds
 from bonuspos_server.ingest import batch as ingest
-from bonuspos_server.settings import LIMITS, LOG_LEVEL, THREADS, Settings
-from bonuspos_server.web import limits
+from bonuspos_server.settings import LIMITS, LOG_LEVEL, METRICS_ALLOW, THREADS, Settings
+from bonuspos_server.web import limits, metrics
 from bonuspos_server.web.auth import Caller
 from bonuspos_server.web.hardening import (
     BodyLimit,
@@ -119,8 +120,11 @@ Holding = Annotated[Caller, Depends(holding)]
 
 
 def from_environment() -> Any:
-    """The app of one `serve` worker process, configured by the command that started it."""
-    url = os.environ[ENV_URL]
+    """The app of one `serve` worker process, configured by the command that started it
+    (or by systemd's environment, for uvicorn started on its own)."""
+    url = urls.from_environment()
+    if url is None:
+        raise RuntimeError(f"set {ENV_URL} or {ENV_URL_FILE}")
     # One JSON object per line: the access log writes JSON itself.
     logging.basicConfig(
         level=os.environ.get(LOG_LEVEL, "INFO"), format="%(message)s", stream=sys.stdout
@@ -128,7 +132,11 @@ def from_environment() -> Any:
     for handler in logging.getLogger().handlers:
         handler.addFilter(PrivateData())
     threads = int(os.environ.get(THREADS, Settings.threads))
-    settings = Settings(url, threads=threads).with_limits(os.environ.get(LIMITS, ""))
+    settings = (
+        Settings(url, threads=threads)
+        .with_limits(os.environ.get(LIMITS, ""))
+        .with_metrics_allow(os.environ.get(METRICS_ALLOW))
+    )
     return create_app(open_server_database(url, run_migrations=False), settings)
 
 
@@ -167,6 +175,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
                 f"Send at most {settings.max_batch} events in one batch",
             )
         results = ingest.apply_batch(db, who, batch, settings.clock())
+        metrics.batch_answered(batch, results)  # committed: these outcomes happened
         return _json(BatchAnswer(results=results))
 
     @app.get("/v1/tills/me", response_model=TillAnswer)
@@ -189,12 +198,16 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
         now = settings.clock()
         with db.sessions() as session, session.begin():
             hold, created = holds.place(session, who, request, now)
+        if created:
+            metrics.hold_placed()
         return _json(hold, 201 if created else 200)
 
     @app.delete("/v1/holds/{hold_id}", status_code=204)
     def delete_hold(hold_id: str, who: Authed) -> Response:
         with db.sessions() as session, session.begin():
-            holds.release(session, who, hold_id)
+            released = holds.release(session, who, hold_id)
+        if released:
+            metrics.hold_released()
         return Response(status_code=204)
 
     @app.get("/v1/customers/{card}", response_model=CardAnswer)
@@ -246,11 +259,26 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
             raise Problem(503, "database-unavailable", "Database unavailable") from exc
         return {"status": "ok", "database": db.engine.dialect.name}
 
+    @app.get("/metrics", include_in_schema=False)
+    def get_metrics(request: Request) -> Response:
+        # Not in the schema: it is not part of the tills' protocol.
+        if not metrics.allowed(request.scope, settings.metrics_allow):
+            raise Problem(
+                403,
+                "forbidden",
+                "Not for this caller",
+                "Metrics are read from this machine or an allowed address only",
+            )
+        body, media_type = metrics.exposition()
+        return Response(body, media_type=media_type)
+
     _install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     # Outside the body limit: a stranger over its rate is refused before its body is read.
     app.add_middleware(StrangerLimit, door=door)
     app.add_middleware(RequestLog)
+    # Outermost: the requests refused by the limits above are timed and counted too.
+    app.add_middleware(metrics.RequestMetrics, routes=app.router.routes)
     return app
 
 
