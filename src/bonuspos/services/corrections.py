@@ -39,8 +39,12 @@ def check_reason(reason: str) -> str:
     return text
 
 
+PLUS, MINUS = "+", "−"  # a typographic minus: a hyphen is easily missed on a screen
+
+
 def signed(points: Points) -> str:
-    return ("+" if points.minor > 0 else "−") + str(Points(abs(points.minor)))
+    """A correction as people read it: `+150,00 б.`, `−20,00 б.`."""
+    return (MINUS if points.is_negative else PLUS) + str(Points(abs(points.minor)))
 
 
 class Corrections:

@@ -178,7 +178,7 @@ class StaffService:
     ) -> None:
         """Record a cart with lines given up; the policy may want a manager for it."""
         if lines and self.needs_approval(Action.CART_CANCELLED):
-            _require(approval, Action.CART_CANCELLED, sale_id, "Отмена чека с товарами")
+            require_approval(approval, Action.CART_CANCELLED, sale_id, "Отмена чека с товарами")
         with storage_problems(), UnitOfWork(self._db.writing) as uow:
             audit.record(
                 uow,
@@ -264,11 +264,10 @@ def _shift_text(shift: Shift, at: datetime) -> str:
     return f"смена {minutes // 60} ч {minutes % 60:02d} мин"
 
 
-def _require(approval: Approval | None, action: Action, subject: str, what: str) -> Approval:
+def require_approval(
+    approval: Approval | None, action: Action, subject: str, what: str
+) -> Approval:
     """The approval given for exactly this action on exactly this subject, or a refusal."""
     if approval is None or approval.action is not action or approval.subject != subject:
         raise ApprovalRequired(what)
     return approval
-
-
-require_approval = _require

@@ -15,27 +15,21 @@ from PySide6.QtWidgets import QFormLayout, QLineEdit, QVBoxLayout, QWidget
 
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Points
-from bonuspos.services.corrections import Corrections
+from bonuspos.services.corrections import MINUS, PLUS, Corrections, signed
 from bonuspos.services.staff import StaffService
 from bonuspos.services.views import CardView, CorrectionDone, Shift
 from bonuspos.ui.approval import ask_approval
 from bonuspos.ui.texts import refusal, tr
 from bonuspos.ui.widgets import label
 
+
 # Signs a cashier may type: a plus, the keyboard's hyphen-minus, the typographic minus.
-PLUS, MINUS = "+", "−"
-
-
 def signed_points(text: str) -> Points:
     """«+150,00», «−20,00» or «-20,00» as points; the rest is read as the points field reads it."""
     cleaned = text.strip().replace(MINUS, "-")
     if cleaned.startswith(PLUS):
         cleaned = cleaned[len(PLUS) :]
     return Points.parse(cleaned)
-
-
-def with_sign(points: Points) -> str:
-    return (MINUS if points.is_negative else PLUS) + str(points).lstrip("-")
 
 
 class CorrectionScreen(QWidget):
@@ -122,7 +116,7 @@ class CorrectionScreen(QWidget):
         ask_approval(
             self,
             tr("Корректировка {0} на карте {1}: {2}").format(
-                with_sign(points), card.full_name, reason
+                signed(points), card.full_name, reason
             ),
             self._staff.roster(),
             lambda staff_id, pin: self._corrections.correct(
@@ -138,7 +132,7 @@ class CorrectionScreen(QWidget):
             field.setEnabled(False)
         self.outcome.setText(
             tr("Корректировка проведена: {0}, подтвердил(а) {1}. Доступно: {2}").format(
-                with_sign(done.points), done.approved_by, done.card.balance.active
+                signed(done.points), done.approved_by, done.card.balance.active
             )
         )
         self.keys.setText(tr("Enter или Esc — к карте"))
