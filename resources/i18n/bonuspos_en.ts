@@ -4,6 +4,22 @@
 <context>
     <name>BonusPOS</name>
     <message>
+        <location filename="../../src/bonuspos/ui/app.py" line="161"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
+        <source>магазин {0}, касса {1}</source>
+        <translation>store {0}, till {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/app.py" line="163"/>
+        <source>касса без сервера</source>
+        <translation>till without a server</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/app.py" line="259"/>
+        <source>Касса не запустилась</source>
+        <translation>The till did not start</translation>
+    </message>
+    <message>
         <location filename="../../src/bonuspos/ui/approval.py" line="36"/>
         <source>Подтверждение менеджера</source>
         <translation>Manager approval</translation>
@@ -37,7 +53,7 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="61"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="55"/>
         <source>Баллы</source>
         <translation>Points</translation>
     </message>
@@ -203,63 +219,63 @@
         <translation>Cancelling a receipt of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="60"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="54"/>
         <source>+150,00 или −20,00</source>
         <translation>+150,00 or −20,00</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="57"/>
         <source>Почему: например, баллы за покупку не начислены</source>
         <translation>Why: e.g. points for a purchase were not credited</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="64"/>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="73"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="58"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="67"/>
         <source>Причина</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="72"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="66"/>
         <source>Баллы (+ начислить, − списать)</source>
         <translation>Points (+ add, − take)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="75"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="69"/>
         <source>Корректировка баллов</source>
         <translation>Points correction</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="87"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="81"/>
         <source>{0} · {1} · доступно {2}</source>
         <translation>{0} · {1} · available {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="97"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="91"/>
         <source>Enter — дальше; в причине Enter — подтверждение менеджера · Esc — назад</source>
         <translation>Enter — next; Enter in the reason — manager approval · Esc — back</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="113"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="107"/>
         <source>Укажите, сколько баллов начислить (+) или списать (−)</source>
         <translation>Enter how many points to add (+) or take (−)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="118"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="112"/>
         <source>Без причины корректировка не проводится: укажите причину</source>
         <translation>No correction without a reason: enter the reason</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="124"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="118"/>
         <source>Корректировка {0} на карте {1}: {2}</source>
         <translation>Correction of {0} on the card of {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="140"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="134"/>
         <source>Корректировка проведена: {0}, подтвердил(а) {1}. Доступно: {2}</source>
         <translation>Correction made: {0}, approved by {1}. Available: {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="144"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="138"/>
         <source>Enter или Esc — к карте</source>
         <translation>Enter or Esc — back to the card</translation>
     </message>
@@ -465,53 +481,53 @@
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="62"/>
         <source>Продажи и баллы по часам</source>
         <translation>Sales and points by hour</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="127"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="126"/>
         <source>Касса и сервер расходятся</source>
         <translation>The till and the server disagree</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="167"/>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="209"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="166"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="208"/>
         <source>Закрытие дня</source>
         <translation>Closing the day</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="173"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="172"/>
         <source>%v из %m</source>
         <translation>%v of %m</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="178"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="177"/>
         <source>Расхождения и отмеченные события</source>
         <translation>Differences and flagged events</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="211"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="210"/>
         <source>Закрыть день может только менеджер: нужен его PIN</source>
         <translation>Only a manager may close the day: their PIN is needed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="213"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="212"/>
         <source>Enter — PIN менеджера · Esc — назад</source>
         <translation>Enter — manager&apos;s PIN · Esc — back</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="224"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="223"/>
         <source>Закрытие дня {0}: касса отправит все события и сверит итоги с сервером</source>
         <translation>Closing the day {0}: the till sends every event and checks its figures with the server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="244"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="243"/>
         <source>Отправляем события кассы на сервер…</source>
         <translation>Sending the till&apos;s events to the server…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="248"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="247"/>
         <source>Подождите: день закрывается</source>
         <translation>Please wait: the day is being closed</translation>
     </message>
@@ -636,23 +652,12 @@
         <translation>Points correction: find the customer&apos;s card first</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="93"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="109"/>
         <source>BonusPOS — касса программы «Любимый покупатель»</source>
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="97"/>
-        <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
-        <source>магазин {0}, касса {1}</source>
-        <translation>store {0}, till {1}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="99"/>
-        <source>касса без сервера</source>
-        <translation>till without a server</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="210"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="257"/>
         <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
         <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
@@ -935,113 +940,123 @@
         <translation>Return slip not printed: {0}. The return is saved; F9 — try again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="24"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="32"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="26"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="34"/>
         <source> · заблокирован до {0}</source>
         <translation> · locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="36"/>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="37"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="44"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="45"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="53"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="69"/>
         <source>Сотрудники</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="71"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="87"/>
         <source>Вход в смену</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="77"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="92"/>
+        <source>Касса запускается…</source>
+        <translation>The till is starting…</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="97"/>
         <source>Нет сотрудников: ИТ добавляет менеджера командой bonuspos add-staff (как — в bonuspos add-staff --help)</source>
         <translation>No staff yet: IT adds a manager with bonuspos add-staff (see bonuspos add-staff --help)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="85"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="105"/>
         <source>Выберите себя стрелками или начните печатать имя, как в списке; Enter — PIN</source>
         <translation>Pick yourself with the arrows or start typing your name as listed; Enter — PIN</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="101"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="133"/>
         <source>Касса заблокирована</source>
         <translation>Till locked</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="103"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="135"/>
         <source>Смена: {0}. Введите свой PIN или PIN менеджера; чек и экран сохранены</source>
         <translation>Shift of {0}. Type your PIN or a manager&apos;s; the receipt and the screen are kept</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="129"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="161"/>
         <source>PIN для {0}, затем Enter; Esc — выбрать другого</source>
         <translation>PIN for {0}, then Enter; Esc — pick someone else</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="177"/>
+        <source>Касса запускается: PIN проверим через мгновение</source>
+        <translation>The till is starting: the PIN is checked in a moment</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="49"/>
         <source>Без сервера: работа офлайн</source>
         <translation>No server: working offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="55"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="58"/>
         <source>Проверяем связь…</source>
         <translation>Checking the connection…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="60"/>
         <source>● На связи</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="60"/>
         <source>● Нет связи</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="59"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="62"/>
         <source>В очереди: {0}</source>
         <translation>Queued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="61"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="64"/>
         <source>Синхронизация: {0}</source>
         <translation>Last sync: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="66"/>
         <source>Синхронизации ещё не было</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="71"/>
         <source>Загрузка карт: {0}</source>
         <translation>Loading cards: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="71"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="74"/>
         <source>Отклонено сервером: {0}</source>
         <translation>Rejected by server: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="73"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="76"/>
         <source>Часы кассы расходятся с сервером</source>
         <translation>Till clock differs from the server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="80"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="83"/>
         <source>Вход не выполнен · {0}</source>
         <translation>Nobody signed in · {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="83"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="86"/>
         <source>{0}: {1} · {2}</source>
         <translation>{0}: {1} · {2}</translation>
     </message>
