@@ -36,13 +36,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +52,7 @@ from bonuspos.services.clock import ManualClock
 from tests.bench.bench_lookup import environment
 from tests.bench.seed import RESULTS_DIR
 from tests.bench.timing import Stats, ms, triple
+from tests.bench.xserver import x_display
 from tests.support import MINSK
 from tests.ui.conftest import prepared_till
 
@@ -141,37 +140,6 @@ def sizes(dist: Path) -> Sizes:
     total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     tarballs = sorted(dist.glob(f"bonuspos-{__version__}-*.tar.gz"))
     return Sizes(total, tarballs[0].stat().st_size if tarballs else None)
-
-
-# --- an X server ------------------------------------------------------------------------
-
-
-@contextmanager
-def x_display() -> Iterator[str]:
-    """DISPLAY as given, or an Xvfb started here for the run."""
-    given = os.environ.get("DISPLAY")
-    if given:
-        yield given
-        return
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        raise SystemExit("No DISPLAY and no Xvfb: apt-get install -y xvfb (see the docstring)")
-    number = next(n for n in range(91, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    server = subprocess.Popen(
-        [xvfb, f":{number}", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"Xvfb :{number} did not start")
-            time.sleep(0.05)
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 # --- timing -----------------------------------------------------------------------------
