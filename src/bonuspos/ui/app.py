@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
 from bonuspos import paths
+from bonuspos.domain.scanner import ScannerSettings
 from bonuspos.services.clock import Clock
 from bonuspos.services.online import OnlineTill, SyncConfig
 from bonuspos.ui import style
@@ -71,14 +72,16 @@ def start(
     sync: bool = True,
     idle_lock: timedelta | None = None,
     fullscreen: bool = False,
+    scanning: ScannerSettings | None = None,
 ) -> Running:
-    """`idle_lock`: how long without input locks the till (tests shorten the policy's)."""
+    """`idle_lock`: how long without input locks the till (tests shorten the policy's);
+    `scanning`: how this till tells its scanner's keys (the defaults if None)."""
     app = application()
     style.apply(app)
     install_language(app, language)
     bridge = SyncBridge()
     online_till = OnlineTill(data_dir, config, clock, on_state=bridge.changed.emit)
-    scanner = ScannerFilter(app)
+    scanner = ScannerFilter(app, scanning)
     app.installEventFilter(scanner)
     window = MainWindow(
         online_till,
@@ -113,10 +116,18 @@ def run(
     language: str = "ru",
     fullscreen: bool = False,
     smoke: bool = False,
+    scanning: ScannerSettings | None = None,
 ) -> int:
     """`smoke`: quit as soon as the first screen is usable (a build's and a benchmark's check)."""
     # A smoke run proves the screens start; it must not send a real till's queue anywhere.
-    running = start(data_dir, config, language=language, fullscreen=fullscreen, sync=not smoke)
+    running = start(
+        data_dir,
+        config,
+        language=language,
+        fullscreen=fullscreen,
+        sync=not smoke,
+        scanning=scanning,
+    )
     if smoke:
         probe = UsableProbe(running, data_dir)
         running.app.installEventFilter(probe)
