@@ -281,6 +281,16 @@ def test_a_persons_key_just_before_a_scan_stays_the_persons(field: Field) -> Non
     assert field.edit.text() == "1"
 
 
+def test_a_scanners_own_slow_first_key_stays_in_its_code(field: Field) -> None:
+    keys = Keys(field.scanner)
+    keys.type(field.edit, "4", ms=500)
+    keys.type(field.edit, "810000000043", ms=5, after=20)
+    keys.enter(field.edit, ms=5)
+
+    assert field.scans == ["4810000000043"]
+    assert field.edit.text() == ""
+
+
 def test_a_busy_screen_does_not_split_a_burst_the_keys_own_times_do(field: Field) -> None:
     """X11 stamps each key when the scanner sent it; the screen may handle it much later."""
     keys = Keys(field.scanner)

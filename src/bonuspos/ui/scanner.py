@@ -38,7 +38,11 @@ ENTER_PAUSE = 3
 # A prefixed burst the scanner never finished (a cashier who typed the prefix by hand):
 # no scanner pauses this long inside a code, so the keys after it are typing again.
 PREFIXED_PATIENCE = 2.0
-JITTER = 0.005  # seconds a scanner's beat may wander (USB polls every 1-8 ms)
+# A person's key just before a scan joins the burst when it came within the gap; it is
+# told by a pause standing out from the scanner's even beat: more than twice the beat's
+# median and this much more (seconds), so that a scanner's own uneven first key (USB
+# polls every 1-8 ms, a busy PC adds more) is never cut off its code.
+STANDOUT = 0.025
 
 # Set 1 scan codes of the US keyboard's typing keys, as (unshifted, shifted) characters.
 # Windows reports these; X11 and Wayland report evdev's numbers plus 8, and Linux
@@ -134,13 +138,12 @@ class _Burst:
         self.pauses.append(pause)
 
     def start(self) -> int:
-        """Where the scanner's keys begin: a person's key just before a scan is in the
-        burst too when it came within the gap; its pause stands out from the scanner's
-        even beat (more than twice their median, a few ms of jitter allowed)."""
+        """Where the scanner's keys begin: after any person's keys, whose pauses stand out
+        from the scanner's beat (see STANDOUT)."""
         between = self.pauses[1:]
         if not between:
             return 0
-        limit = 2 * median(between) + JITTER
+        limit = 2 * median(between) + STANDOUT
         first = 0
         while first < len(between) and between[first] > limit:
             first += 1
