@@ -4,18 +4,18 @@
 <context>
     <name>BonusPOS</name>
     <message>
-        <location filename="../../src/bonuspos/ui/app.py" line="161"/>
+        <location filename="../../src/bonuspos/ui/app.py" line="164"/>
         <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
         <source>магазин {0}, касса {1}</source>
         <translation>store {0}, till {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/app.py" line="163"/>
+        <location filename="../../src/bonuspos/ui/app.py" line="166"/>
         <source>касса без сервера</source>
         <translation>till without a server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/app.py" line="259"/>
+        <location filename="../../src/bonuspos/ui/app.py" line="262"/>
         <source>Касса не запустилась</source>
         <translation>The till did not start</translation>
     </message>

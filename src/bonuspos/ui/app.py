@@ -27,6 +27,7 @@ from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from bonuspos import paths
+from bonuspos.domain.scanner import ScannerSettings
 from bonuspos.services.clock import Clock
 from bonuspos.services.roster import first_roster
 from bonuspos.ui import style
@@ -148,11 +149,13 @@ def start(
     sync: bool = True,
     idle_lock: timedelta | None = None,
     fullscreen: bool = False,
+    scanning: ScannerSettings | None = None,
     in_background: bool = False,
 ) -> Running:
     """The window, shown; the till loaded (`in_background`: on a thread, attached later).
 
-    `idle_lock`: how long without input locks the till (tests shorten the policy's).
+    `idle_lock`: how long without input locks the till (tests shorten the policy's);
+    `scanning`: how this till tells its scanner's keys (the defaults if None).
     """
     app = application()
     style.apply(app)
@@ -164,7 +167,7 @@ def start(
     )
     window = MainWindow(place, lambda: first_roster(data_dir))
     bridge = SyncBridge()
-    scanner = ScannerFilter(app)
+    scanner = ScannerFilter(app, scanning)
     app.installEventFilter(scanner)
     loader = TillLoader(data_dir, config, clock, bridge, app)
 
@@ -268,6 +271,7 @@ def run(
     language: str = "ru",
     fullscreen: bool = False,
     smoke: bool = False,
+    scanning: ScannerSettings | None = None,
 ) -> int:
     """`smoke`: quit as soon as the first screen is usable and the till has loaded
     (a build's and a benchmark's check)."""
@@ -278,6 +282,7 @@ def run(
         language=language,
         fullscreen=fullscreen,
         sync=not smoke,
+        scanning=scanning,
         in_background=True,
     )
     if smoke:
