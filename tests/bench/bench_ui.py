@@ -67,8 +67,8 @@ these shared, noisy 2-core machines.
 
 Every item scanned must be in both carts and every card shown must be the customer's, or
 the run stops: the figures would be void. One exception is counted instead: keys sent one
-by one cannot queue as a real scanner's do, so if this process is held up over 30 ms
-between two digits, the ScannerFilter rightly takes the rest for typing and the item is
+by one cannot queue as a real scanner's do, so if this process is held up longer than the
+scanner gap between two digits, the ScannerFilter rightly takes the rest for typing and the item is
 not added; such split scans are reported (their keys are still timed).
 
 PySide6 6.12.0 on CPython 3.11 drops a reference to None on each call returning nothing,
@@ -771,7 +771,7 @@ class _Scanning:
         digits = [time(code_field, partial(type_keys, code_field, ch)) for ch in code]
         enter = time(table.viewport(), partial(press, code_field, Qt.Key.Key_Return))
         if side == "ours" and items() != before + 1:
-            # This process was held up over 30 ms between two digits (sending them one by
+            # This process was held up past the scanner gap between two digits (sending them one by
             # one, it cannot queue them as a real scanner's would), so the filter saw the
             # end of a burst as typing. Counted, cleared; the item was not added.
             self.split += 1
@@ -971,9 +971,7 @@ def render_text(report: Report) -> str:
         if c.operation == COLD:
             lines += _cold_text(report.cold)
     lines.append(f"Paints that took more than one pass of the event loop: {report.extra_passes}")
-    lines.append(
-        f"Scans of ours split by a hold-up over 30 ms between two digits: {report.split_scans}"
-    )
+    lines.append(f"Scans of ours split by a hold-up past the scanner gap: {report.split_scans}")
     lines += _none_text(report.none)
     return "\n".join(lines)
 
