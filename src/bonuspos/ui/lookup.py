@@ -42,6 +42,8 @@ class LookupScreen(QWidget):
         self._lookup = lookup
         self.card: CardView | None = None
         self.for_sale = False  # finding the card of a sale halfway through: F2 at the checkout
+        self._shown_with = ""  # the field's text when the card was shown
+        self._dropped: CardView | None = None  # the card an edit of the field took away
 
         title = QLabel(tr("Карта покупателя"))
         title.setObjectName("title")
@@ -49,7 +51,7 @@ class LookupScreen(QWidget):
         self.phone.setAccessibleName(tr("Телефон или карта"))
         self.phone.setToolTip(tr("Телефон, пластиковая карта или фамилия (заказ по телефону)"))
         self.phone.returnPressed.connect(self._enter)
-        self.phone.textEdited.connect(self._forget)
+        self.phone.textEdited.connect(self._edited)
         find = button(tr("Найти · Enter"), self._enter)
         row = QHBoxLayout()
         row.addWidget(self.phone, 1)
@@ -134,8 +136,17 @@ class LookupScreen(QWidget):
         self._forget()
         self.phone.setFocus()
 
+    def card_for_scan(self) -> CardView | None:
+        """The card shown when a scan began. A scanner's keys land in the field before they
+        are known to be a scan, which drops the card; the field then gets its text back."""
+        if self.card is None and self.phone.text() == self._shown_with:
+            return self._dropped
+        return self.card
+
     def show_card(self, card: CardView) -> None:
         self.card = card
+        self._shown_with = self.phone.text()
+        self._dropped = None
         self.message.setText("")
         self.name.setText(card.full_name)
         balance = card.balance
@@ -242,8 +253,14 @@ class LookupScreen(QWidget):
         if self.register.isEnabled():
             self.register_requested.emit(self.phone.number() if self.phone.digits() else "")
 
-    def _forget(self, *_: object) -> None:
+    def _edited(self, _text: str) -> None:
+        dropped = self.card or self._dropped
+        self._forget()
+        self._dropped = dropped
+
+    def _forget(self) -> None:
         self.card = None
+        self._dropped = None
         self.found.hide()
         self.matches.hide()
         self.message.setText("")

@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
             return  # nobody signed in, or the till is locked: a scan does nothing
         current = self.stack.currentWidget()
         if current in (self.lookup, self.checkout) and sale_id_of(code) is not None:
-            card = self.lookup.card if current is self.lookup else self.checkout.card
+            card = self.lookup.card_for_scan() if current is self.lookup else self.checkout.card
             self.open_returns(card, code)
         elif current in (self.lookup, self.receipt):
             self._scanned_outside_sale(code)
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         if at_lookup and self.lookup.for_sale:
             self._back_to_sale()
         else:
-            self.sell_to(self.lookup.card if at_lookup else None)
+            self.sell_to(self.lookup.card_for_scan() if at_lookup else None)
         self.checkout.add_product(product)
 
     def _sync_changed(self, state: SyncState) -> None:
