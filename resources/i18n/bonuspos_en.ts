@@ -42,168 +42,173 @@
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="70"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="71"/>
         <source>F2 — найти или сменить карту покупателя</source>
         <translation>F2 — find or change the customer’s card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="72"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="73"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="90"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="91"/>
         <source>Номер заказа</source>
         <translation>Order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="110"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="111"/>
         <source>Провести · Enter</source>
         <translation>Complete · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="111"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="112"/>
         <location filename="../../src/bonuspos/ui/customer_form.py" line="96"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="120"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="121"/>
         <source>Отменить чек · Enter</source>
         <translation>Cancel receipt · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="121"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="122"/>
         <source>Вернуться к чеку · Esc</source>
         <translation>Back to receipt · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="124"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="125"/>
         <source>F3 — возврат по чеку · F12 — выход из смены</source>
         <translation>F3 — return by receipt · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="128"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="129"/>
         <source>Добавить · Enter</source>
         <translation>Add · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="132"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="133"/>
         <source>Оплата (F7):</source>
         <translation>Payment (F7):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="135"/>
         <source>Продажа (F8):</source>
         <translation>Sale type (F8):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="139"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="140"/>
         <source>Списать баллов (F6 — максимум):</source>
         <translation>Points to redeem (F6 — max):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="150"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="151"/>
         <source>Удалить строку · Del</source>
         <translation>Remove line · Del</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="151"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="152"/>
         <source>Списать максимум · F6</source>
         <translation>Redeem max · F6</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="152"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="153"/>
         <source>К оплате · F10</source>
         <translation>Pay · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="153"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="154"/>
         <source>Отмена · Esc</source>
         <translation>Cancel · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="213"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="214"/>
+        <source>Связь с сервером изменилась: проверьте баллы и нажмите F10</source>
+        <translation>The connection to the server changed: check the points and press F10</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="218"/>
         <source>Продажа без карты</source>
         <translation>Sale without card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="216"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="221"/>
         <source>{0} · доступно {1}</source>
         <translation>{0} · available {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="259"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="264"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="317"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="322"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="321"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="326"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="329"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="334"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="334"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="362"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="367"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="363"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="368"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="369"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="374"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="375"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="380"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="389"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="394"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="406"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="411"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="525"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="530"/>
         <source>Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал</source>
         <translation>Cancel the receipt: {0} lines, {1}? The cancellation is logged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="544"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="549"/>
         <source>Отмена чека на сумму {0}</source>
         <translation>Cancelling a receipt of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="595"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="600"/>
         <source>Списать можно не больше {0} ({1})</source>
         <translation>No more than {0} can be redeemed ({1})</translation>
     </message>

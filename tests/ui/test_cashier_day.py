@@ -220,6 +220,23 @@ def test_the_offer_follows_the_connection_the_moment_it_is_lost(
         running.bridge.changed.emit(SyncState(online=True, waiting=0))  # back again
         assert checkout.offer.text() == "Можно списать до 75,00 б.: все доступные баллы карты"
         assert checkout.points.text() == "50,00"
+
+        qtbot.keyClick(checkout, Qt.Key.Key_F6)
+        qtbot.keyClick(checkout, Qt.Key.Key_F10)
+        assert "Списать 75,00 б." in checkout.confirm_text.text()
+        running.bridge.changed.emit(SyncState(online=False, waiting=0))  # lost while asking
+        assert not checkout.confirmation.isVisible()
+        assert (
+            checkout.message.text()
+            == "Списать можно не больше 50,00 б. (лимит списания без связи с сервером)"
+        )
+        qtbot.keyClick(checkout, Qt.Key.Key_F6)
+        qtbot.keyClick(checkout, Qt.Key.Key_F10)
+        running.bridge.changed.emit(SyncState(online=True, waiting=0))  # 50,00 still allowed
+        assert not checkout.confirmation.isVisible()
+        assert checkout.message.text() == (
+            "Связь с сервером изменилась: проверьте баллы и нажмите F10"
+        )
     finally:
         running.close()
 

@@ -1,8 +1,9 @@
 """The checkout: goods in, the points the card may spend (with why), tender, confirm, receipt.
 
-Every figure on it comes from `Checkout.quote`; the screen only shows the quote and
-collects the cashier's choices. Completing the sale runs off the GUI thread: asking the
-server for a hold may take up to its timeout, and the queue must never see a frozen till.
+Every figure on it comes from `Checkout.quote` and the quote's offer for the points typed;
+the screen only shows them and collects the cashier's choices. Completing the sale runs
+off the GUI thread: asking the server for a hold may take up to its timeout, and the
+queue must never see a frozen till.
 """
 
 from __future__ import annotations
@@ -205,8 +206,12 @@ class CheckoutScreen(QWidget):
 
     def connection_changed(self) -> None:
         """Online or offline now: the cap on points may be the offline limit, or no longer."""
-        if self._open and not self.busy:
-            self._requote()
+        if not self._open or self.busy:
+            return
+        confirming = self.confirmation.isVisible()
+        self._requote()
+        if confirming and not self.message.text():  # a refusal says more than this
+            self.message.setText(tr("Связь с сервером изменилась: проверьте баллы и нажмите F10"))
 
     def _show_holder(self) -> None:
         if self.card is None:
