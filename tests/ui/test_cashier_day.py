@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -19,7 +19,7 @@ from bonuspos.sync.config import SyncConfig
 from bonuspos.ui.app import Running
 from bonuspos.ui.printing import SlipPrinter
 from tests.support import MANAGER, MANAGER_PIN
-from tests.ui.conftest import TYPING, open_screens, prepared_till
+from tests.ui.conftest import TYPING, open_screens, prepared_till, type_text
 from tests.ui.staff_keys import approval_dialog, approve, audit
 from tests.ui.test_checkout import CABLE, TV, pay, scan, with_card
 
@@ -276,3 +276,39 @@ def test_a_cart_given_up_is_asked_about_and_its_cancellation_recorded_by_buttons
     scan(qtbot, day, TV)
     qtbot.keyClick(checkout.code, Qt.Key.Key_Escape)
     assert checkout.cancelling.isVisible()
+
+
+def test_a_customer_who_joins_halfway_through_a_sale_gets_the_points_for_it(
+    qtbot: QtBot, day: Running
+) -> None:
+    window, checkout, lookup, form = (
+        day.window,
+        day.window.checkout,
+        day.window.lookup,
+        day.window.form,
+    )
+    qtbot.keyClick(lookup, Qt.Key.Key_F5)
+    scan(qtbot, day, CABLE)
+    sale_id = checkout.sale_id
+
+    qtbot.keyClick(checkout.code, Qt.Key.Key_F2)
+    qtbot.keyClicks(lookup.phone, "336543210", delay=TYPING)
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_Return)
+    assert "не найдена" in lookup.message.text()
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_F4)
+    assert window.stack.currentWidget() is form
+    qtbot.keyClick(form, Qt.Key.Key_Escape)  # not yet: back to finding the card
+    assert window.stack.currentWidget() is lookup
+    assert lookup.for_sale
+
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_F4)
+    type_text(form.full_name, "Сидорова Мария")
+    for box in (form.consent, form.not_legal_entity):
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(10, box.height() // 2))
+    qtbot.keyClick(form, Qt.Key.Key_F10)
+
+    assert window.stack.currentWidget() is checkout
+    assert checkout.sale_id == sale_id
+    assert checkout.holder.text().startswith("Сидорова Мария")
+    assert [line.sku for line in checkout.cart.lines] == ["CB-USBC"]
+    assert checkout.earn.text() == "Будет начислено 0,60 б., доступны с 28.11.2026"

@@ -21,10 +21,9 @@ from bonuspos.ui.phone_field import PhoneField
 from bonuspos.ui.texts import day, rules_line, tr
 from bonuspos.ui.widgets import button, label, offer_choices
 
-# What would leave for another sale, a return or a form while a cart waits at the checkout.
-_AWAY_FROM_SALE = frozenset(
-    {Qt.Key.Key_F3, Qt.Key.Key_F4, Qt.Key.Key_F5, Qt.Key.Key_F8, Qt.Key.Key_F11}
-)
+# What would leave for another sale, a return or the day's close while a cart waits at the
+# checkout. F4 stays: a customer may join the programme halfway through a sale.
+_AWAY_FROM_SALE = frozenset({Qt.Key.Key_F3, Qt.Key.Key_F5, Qt.Key.Key_F8, Qt.Key.Key_F11})
 
 
 class LookupScreen(QWidget):

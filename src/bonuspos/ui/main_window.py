@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.lookup.card_for_sale.connect(self._card_for_sale)
         self.lookup.back_to_sale.connect(self._back_to_sale)
         self.form.registered.connect(self._registered)
-        self.form.cancelled.connect(self.to_lookup)
+        self.form.cancelled.connect(self._form_closed)
         self.checkout.sale_completed.connect(self._sold)
         self.checkout.cancelled.connect(self.to_lookup)
         self.checkout.return_requested.connect(lambda: self.open_returns(self.checkout.card))
@@ -287,8 +287,18 @@ class MainWindow(QMainWindow):
 
     def _registered(self, card: CardView) -> None:
         self._online_till.wake()
+        if self.lookup.for_sale:  # joined halfway through a sale: the card goes to it
+            self._card_for_sale(card)
+            return
         self.to_lookup()
         self.lookup.show_card(card)
+
+    def _form_closed(self) -> None:
+        if self.lookup.for_sale:
+            self._show(self.lookup)  # still finding the card for the cart
+            self.lookup.phone.setFocus()
+        else:
+            self.to_lookup()
 
     def _sold(self, receipt: Receipt) -> None:
         self._online_till.wake()
