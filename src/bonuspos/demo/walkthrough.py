@@ -56,7 +56,7 @@ def _why(q: CheckoutQuote) -> str:
                 f"{balance.next_activation:%d.%m.%Y}"
             )
         return "доступных баллов нет"
-    return q.quote.cap_reason.explanation
+    return q.quote.cap_explanation
 
 
 def _slip(receipt: Receipt) -> str:

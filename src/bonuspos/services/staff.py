@@ -269,5 +269,5 @@ def require_approval(
 ) -> Approval:
     """The approval given for exactly this action on exactly this subject, or a refusal."""
     if approval is None or approval.action is not action or approval.subject != subject:
-        raise ApprovalRequired(what)
+        raise ApprovalRequired(what, action)
     return approval

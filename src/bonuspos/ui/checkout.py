@@ -283,7 +283,7 @@ class CheckoutScreen(QWidget):
         if not q.cap and self.points.text():
             self.points.clear()
         self.points.setEnabled(bool(q.cap))
-        reason = cap_reason(q.cap_reason)
+        reason = cap_reason(q)
         if self.card is None:
             self.offer.setText(tr("Без карты баллы не списываются и не начисляются"))
         elif not q.cap:
@@ -303,7 +303,7 @@ class CheckoutScreen(QWidget):
             return
         if spend > q.cap:
             self.message.setText(
-                tr("Списать можно не больше {0} ({1})").format(q.cap, cap_reason(q.cap_reason))
+                tr("Списать можно не больше {0} ({1})").format(q.cap, cap_reason(q))
             )
         else:
             self.message.setText("")

@@ -71,7 +71,7 @@ class LookupScreen(QWidget):
         for action in (self.sell_with_card, self.register, self.no_card):
             actions.addWidget(action)
         actions.addStretch(1)
-        rules = QLabel(rules_line())
+        rules = QLabel(rules_line(lookup.policy))
         rules.setObjectName("hint")
         rules.setWordWrap(True)
         keys = label(
