@@ -129,6 +129,7 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/checkout.py" line="230"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="231"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
@@ -875,6 +876,7 @@
     <message>
         <location filename="../../src/bonuspos/ui/returns.py" line="329"/>
         <location filename="../../src/bonuspos/ui/returns.py" line="382"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="255"/>
         <source>Выберите, что возвращается</source>
         <translation>Choose what is returned</translation>
     </message>
@@ -1377,82 +1379,192 @@
         <translation>This return is already recorded</translation>
     </message>
     <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="226"/>
+        <source>Неверный номер продажи</source>
+        <translation>Invalid sale id</translation>
+    </message>
+    <message>
         <location filename="../../src/bonuspos/ui/texts.py" line="227"/>
+        <source>Чек пуст: добавьте товар</source>
+        <translation>The receipt is empty: add an item</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="228"/>
+        <source>Для заказа из интернет-магазина укажите номер заказа</source>
+        <translation>For a web-shop order, enter the order number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="229"/>
+        <source>Заказ по телефону оформляется на карту покупателя</source>
+        <translation>A phone order is made out to the customer&apos;s card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="230"/>
+        <source>Карта покупателя не найдена: найдите её заново</source>
+        <translation>The customer&apos;s card was not found: look it up again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="232"/>
+        <source>Карта {0} уже выдана другому покупателю</source>
+        <translation>Card {0} is already issued to another customer</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="234"/>
+        <source>По данным сервера на карте доступно {0}: спишите не больше</source>
+        <translation>The server says the card has {0} available: redeem no more</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="238"/>
+        <source>На этой кассе нет чека №{0}. Чек другой кассы — отсканируйте его штрихкод</source>
+        <translation>This till has no receipt No. {0}. For another till&apos;s receipt, scan its barcode</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="241"/>
+        <source>Отсканируйте штрихкод чека или введите номер чека этой кассы</source>
+        <translation>Scan the receipt&apos;s barcode or type a receipt number of this till</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="243"/>
+        <source>В чеке №{0} нет строки {1}</source>
+        <translation>Receipt No. {0} has no line {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="247"/>
+        <source>Чек другой кассы или магазина: нужна связь с сервером, а её нет. Оформите возврат на кассе, где была покупка, или когда связь появится</source>
+        <translation>A receipt of another till or store: this needs the server, and there is no connection. Make the return at the till of the purchase, or once the connection is back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="250"/>
+        <source>Продажа не найдена: найдите чек заново</source>
+        <translation>Sale not found: look the receipt up again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="251"/>
+        <source>Продажа не найдена: проверьте номер чека</source>
+        <translation>Sale not found: check the receipt number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="252"/>
+        <source>Продажа с таким чеком не найдена ни на одной кассе</source>
+        <translation>No till has a sale with this receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="253"/>
+        <source>Сервер не выдал чек: {0}</source>
+        <translation>The server did not give the receipt: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="254"/>
+        <source>Сервер прислал время продажи без часового пояса</source>
+        <translation>The server sent the sale&apos;s time without a time zone</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="256"/>
+        <source>Неверный номер возврата</source>
+        <translation>Invalid return id</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="258"/>
+        <source>Сотрудник не найден или отключён</source>
+        <translation>Staff member not found or disabled</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="259"/>
+        <source>Введите PIN</source>
+        <translation>Enter the PIN</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="261"/>
+        <source>Укажите причину корректировки: без неё баллы не меняются</source>
+        <translation>Give the correction&apos;s reason: without one the points do not change</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="264"/>
+        <source>Причина: не длиннее {0} знаков, без служебных символов</source>
+        <translation>Reason: at most {0} characters, no control characters</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="266"/>
+        <source>Отчёт за {0} не сохранялся: день не закрывали</source>
+        <translation>No report was saved for {0}: the day was not closed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="271"/>
         <source>База кассы занята другой программой: ничего не записано. Закройте другую программу или повторите через минуту</source>
         <translation>The till&apos;s database is in use by another program: nothing was written. Close the other program or try again in a minute</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="231"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="275"/>
         <source>На диске кассы нет места: ничего не записано. Позовите администратора</source>
         <translation>The till&apos;s disk is full: nothing was written. Call the administrator</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="234"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="278"/>
         <source>Не удалось записать в базу кассы ({0}): ничего не записано</source>
         <translation>Could not write to the till&apos;s database ({0}): nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="236"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="280"/>
         <source>Итоги дня повреждены: {0}</source>
         <translation>The day&apos;s totals are damaged: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="237"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="281"/>
         <source>Время без часового пояса: {0}</source>
         <translation>A time without a time zone: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="238"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="282"/>
         <source>Политика программы: {0} вне допустимых пределов</source>
         <translation>Programme policy: {0} is out of range</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="241"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="285"/>
         <source>Баллы не могут становиться доступными в день покупки</source>
         <translation>Points cannot become available on the day of purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="242"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="286"/>
         <source>Неизвестный часовой пояс: {0}</source>
         <translation>Unknown time zone: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="243"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="287"/>
         <source>Политика программы повреждена</source>
         <translation>The programme&apos;s policy is damaged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="250"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="294"/>
         <source>Часы кассы показывают {0} — раньше последней связи с сервером ({1}).</source>
         <translation>The till clock reads {0}, earlier than the last contact with the server ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="254"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="298"/>
         <source>Часы кассы показывают {0} — раньше выпуска этой версии программы ({1}).</source>
         <translation>The till clock reads {0}, earlier than the release of this version of the program ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="258"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="302"/>
         <source>Продажа невозможна</source>
         <translation>No sale can be made</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="259"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="303"/>
         <source>Возврат невозможен</source>
         <translation>No return can be made</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="260"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="304"/>
         <source>Оформление карты невозможно</source>
         <translation>No card can be issued</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="262"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="306"/>
         <source>{0} {1}: исправьте дату и время компьютера и повторите</source>
         <translation>{0} {1}: set the computer&apos;s date and time right and try again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="267"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="311"/>
         <source>Часы кассы показывают {0}: продажи невозможны, исправьте дату и время</source>
         <translation>Till clock reads {0}: no sales until the date and time are set right</translation>
     </message>

@@ -28,13 +28,18 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from bonuspos.domain.card import parse_phone
+from bonuspos.domain.cart import Cart
 from bonuspos.domain.customer import CustomerForm, FormError, accept
 from bonuspos.domain.errors import DomainError, InvalidInput
 from bonuspos.domain.policy import Policy
-from bonuspos.domain.staff import Role
+from bonuspos.domain.staff import Action, Role
 from bonuspos.ledger.repositories import POLICY_SETTING
-from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.ledger.unit_of_work import StorageFailed, UnitOfWork
+from bonuspos.services.checkout import SaleRequest, new_sale_id
 from bonuspos.services.clock import ManualClock
+from bonuspos.services.corrections import check_reason
+from bonuspos.services.errors import WrongPin, storage_problems
+from bonuspos.services.staff import require_approval
 from bonuspos.services.till import Till
 from bonuspos.ui import app as ui_app
 from bonuspos.ui import i18n
@@ -346,3 +351,43 @@ def test_a_refused_form_is_worded_in_english_field_by_field(english: ui_app.Runn
         "consent": "No card can be issued without consent to the programme's rules",
         "not_legal_entity": "Confirm that the customer is a private individual",
     }
+
+
+def raising(error: DomainError) -> Callable[[], object]:
+    def action() -> object:
+        raise error
+
+    return action
+
+
+def busy_database() -> None:
+    with storage_problems():
+        raise StorageFailed("database is locked")
+
+
+@pytest.mark.parametrize(
+    ("action", "english_text"),
+    [
+        (lambda: SaleRequest(new_sale_id(), Cart(), ()), "The receipt is empty: add an item"),
+        (
+            lambda: check_reason("  "),
+            "Give the correction's reason: without one the points do not change",
+        ),
+        (
+            lambda: require_approval(None, Action.RETURN, "return-1", "Возврат"),
+            "Return: a manager's approval is needed",
+        ),
+        (
+            busy_database,
+            "The till's database is in use by another program: nothing"
+            " was written. Close the other program or try again in a minute",
+        ),
+        (raising(WrongPin(3)), "Wrong PIN: 3 attempts left"),
+        (raising(WrongPin(0)), "Wrong PIN"),
+    ],
+    ids=["empty cart", "no reason", "approval", "busy database", "wrong PIN", "last wrong PIN"],
+)
+def test_the_tills_own_refusals_are_worded_in_english(
+    english: ui_app.Running, action: Callable[[], object], english_text: str
+) -> None:
+    assert refusal(refused(action)) == english_text

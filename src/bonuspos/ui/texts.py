@@ -222,6 +222,50 @@ _REFUSALS: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "Продажа №{0} уже проведена; повторно не проводится"
     ).format(p["number"]),
     "return-already-recorded": lambda p: tr("Этот возврат уже оформлен"),
+    # the sale, its card and its goods
+    "sale-id-invalid": lambda p: tr("Неверный номер продажи"),
+    "cart-empty": lambda p: tr("Чек пуст: добавьте товар"),
+    "order-number-missing": lambda p: tr("Для заказа из интернет-магазина укажите номер заказа"),
+    "phone-order-needs-card": lambda p: tr("Заказ по телефону оформляется на карту покупателя"),
+    "card-gone": lambda p: tr("Карта покупателя не найдена: найдите её заново"),
+    "product-not-found": lambda p: tr("Товар «{0}» не найден в каталоге").format(p["code"]),
+    "plastic-card-taken": lambda p: tr("Карта {0} уже выдана другому покупателю").format(p["card"]),
+    "server-balance-smaller": lambda p: tr(
+        "По данным сервера на карте доступно {0}: спишите не больше"
+    ).format(p["available"]),
+    # finding what is returned
+    "receipt-not-on-this-till": lambda p: tr(
+        "На этой кассе нет чека №{0}. Чек другой кассы — отсканируйте его штрихкод"
+    ).format(p["number"]),
+    "receipt-code-invalid": lambda p: tr(
+        "Отсканируйте штрихкод чека или введите номер чека этой кассы"
+    ),
+    "receipt-no-such-line": lambda p: tr("В чеке №{0} нет строки {1}").format(
+        p["number"], p["line_no"]
+    ),
+    "other-till-offline": lambda p: tr(
+        "Чек другой кассы или магазина: нужна связь с сервером, а её нет. Оформите возврат"
+        " на кассе, где была покупка, или когда связь появится"
+    ),
+    "sale-gone": lambda p: tr("Продажа не найдена: найдите чек заново"),
+    "sale-not-found": lambda p: tr("Продажа не найдена: проверьте номер чека"),
+    "sale-not-found-anywhere": lambda p: tr("Продажа с таким чеком не найдена ни на одной кассе"),
+    "server-refused-receipt": lambda p: tr("Сервер не выдал чек: {0}").format(p["detail"]),
+    "server-time-without-zone": lambda p: tr("Сервер прислал время продажи без часового пояса"),
+    "return-nothing-chosen": lambda p: tr("Выберите, что возвращается"),
+    "return-id-invalid": lambda p: tr("Неверный номер возврата"),
+    # people and corrections
+    "staff-not-found": lambda p: tr("Сотрудник не найден или отключён"),
+    "pin-empty": lambda p: tr("Введите PIN"),
+    "correction-reason-missing": lambda p: tr(
+        "Укажите причину корректировки: без неё баллы не меняются"
+    ),
+    "correction-reason-too-long": lambda p: tr(
+        "Причина: не длиннее {0} знаков, без служебных символов"
+    ).format(p["longest"]),
+    "day-report-missing": lambda p: tr("Отчёт за {0} не сохранялся: день не закрывали").format(
+        day(p["day"])
+    ),
     # the till's own data
     "storage-busy": lambda p: tr(
         "База кассы занята другой программой: ничего не записано."
