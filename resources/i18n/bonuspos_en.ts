@@ -155,6 +155,7 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/checkout.py" line="264"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="238"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
@@ -222,11 +223,6 @@
         <location filename="../../src/bonuspos/ui/checkout.py" line="549"/>
         <source>Отмена чека на сумму {0}</source>
         <translation>Cancelling a receipt of {0}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="600"/>
-        <source>Списать можно не больше {0} ({1})</source>
-        <translation>No more than {0} can be redeemed ({1})</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/corrections.py" line="54"/>
@@ -905,6 +901,7 @@
     <message>
         <location filename="../../src/bonuspos/ui/returns.py" line="329"/>
         <location filename="../../src/bonuspos/ui/returns.py" line="382"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="262"/>
         <source>Выберите, что возвращается</source>
         <translation>Choose what is returned</translation>
     </message>
@@ -1086,133 +1083,538 @@
         <translation>{0}: {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="30"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="36"/>
         <source>Наличные</source>
         <translation>Cash</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="31"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="37"/>
         <source>Банковская карта</source>
         <translation>Bank card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="32"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="38"/>
         <source>Карта рассрочки</source>
         <translation>Instalment card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="33"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="39"/>
         <source>Кредит / рассрочка банка</source>
         <translation>Bank credit / instalments</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="39"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="45"/>
         <source>В магазине</source>
         <translation>In store</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="40"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="46"/>
         <source>Заказ интернет-магазина</source>
         <translation>Online order</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="41"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="47"/>
         <source>Заказ по телефону</source>
         <translation>Phone order</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="47"/>
-        <source>30% от суммы товаров без акций</source>
-        <translation>30% of the non-promotional items total</translation>
+        <location filename="../../src/bonuspos/ui/texts.py" line="58"/>
+        <source>{0}% от суммы товаров без акций</source>
+        <translation>{0}% of the non-promotional items total</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="48"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="59"/>
         <source>все доступные баллы карты</source>
         <translation>all points available on the card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="49"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="60"/>
         <source>лимит списания без связи с сервером</source>
         <translation>offline redemption limit</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="50"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="61"/>
         <source>в чеке нет товаров, которые можно оплатить баллами</source>
         <translation>no items in this sale can be paid with points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="51"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="62"/>
         <source>покупка в кредит или рассрочку: баллы не списываются</source>
         <translation>credit or instalment purchase: points cannot be redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="52"/>
         <location filename="../../src/bonuspos/ui/texts.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="72"/>
         <source>карта не предъявлена</source>
         <translation>no card presented</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="58"/>
-        <source>акция — бонусы не начисляются и не списываются</source>
+        <location filename="../../src/bonuspos/ui/texts.py" line="69"/>
+        <source>акция — баллы не начисляются и не списываются</source>
         <translation>promotion — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="59"/>
-        <source>товар со скидкой — бонусы не начисляются и не списываются</source>
+        <location filename="../../src/bonuspos/ui/texts.py" line="70"/>
+        <source>товар со скидкой — баллы не начисляются и не списываются</source>
         <translation>discounted item — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="61"/>
-        <source>кредит или рассрочка — бонусы не начисляются и не списываются</source>
+        <location filename="../../src/bonuspos/ui/texts.py" line="71"/>
+        <source>кредит или рассрочка — баллы не начисляются и не списываются</source>
         <translation>credit or instalments — no points earned or redeemed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="77"/>
         <source>Кассир</source>
         <translation>Cashier</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="77"/>
         <source>Менеджер</source>
         <translation>Manager</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="78"/>
-        <source>Баллы с ценника, активны со следующего дня; баллами — до 30% покупки; акции, кредит и рассрочка — без баллов</source>
-        <translation>Points as on the price tag, active from the next day; points pay up to 30% of a purchase; no points on promotions, credit or instalments</translation>
+        <location filename="../../src/bonuspos/ui/texts.py" line="89"/>
+        <source>Баллы с ценника, активны со следующего дня; баллами — до {0}% покупки; акции, кредит и рассрочка — без баллов</source>
+        <translation>Points as on the price tag, active from the next day; points pay up to {0}% of a purchase; no points on promotions, credit or instalments</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="97"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="93"/>
+        <source>Баллы с ценника, активны через {0} дн.; баллами — до {1}% покупки; акции, кредит и рассрочка — без баллов</source>
+        <translation>Points as on the price tag, active after {0} days; points pay up to {1}% of a purchase; no points on promotions, credit or instalments</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="126"/>
+        <source>Код оператора {0} не мобильный: нужен {1} или {2}</source>
+        <translation>Operator code {0} is not a mobile one: it must be {1} or {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="133"/>
+        <source>Неверный PIN: осталось попыток — {0}</source>
+        <translation>Wrong PIN: {0} attempts left</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="134"/>
+        <source>Неверный PIN</source>
+        <translation>Wrong PIN</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="139"/>
+        <source>Возврат: нужно подтверждение менеджера</source>
+        <translation>Return: a manager&apos;s approval is needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="140"/>
+        <source>Корректировка баллов: нужно подтверждение менеджера</source>
+        <translation>Points correction: a manager&apos;s approval is needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="141"/>
+        <source>Отмена чека с товарами: нужно подтверждение менеджера</source>
+        <translation>Cancelling a receipt with items: a manager&apos;s approval is needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="148"/>
+        <source>Нельзя списать отрицательное число баллов: {0}</source>
+        <translation>Points to redeem cannot be negative: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="151"/>
+        <source>Списать можно не больше {0}, а не {1} ({2})</source>
+        <translation>No more than {0} can be redeemed, not {1} ({2})</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="154"/>
+        <source>Способ оплаты изменился после расчёта: пересчитайте чек</source>
+        <translation>The payment method changed after the total was worked out: recalculate the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="155"/>
+        <source>Оплата {0} не равна сумме к оплате {1}</source>
+        <translation>Payment {0} does not equal the amount due {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="158"/>
+        <source>Баллами нечего оплачивать: в чеке нет подходящих товаров</source>
+        <translation>Nothing to pay with points: no eligible items on the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="160"/>
+        <source>Количество должно быть целым, от 1 до {0}</source>
+        <translation>The quantity must be a whole number from 1 to {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="163"/>
+        <source>Цена не может быть отрицательной: {0}</source>
+        <translation>The price cannot be negative: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="164"/>
+        <source>Цена больше {0}: {1}</source>
+        <translation>Price over {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="166"/>
+        <source>Баллы на ценнике не могут быть отрицательными: {0}</source>
+        <translation>Price-tag points cannot be negative: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="168"/>
+        <source>Баллов на ценнике больше, чем цена товара: {0}</source>
+        <translation>More price-tag points than the item&apos;s price: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="171"/>
+        <source>Скидка не может быть отрицательной: {0}</source>
+        <translation>The discount cannot be negative: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="172"/>
+        <source>Скидка больше стоимости строки: {0}</source>
+        <translation>The discount exceeds the line&apos;s amount: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="173"/>
+        <source>Один товар в чеке дважды: увеличьте количество в его строке</source>
+        <translation>The same item is on the receipt twice: increase the quantity on its line</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="174"/>
+        <source>Сумма оплаты должна быть больше нуля: {0}</source>
+        <translation>The payment amount must be above zero: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="177"/>
+        <source>Не сумма: «{0}». Введите, например, 12,50</source>
+        <translation>Not an amount: “{0}”. Type, for example, 12,50</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="179"/>
+        <source>Количество к возврату должно быть больше нуля</source>
+        <translation>The quantity to return must be above zero</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="181"/>
+        <source>Строка {0}: вернуть можно не больше {1} шт., а не {2}</source>
+        <translation>Line {0}: no more than {1} pcs can be returned, not {2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="184"/>
+        <source>Введите номер телефона</source>
+        <translation>Enter a phone number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="185"/>
+        <source>В номере телефона только цифры, пробелы, скобки и дефисы</source>
+        <translation>A phone number has only digits, spaces, brackets and hyphens</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="187"/>
+        <source>Не белорусский мобильный номер. Пример: +375 29 123-45-67</source>
+        <translation>Not a Belarusian mobile number. Example: +375 29 123-45-67</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="190"/>
+        <source>Такого мобильного номера нет: проверьте цифры</source>
+        <translation>There is no such mobile number: check the digits</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="191"/>
+        <source>Номер телефона не в формате +375XXXXXXXXX</source>
+        <translation>The phone number is not in the +375XXXXXXXXX form</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="192"/>
+        <source>Не номер телефона</source>
+        <translation>Not a phone number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="193"/>
+        <source>Не номер пластиковой карты</source>
+        <translation>Not a plastic card number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="195"/>
+        <source>Номер карты с ошибкой в контрольной цифре: пересканируйте карту</source>
+        <translation>The card number&apos;s check digit is wrong: scan the card again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="198"/>
+        <source>Юридические лица и ИП не могут участвовать в программе</source>
+        <translation>Companies and sole traders cannot join the programme</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="199"/>
+        <source>Укажите фамилию и имя</source>
+        <translation>Enter the surname and first name</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="200"/>
+        <source>В ФИО только буквы, пробел, дефис и апостроф</source>
+        <translation>A full name has only letters, spaces, hyphens and apostrophes</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="201"/>
+        <source>Без согласия с правилами программы карту оформить нельзя</source>
+        <translation>No card can be issued without consent to the programme&apos;s rules</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="202"/>
+        <source>Подтвердите, что покупатель — физическое лицо</source>
+        <translation>Confirm that the customer is a private individual</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="203"/>
+        <source>Адрес почты выглядит неверно</source>
+        <translation>The e-mail address looks wrong</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="205"/>
+        <source>Дата рождения «{0}»: введите её как ДД.ММ.ГГГГ, например 15.03.1985</source>
+        <translation>Birth date “{0}”: type it as DD.MM.YYYY, e.g. 15.03.1985</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="208"/>
+        <source>Даты {0} нет в календаре: проверьте день и месяц</source>
+        <translation>There is no such date as {0}: check the day and the month</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="210"/>
+        <source>Дата рождения {0}: проверьте год</source>
+        <translation>Birth date {0}: check the year</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="212"/>
+        <source>Номер {0} уже зарегистрирован в программе: найдите карту</source>
+        <translation>Number {0} is already registered in the programme: look the card up</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="215"/>
+        <source>PIN: от {0} до {1} цифр</source>
+        <translation>PIN: {0} to {1} digits</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="216"/>
+        <source>PIN слишком простой: не одна цифра подряд и не 1234…</source>
+        <translation>PIN too simple: not one digit repeated, not 1234…</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="217"/>
+        <source>Имя сотрудника: от 1 до {0} печатных знаков</source>
+        <translation>Staff name: 1 to {0} printable characters</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="220"/>
+        <source>Параметры PIN повреждены</source>
+        <translation>The PIN&apos;s parameters are damaged</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="222"/>
+        <source>{0}: вход заблокирован до {1} после неверных PIN</source>
+        <translation>{0}: signing in is locked until {1} after wrong PINs</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="225"/>
+        <source>Подтвердить может только менеджер: нужен PIN менеджера</source>
+        <translation>Only a manager can approve: a manager&apos;s PIN is needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="229"/>
+        <source>Продажа №{0} уже проведена; повторно не проводится</source>
+        <translation>Sale No. {0} is already completed; it is not completed again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="231"/>
+        <source>Этот возврат уже оформлен</source>
+        <translation>This return is already recorded</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="233"/>
+        <source>Неверный номер продажи</source>
+        <translation>Invalid sale id</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="234"/>
+        <source>Чек пуст: добавьте товар</source>
+        <translation>The receipt is empty: add an item</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="235"/>
+        <source>Для заказа из интернет-магазина укажите номер заказа</source>
+        <translation>For a web-shop order, enter the order number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="236"/>
+        <source>Заказ по телефону оформляется на карту покупателя</source>
+        <translation>A phone order is made out to the customer&apos;s card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="237"/>
+        <source>Карта покупателя не найдена: найдите её заново</source>
+        <translation>The customer&apos;s card was not found: look it up again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="239"/>
+        <source>Карта {0} уже выдана другому покупателю</source>
+        <translation>Card {0} is already issued to another customer</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="241"/>
+        <source>По данным сервера на карте доступно {0}: спишите не больше</source>
+        <translation>The server says the card has {0} available: redeem no more</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="245"/>
+        <source>На этой кассе нет чека №{0}. Чек другой кассы — отсканируйте его штрихкод</source>
+        <translation>This till has no receipt No. {0}. For another till&apos;s receipt, scan its barcode</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="248"/>
+        <source>Отсканируйте штрихкод чека или введите номер чека этой кассы</source>
+        <translation>Scan the receipt&apos;s barcode or type a receipt number of this till</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="250"/>
+        <source>В чеке №{0} нет строки {1}</source>
+        <translation>Receipt No. {0} has no line {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="254"/>
+        <source>Чек другой кассы или магазина: нужна связь с сервером, а её нет. Оформите возврат на кассе, где была покупка, или когда связь появится</source>
+        <translation>A receipt of another till or store: this needs the server, and there is no connection. Make the return at the till of the purchase, or once the connection is back</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="257"/>
+        <source>Продажа не найдена: найдите чек заново</source>
+        <translation>Sale not found: look the receipt up again</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="258"/>
+        <source>Продажа не найдена: проверьте номер чека</source>
+        <translation>Sale not found: check the receipt number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="259"/>
+        <source>Продажа с таким чеком не найдена ни на одной кассе</source>
+        <translation>No till has a sale with this receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="260"/>
+        <source>Сервер не выдал чек: {0}</source>
+        <translation>The server did not give the receipt: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="261"/>
+        <source>Сервер прислал время продажи без часового пояса</source>
+        <translation>The server sent the sale&apos;s time without a time zone</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="263"/>
+        <source>Неверный номер возврата</source>
+        <translation>Invalid return id</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="265"/>
+        <source>Сотрудник не найден или отключён</source>
+        <translation>Staff member not found or disabled</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="266"/>
+        <source>Введите PIN</source>
+        <translation>Enter the PIN</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="268"/>
+        <source>Укажите причину корректировки: без неё баллы не меняются</source>
+        <translation>Give the correction&apos;s reason: without one the points do not change</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="271"/>
+        <source>Причина: не длиннее {0} знаков, без служебных символов</source>
+        <translation>Reason: at most {0} characters, no control characters</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="273"/>
+        <source>Отчёт за {0} не сохранялся: день не закрывали</source>
+        <translation>No report was saved for {0}: the day was not closed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="278"/>
+        <source>База кассы занята другой программой: ничего не записано. Закройте другую программу или повторите через минуту</source>
+        <translation>The till&apos;s database is in use by another program: nothing was written. Close the other program or try again in a minute</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="282"/>
+        <source>На диске кассы нет места: ничего не записано. Позовите администратора</source>
+        <translation>The till&apos;s disk is full: nothing was written. Call the administrator</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="285"/>
+        <source>Не удалось записать в базу кассы ({0}): ничего не записано</source>
+        <translation>Could not write to the till&apos;s database ({0}): nothing was written</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="287"/>
+        <source>Итоги дня повреждены: {0}</source>
+        <translation>The day&apos;s totals are damaged: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="288"/>
+        <source>Время без часового пояса: {0}</source>
+        <translation>A time without a time zone: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="289"/>
+        <source>Политика программы: {0} вне допустимых пределов</source>
+        <translation>Programme policy: {0} is out of range</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="292"/>
+        <source>Баллы не могут становиться доступными в день покупки</source>
+        <translation>Points cannot become available on the day of purchase</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="293"/>
+        <source>Неизвестный часовой пояс: {0}</source>
+        <translation>Unknown time zone: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="294"/>
+        <source>Политика программы повреждена</source>
+        <translation>The programme&apos;s policy is damaged</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="301"/>
         <source>Часы кассы показывают {0} — раньше последней связи с сервером ({1}).</source>
         <translation>The till clock reads {0}, earlier than the last contact with the server ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="101"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="305"/>
         <source>Часы кассы показывают {0} — раньше выпуска этой версии программы ({1}).</source>
         <translation>The till clock reads {0}, earlier than the release of this version of the program ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="105"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="309"/>
         <source>Продажа невозможна</source>
         <translation>No sale can be made</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="106"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="310"/>
         <source>Возврат невозможен</source>
         <translation>No return can be made</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="107"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="311"/>
         <source>Оформление карты невозможно</source>
         <translation>No card can be issued</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="109"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="313"/>
         <source>{0} {1}: исправьте дату и время компьютера и повторите</source>
         <translation>{0} {1}: set the computer&apos;s date and time right and try again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="114"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="318"/>
         <source>Часы кассы показывают {0}: продажи невозможны, исправьте дату и время</source>
         <translation>Till clock reads {0}: no sales until the date and time are set right</translation>
     </message>

@@ -33,7 +33,7 @@ def test_points_within_the_cap_leave_the_rest_to_pay_in_the_one_tender(
     offer = headphones.offer(Points(40_00))
 
     assert offer.within_cap
-    assert offer.refusal == ""
+    assert offer.refused is None
     assert (offer.total, offer.due) == (Money(149_00), Money(109_00))
     assert offer.tenders == (Tender(TenderKind.CASH, Money(109_00)),)
     assert (offer.cap, offer.why) == (Points(44_70), CapReason.PERCENT)
@@ -54,7 +54,8 @@ def test_points_over_the_cap_are_refused_in_the_rules_words_and_leave_the_total_
     offer = headphones.offer(Points(44_71))
 
     assert not offer.within_cap
-    assert offer.refusal == (
+    assert offer.refused is not None
+    assert offer.refused.message == (
         "Списать можно не больше 44,70 б., а не 44,71 б. (30% от суммы товаров без акций)"
     )
     assert offer.due == Money(149_00)  # nothing is spent until it is allowed
@@ -63,7 +64,8 @@ def test_points_over_the_cap_are_refused_in_the_rules_words_and_leave_the_total_
 def test_a_negative_spend_is_refused(headphones: CheckoutQuote) -> None:
     offer = headphones.offer(Points(-1_00))
     assert not offer.within_cap
-    assert "отрицательное" in offer.refusal
+    assert offer.refused is not None
+    assert "отрицательное" in offer.refused.message
 
 
 def test_the_offline_limit_is_the_cap_offline(

@@ -227,8 +227,8 @@ def test_the_offer_follows_the_connection_the_moment_it_is_lost(
         running.bridge.changed.emit(SyncState(online=False, waiting=0))  # lost while asking
         assert not checkout.confirmation.isVisible()
         assert (
-            checkout.message.text()
-            == "Списать можно не больше 50,00 б. (лимит списания без связи с сервером)"
+            checkout.message.text() == "Списать можно не больше 50,00 б., а не 75,00 б."
+            " (лимит списания без связи с сервером)"
         )
         qtbot.keyClick(checkout, Qt.Key.Key_F6)
         qtbot.keyClick(checkout, Qt.Key.Key_F10)

@@ -110,9 +110,7 @@ def test_promotional_goods_are_marked_explained_and_neither_earn_nor_spend(
     scan(qtbot, screens, ROBOT)
     checkout = screens.window.checkout
     note = checkout.lines.item(0, 4).text()
-    # The programme's word for points is being settled in the shared texts: not pinned here.
-    assert note.startswith("акция — ")
-    assert note.endswith(" не начисляются и не списываются")
+    assert note == "акция — баллы не начисляются и не списываются"
     assert not checkout.points.isEnabled()
     assert checkout.offer.text() == "В чеке нет товаров, которые можно оплатить баллами"
     assert checkout.earn.text() == "За эту покупку баллы не начисляются"

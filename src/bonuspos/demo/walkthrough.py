@@ -56,7 +56,7 @@ def _why(q: CheckoutQuote) -> str:
                 f"{balance.next_activation:%d.%m.%Y}"
             )
         return "доступных баллов нет"
-    return q.quote.cap_reason.explanation
+    return q.quote.cap_explanation
 
 
 def _slip(receipt: Receipt) -> str:
@@ -109,8 +109,8 @@ def run(out: Callable[[str], None] = print, data_dir: Path | None = None) -> Non
         q = till.checkout.quote(cart, found.customer_uid, [TenderKind.CASH])
         out(_offer(q))
         tried = q.offer(Points(10_00))
-        if not tried.within_cap:
-            out(f"  Кассир пробует списать {tried.spend} — отказ: {tried.refusal}")
+        if tried.refused is not None:
+            out(f"  Кассир пробует списать {tried.spend} — отказ: {tried.refused.message}")
         out("  Баллы, начисленные сегодня, списать сегодня нельзя: они станут доступны завтра.")
         out("  Покупка проведена без списания баллов:")
         out(_slip(_pay(till, q)))

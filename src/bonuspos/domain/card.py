@@ -39,7 +39,7 @@ class Phone:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"\+375[0-9]{9}", self.e164):
-            raise InvalidCardNumber("Номер телефона не в формате +375XXXXXXXXX")
+            raise InvalidCardNumber("Номер телефона не в формате +375XXXXXXXXX", "phone-not-e164")
 
     @property
     def operator(self) -> str:
@@ -69,7 +69,7 @@ class PlasticCard:
 
     def __post_init__(self) -> None:
         if not (is_card_barcode(self.number) and _ean13_ok(self.number)):
-            raise InvalidCardNumber("Не номер пластиковой карты")
+            raise InvalidCardNumber("Не номер пластиковой карты", "not-a-plastic-card")
 
     def masked(self) -> str:
         return f"*********{self.number[-4:]}"
@@ -108,9 +108,11 @@ def parse_phone(text: str) -> Phone:
     """
     compact = _clean(text)
     if not compact:
-        raise InvalidCardNumber("Введите номер телефона")
+        raise InvalidCardNumber("Введите номер телефона", "phone-empty")
     if not re.fullmatch(r"\+?[0-9]+", compact):
-        raise InvalidCardNumber("В номере телефона только цифры, пробелы, скобки и дефисы")
+        raise InvalidCardNumber(
+            "В номере телефона только цифры, пробелы, скобки и дефисы", "phone-characters"
+        )
     digits = compact.lstrip("+")
     # With a leading + the country code must follow: +291… is Eritrea, not 29 1…
     national = (
@@ -119,20 +121,26 @@ def parse_phone(text: str) -> Phone:
         else None
     )
     if national is None:
-        raise InvalidCardNumber("Не белорусский мобильный номер. Пример: +375 29 123-45-67")
+        raise InvalidCardNumber(
+            "Не белорусский мобильный номер. Пример: +375 29 123-45-67", "phone-not-belarusian"
+        )
     if national[:2] not in BELARUS_MOBILE_OPERATORS:
         raise InvalidCardNumber(
-            f"Код оператора {national[:2]} не мобильный: нужен 25, 29, 33 или 44"
+            f"Код оператора {national[:2]} не мобильный: нужен 25, 29, 33 или 44",
+            "phone-operator-not-mobile",
+            {"operator": national[:2], "operators": BELARUS_MOBILE_OPERATORS},
         )
     try:
         parsed = phonenumbers.parse("+375" + national, None)
     except NumberParseException as exc:  # pragma: no cover - digits already checked
-        raise InvalidCardNumber("Не номер телефона") from exc
+        raise InvalidCardNumber("Не номер телефона", "not-a-phone") from exc
     if not phonenumbers.is_valid_number(parsed) or phonenumbers.number_type(parsed) not in (
         PhoneNumberType.MOBILE,
         PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
-        raise InvalidCardNumber("Такого мобильного номера нет: проверьте цифры")
+        raise InvalidCardNumber(
+            "Такого мобильного номера нет: проверьте цифры", "phone-no-such-number"
+        )
     return Phone(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
@@ -155,7 +163,8 @@ def parse_card(text: str) -> CardNumber:
     if is_card_barcode(compact):
         if not _ean13_ok(compact):
             raise InvalidCardNumber(
-                "Номер карты с ошибкой в контрольной цифре: пересканируйте карту"
+                "Номер карты с ошибкой в контрольной цифре: пересканируйте карту",
+                "card-check-digit",
             )
         return PlasticCard(compact)
     return parse_phone(text)

@@ -29,22 +29,45 @@ class Line:
     def __post_init__(self) -> None:
         if type(self.quantity) is not int or not 0 < self.quantity <= MAX_QUANTITY:
             raise InvalidInput(
-                f"Количество должно быть целым, от 1 до {MAX_QUANTITY}: {self.quantity!r}"
+                f"Количество должно быть целым, от 1 до {MAX_QUANTITY}: {self.quantity!r}",
+                "quantity-out-of-range",
+                {"quantity": self.quantity, "most": MAX_QUANTITY},
             )
+        named = {"name": self.name}
         if self.unit_price.is_negative:
-            raise InvalidInput(f"Цена не может быть отрицательной: {self.unit_price}")
+            raise InvalidInput(
+                f"Цена не может быть отрицательной: {self.unit_price}",
+                "price-negative",
+                {**named, "price": self.unit_price},
+            )
         if self.unit_price > MAX_UNIT_PRICE:
-            raise InvalidInput(f"Цена больше {MAX_UNIT_PRICE}: {self.name}")
+            raise InvalidInput(
+                f"Цена больше {MAX_UNIT_PRICE}: {self.name}",
+                "price-too-high",
+                {**named, "most": MAX_UNIT_PRICE},
+            )
         if self.points_per_unit.is_negative:
-            raise InvalidInput(f"Баллы на ценнике не могут быть отрицательными: {self.name}")
+            raise InvalidInput(
+                f"Баллы на ценнике не могут быть отрицательными: {self.name}",
+                "tag-points-negative",
+                named,
+            )
         if self.points_per_unit.minor > self.unit_price.minor:
             # 1 point pays 1 ruble: a tag worth more than its price (or a free gift that
             # earns) is a data error, not a promotion.
-            raise InvalidInput(f"Баллов на ценнике больше, чем цена товара: {self.name}")
+            raise InvalidInput(
+                f"Баллов на ценнике больше, чем цена товара: {self.name}",
+                "tag-points-over-price",
+                named,
+            )
         if self.discount.is_negative:
-            raise InvalidInput(f"Скидка не может быть отрицательной: {self.name}")
+            raise InvalidInput(
+                f"Скидка не может быть отрицательной: {self.name}", "discount-negative", named
+            )
         if self.discount > self.gross:
-            raise InvalidInput(f"Скидка больше стоимости строки: {self.name}")
+            raise InvalidInput(
+                f"Скидка больше стоимости строки: {self.name}", "discount-over-line", named
+            )
 
     @property
     def gross(self) -> Money:
@@ -67,7 +90,9 @@ class Cart:
 
     def __post_init__(self) -> None:
         if len({line.sku for line in self.lines}) != len(self.lines):
-            raise InvalidInput("Один товар в чеке дважды: увеличьте количество в его строке")
+            raise InvalidInput(
+                "Один товар в чеке дважды: увеличьте количество в его строке", "line-twice"
+            )
 
     @property
     def total(self) -> Money:
@@ -119,7 +144,11 @@ class Tender:
 
     def __post_init__(self) -> None:
         if self.amount.minor <= 0:
-            raise InvalidInput(f"Сумма оплаты должна быть больше нуля: {self.amount}")
+            raise InvalidInput(
+                f"Сумма оплаты должна быть больше нуля: {self.amount}",
+                "tender-not-positive",
+                {"amount": self.amount},
+            )
 
 
 class Channel(StrEnum):

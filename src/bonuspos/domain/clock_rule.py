@@ -70,7 +70,11 @@ class ClockImplausible(RuleViolation):
         self.bound = bound
         self.floor = floor  # the moment the clock cannot be before (the release: its midnight)
         self.action = action
-        super().__init__(self.describe())
+        super().__init__(
+            self.describe(),
+            self.code,
+            {"now": now, "bound": bound, "floor": floor, "action": action},
+        )
 
     def describe(self) -> str:
         """The Russian message; the times are in the store's zone, as `check_clock` gives them."""

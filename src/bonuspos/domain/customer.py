@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from bonuspos.domain.card import Phone, parse_phone
-from bonuspos.domain.errors import InvalidInput
+from bonuspos.domain.errors import DomainError, InvalidInput
 
 RULES_VERSION = 1
 
@@ -41,13 +42,18 @@ _QUOTES = "\"'«»„“”"
 
 
 class FormError(InvalidInput):
-    """A customer form with fields to correct; `fields` maps field name to message."""
+    """A customer form with fields to correct: `problems` maps each field's name to its
+    refusal (a reason and figures to word), `fields` to that refusal's Russian message."""
 
     code = "invalid-form"
 
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("; ".join(fields.values()))
-        self.fields = fields
+    def __init__(self, fields: Mapping[str, str | DomainError]) -> None:
+        self.problems = {
+            name: problem if isinstance(problem, DomainError) else InvalidInput(problem)
+            for name, problem in fields.items()
+        }
+        self.fields = {name: problem.message for name, problem in self.problems.items()}
+        super().__init__("; ".join(self.fields.values()), self.code, {"fields": tuple(fields)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,47 +107,63 @@ def parse_birth_date(text: str) -> date:
         year, month, day = (int(part) for part in iso.groups())
     else:
         raise InvalidInput(
-            f"Дата рождения «{text}»: введите её как ДД.ММ.ГГГГ, например 15.03.1985"
+            f"Дата рождения «{text}»: введите её как ДД.ММ.ГГГГ, например 15.03.1985",
+            "birth-date-form",
+            {"text": text},
         )
     try:
         born = date(year, month, day)
     except ValueError:
-        raise InvalidInput(f"Даты {text} нет в календаре: проверьте день и месяц") from None
+        raise InvalidInput(
+            f"Даты {text} нет в календаре: проверьте день и месяц",
+            "birth-date-not-a-day",
+            {"text": text},
+        ) from None
     if not 1900 <= born.year <= 2100:
-        raise InvalidInput(f"Дата рождения {text}: проверьте год")
+        raise InvalidInput(
+            f"Дата рождения {text}: проверьте год", "birth-date-year", {"text": text}
+        )
     return born
 
 
 def accept(form: CustomerForm) -> NewCustomer:
     """Check the form field by field; every problem is reported at once."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str | DomainError] = {}
     name = " ".join(unicodedata.normalize("NFC", form.full_name).split())
     words = name.split(" ") if name else []
     if any(w.casefold().strip(_QUOTES) in _LEGAL_MARKERS for w in words):
         # Checked first: «ЗАО «Альфа»» must hear why, not that quotes are not letters.
-        errors["full_name"] = "Юридические лица и ИП не могут участвовать в программе"
+        errors["full_name"] = InvalidInput(
+            "Юридические лица и ИП не могут участвовать в программе", "form-legal-entity"
+        )
     elif len(words) < 2:
-        errors["full_name"] = "Укажите фамилию и имя"
+        errors["full_name"] = InvalidInput("Укажите фамилию и имя", "form-name-incomplete")
     elif not _NAME_OK.match(name) or len(name) > 120:
-        errors["full_name"] = "В ФИО только буквы, пробел, дефис и апостроф"
+        errors["full_name"] = InvalidInput(
+            "В ФИО только буквы, пробел, дефис и апостроф", "form-name-characters"
+        )
     phone: Phone | None = None
     try:
         phone = parse_phone(form.phone)
     except InvalidInput as exc:
-        errors["phone"] = exc.message
+        errors["phone"] = exc
     if not form.consent:
-        errors["consent"] = "Без согласия с правилами программы карту оформить нельзя"
+        errors["consent"] = InvalidInput(
+            "Без согласия с правилами программы карту оформить нельзя", "form-no-consent"
+        )
     if not form.not_legal_entity:
-        errors["not_legal_entity"] = "Подтвердите, что покупатель — физическое лицо"
+        errors["not_legal_entity"] = InvalidInput(
+            "Подтвердите, что покупатель — физическое лицо", "form-not-private-person"
+        )
     email = form.email.strip()
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        errors["email"] = "Адрес почты выглядит неверно"
+        errors["email"] = InvalidInput("Адрес почты выглядит неверно", "form-email")
     birth = ""  # kept as ISO 8601, however it was typed
     if form.birth_date.strip():
         try:
             birth = parse_birth_date(form.birth_date).isoformat()
         except InvalidInput as exc:
-            errors["birth_date"] = exc.message
+            errors["birth_date"] = exc
     if errors or phone is None:
         raise FormError(errors)
     return NewCustomer(name, phone, RULES_VERSION, email, birth)

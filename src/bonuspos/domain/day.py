@@ -85,7 +85,9 @@ class DayTotals:
                 ),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidInput(f"Итоги дня повреждены: {exc!r}") from exc
+            raise InvalidInput(
+                f"Итоги дня повреждены: {exc!r}", "day-totals-damaged", {"detail": repr(exc)}
+            ) from exc
 
 
 def _whole(value: object) -> int:

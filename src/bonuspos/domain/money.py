@@ -23,7 +23,9 @@ def _parse_minor(text: str) -> int:
             cleaned = cleaned[: -len(suffix)]
     match = _AMOUNT.match(cleaned)
     if match is None:
-        raise InvalidAmount(f"Не сумма: «{text}». Введите, например, 12,50")
+        raise InvalidAmount(
+            f"Не сумма: «{text}». Введите, например, 12,50", "not-an-amount", {"text": text}
+        )
     frac = (match["frac"] or "").ljust(2, "0")
     minor = int(match["units"]) * 100 + int(frac)
     return -minor if match["sign"] else minor

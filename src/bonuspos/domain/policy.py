@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NoReturn
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bonuspos.domain.errors import InvalidInput
@@ -16,7 +17,9 @@ from bonuspos.domain.money import Points
 
 def require_aware(at: datetime) -> datetime:
     if at.tzinfo is None or at.utcoffset() is None:
-        raise InvalidInput(f"Время без часового пояса: {at.isoformat()}")
+        raise InvalidInput(
+            f"Время без часового пояса: {at.isoformat()}", "time-without-zone", {"at": at}
+        )
     return at
 
 
@@ -60,32 +63,47 @@ class Policy:
 
     def __post_init__(self) -> None:
         if not 0 <= self.cap_percent <= 100:
-            raise InvalidInput(f"Доля оплаты баллами вне 0–100%: {self.cap_percent}")
+            _out_of_range(f"Доля оплаты баллами вне 0–100%: {self.cap_percent}", "cap_percent")
         if self.activation_days < 1:
             # Rule 4: points can never pay on the day they were earned.
-            raise InvalidInput("Баллы не могут становиться доступными в день покупки")
+            raise InvalidInput(
+                "Баллы не могут становиться доступными в день покупки",
+                "policy-same-day-points",
+                {"activation_days": self.activation_days},
+            )
         if not timedelta(0) <= self.price_list_grace <= timedelta(days=31):
-            raise InvalidInput("Срок действия прежнего прейскуранта вне 0–31 дня")
+            _out_of_range("Срок действия прежнего прейскуранта вне 0–31 дня", "price_list_grace")
         if self.offline_limit.is_negative:
-            raise InvalidInput("Лимит списания без связи не может быть отрицательным")
+            _out_of_range("Лимит списания без связи не может быть отрицательным", "offline_limit")
         if type(self.version) is not int or self.version < 1:
-            raise InvalidInput(f"Номер версии политики должен быть ≥ 1: {self.version!r}")
+            _out_of_range(f"Номер версии политики должен быть ≥ 1: {self.version!r}", "version")
         if not 1 <= self.activation_days <= 366:
-            raise InvalidInput(f"Срок активации баллов вне 1–366 дней: {self.activation_days}")
+            _out_of_range(
+                f"Срок активации баллов вне 1–366 дней: {self.activation_days}", "activation_days"
+            )
         if not 1 <= self.pin_attempts <= 100:
-            raise InvalidInput("Число попыток PIN вне 1–100")
+            _out_of_range("Число попыток PIN вне 1–100", "pin_attempts")
         if not timedelta(minutes=1) <= self.pin_lockout <= timedelta(days=1):
-            raise InvalidInput("Блокировка после неверных PIN вне 1 мин – 1 суток")
+            _out_of_range("Блокировка после неверных PIN вне 1 мин – 1 суток", "pin_lockout")
         if not timedelta(seconds=30) <= self.idle_lock <= timedelta(hours=12):
-            raise InvalidInput("Блокировка кассы без действий вне 30 с – 12 ч")
+            _out_of_range("Блокировка кассы без действий вне 30 с – 12 ч", "idle_lock")
         if not Points(0) < self.correction_limit <= self.correction_daily_limit:
-            raise InvalidInput("Лимиты корректировок: за раз больше нуля и не больше, чем за день")
+            _out_of_range(
+                "Лимиты корректировок: за раз больше нуля и не больше, чем за день",
+                "correction_limit",
+            )
         if not self.approvals <= APPROVABLE:
-            raise InvalidInput(f"Неизвестные действия для подтверждения: {sorted(self.approvals)}")
+            _out_of_range(
+                f"Неизвестные действия для подтверждения: {sorted(self.approvals)}", "approvals"
+            )
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise InvalidInput(f"Неизвестный часовой пояс: {self.timezone!r}") from exc
+            raise InvalidInput(
+                f"Неизвестный часовой пояс: {self.timezone!r}",
+                "policy-unknown-timezone",
+                {"timezone": self.timezone},
+            ) from exc
 
     @property
     def zone(self) -> ZoneInfo:
@@ -124,11 +142,15 @@ class Policy:
         # A policy written before the grace existed has the default's.
         grace = data.get("price_list_grace_seconds", int(DEFAULT_GRACE.total_seconds()))
         if any(type(data.get(key)) is not int for key in numbers) or type(grace) is not int:
-            raise InvalidInput("Политика программы повреждена: числа должны быть целыми")
+            raise InvalidInput(
+                "Политика программы повреждена: числа должны быть целыми", "policy-damaged"
+            )
         staff = {key: data.get(key, default) for key, default in _STAFF_DEFAULTS.items()}
         approvals = staff.pop("approvals")
         if any(type(value) is not int for value in staff.values()) or type(approvals) is not str:
-            raise InvalidInput("Политика программы повреждена: правила для сотрудников")
+            raise InvalidInput(
+                "Политика программы повреждена: правила для сотрудников", "policy-damaged"
+            )
         try:
             return cls(
                 version=int(data["version"]),
@@ -146,7 +168,13 @@ class Policy:
                 approvals=frozenset(a for a in approvals.split(",") if a),
             )
         except (KeyError, ValueError, TypeError) as exc:
-            raise InvalidInput(f"Политика программы повреждена: {exc!r}") from exc
+            raise InvalidInput(
+                f"Политика программы повреждена: {exc!r}", "policy-damaged", {"detail": repr(exc)}
+            ) from exc
+
+
+def _out_of_range(message: str, setting: str) -> NoReturn:
+    raise InvalidInput(message, "policy-out-of-range", {"setting": setting})
 
 
 DEFAULT_POLICY = Policy()

@@ -32,10 +32,10 @@ class Exclusion(StrEnum):
 
 
 _EXPLANATIONS = {
-    Exclusion.PROMOTIONAL: "акция — бонусы не начисляются и не списываются",
-    Exclusion.DISCOUNTED: "товар со скидкой — бонусы не начисляются и не списываются",
+    Exclusion.PROMOTIONAL: "акция — баллы не начисляются и не списываются",
+    Exclusion.DISCOUNTED: "товар со скидкой — баллы не начисляются и не списываются",
     Exclusion.CREDIT_TENDER: (
-        "оплата в кредит или рассрочку — бонусы не начисляются и не списываются"
+        "оплата в кредит или рассрочку — баллы не начисляются и не списываются"
     ),
     Exclusion.NO_CARD: "карта не предъявлена",
 }
@@ -44,20 +44,20 @@ _EXPLANATIONS = {
 class CapReason(StrEnum):
     """Which limit set the most points the customer may spend."""
 
-    PERCENT = "percent"  # 30% of the eligible amount
+    PERCENT = "percent"  # the policy's share of the eligible amount
     BALANCE = "balance"  # the active balance is smaller
     OFFLINE_LIMIT = "offline_limit"  # the till is offline and its daily limit is smaller
     NOTHING_ELIGIBLE = "nothing_eligible"
     CREDIT_TENDER = "credit_tender"
     NO_CARD = "no_card"
 
-    @property
-    def explanation(self) -> str:
-        return _CAP_EXPLANATIONS[self]
+    def explanation(self, percent: int) -> str:
+        """Why, in Russian; `percent` is the policy's share the PERCENT cap was taken at."""
+        return _CAP_EXPLANATIONS[self].format(percent=percent)
 
 
 _CAP_EXPLANATIONS = {
-    CapReason.PERCENT: "30% от суммы товаров без акций",
+    CapReason.PERCENT: "{percent}% от суммы товаров без акций",
     CapReason.BALANCE: "все доступные баллы карты",
     CapReason.OFFLINE_LIMIT: "лимит списания без связи с сервером",
     CapReason.NOTHING_ELIGIBLE: "в чеке нет товаров, которые можно оплатить баллами",
@@ -84,31 +84,51 @@ class Quote:
     total: Money
     eligible: Money
     percent_cap: Points
+    cap_percent: int  # the policy's share of the eligible amount that points may pay
     cap: Points
     cap_reason: CapReason
     earns: Points
     activates_on: date
     policy_version: int
 
+    @property
+    def cap_explanation(self) -> str:
+        return self.cap_reason.explanation(self.cap_percent)
+
     def settle(self, spend: Points, tenders: Iterable[Tender]) -> Settlement:
         """The sale's facts for this spend and these tenders, or why they are refused."""
         paid = tuple(tenders)
         if spend.is_negative:
-            raise SpendRefused(f"Нельзя списать отрицательное число баллов: {spend}")
+            raise SpendRefused(
+                f"Нельзя списать отрицательное число баллов: {spend}",
+                "spend-negative",
+                {"spend": spend},
+            )
         if spend > self.cap:
             raise SpendRefused(
-                f"Списать можно не больше {self.cap}, а не {spend} ({self.cap_reason.explanation})"
+                f"Списать можно не больше {self.cap}, а не {spend} ({self.cap_explanation})",
+                "spend-over-cap",
+                {
+                    "cap": self.cap,
+                    "spend": spend,
+                    "cap_reason": self.cap_reason,
+                    "cap_percent": self.cap_percent,
+                },
             )
         kinds = frozenset(t.kind for t in paid)
         # Nothing to pay (free goods) needs no tender, as long as the quote assumed no credit.
         if (paid and kinds != self.tender_kinds) or (
             not paid and any(k.blocks_points for k in self.tender_kinds)
         ):
-            raise InvalidInput("Способ оплаты изменился после расчёта: пересчитайте чек")
-        due = self.total - spend.as_money()
-        if total([t.amount for t in paid]) != due:
             raise InvalidInput(
-                f"Оплата {total([t.amount for t in paid])} не равна сумме к оплате {due}"
+                "Способ оплаты изменился после расчёта: пересчитайте чек", "tenders-changed"
+            )
+        due = self.total - spend.as_money()
+        if (tendered := total([t.amount for t in paid])) != due:
+            raise InvalidInput(
+                f"Оплата {tendered} не равна сумме к оплате {due}",
+                "tenders-not-due",
+                {"paid": tendered, "due": due},
             )
         return Settlement(
             quote=self,
@@ -167,6 +187,7 @@ def quote(
         total=cart.total,
         eligible=eligible,
         percent_cap=percent_cap,
+        cap_percent=policy.cap_percent,
         cap=cap,
         cap_reason=reason,
         earns=total_points([lq.earns for lq in lines]),
@@ -221,7 +242,9 @@ def allocate(spend: Points, weights: list[Money]) -> tuple[Points, ...]:
     if not spend:
         return tuple(Points(0) for _ in weights)
     if whole <= 0:
-        raise InvalidInput("Баллами нечего оплачивать: в чеке нет подходящих товаров")
+        raise InvalidInput(
+            "Баллами нечего оплачивать: в чеке нет подходящих товаров", "nothing-eligible"
+        )
     floors = [spend.minor * w.minor // whole for w in weights]
     rests = [spend.minor * w.minor % whole for w in weights]
     left = spend.minor - sum(floors)

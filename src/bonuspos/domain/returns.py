@@ -49,10 +49,17 @@ def _part(whole: int, units: int, of: int) -> int:
 def return_line(sold: SoldLine, quantity: int) -> ReturnedLine:
     """What returning `quantity` more units of `sold` moves, in money and points."""
     if type(quantity) is not int or quantity <= 0:
-        raise InvalidInput(f"Количество к возврату должно быть больше нуля: {quantity!r}")
+        raise InvalidInput(
+            f"Количество к возврату должно быть больше нуля: {quantity!r}",
+            "return-quantity-not-positive",
+            {"quantity": quantity},
+        )
     if quantity > sold.returnable:
         raise InvalidInput(
-            f"Строка {sold.line_no}: вернуть можно не больше {sold.returnable} шт., а не {quantity}"
+            f"Строка {sold.line_no}: вернуть можно не больше {sold.returnable} шт.,"
+            f" а не {quantity}",
+            "return-over-returnable",
+            {"line_no": sold.line_no, "returnable": sold.returnable, "quantity": quantity},
         )
     before, after, n = sold.returned, sold.returned + quantity, sold.quantity
 

@@ -58,16 +58,24 @@ def check_new_pin(pin: str, role: Role) -> str:
     """A PIN a person may choose: digits only, 4–8 (a manager's at least 6)."""
     shortest = MIN_PIN[role]
     if not pin.isascii() or not pin.isdigit() or not shortest <= len(pin) <= MAX_PIN:
-        raise InvalidInput(f"PIN: от {shortest} до {MAX_PIN} цифр")
+        raise InvalidInput(
+            f"PIN: от {shortest} до {MAX_PIN} цифр",
+            "pin-length",
+            {"shortest": shortest, "longest": MAX_PIN},
+        )
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
-        raise InvalidInput("PIN слишком простой: не одна цифра подряд и не 1234…")
+        raise InvalidInput("PIN слишком простой: не одна цифра подряд и не 1234…", "pin-too-simple")
     return pin
 
 
 def check_name(full_name: str) -> str:
     name = " ".join(full_name.split())
     if not name or len(name) > MAX_NAME or not name.isprintable():
-        raise InvalidInput(f"Имя сотрудника: от 1 до {MAX_NAME} печатных знаков")
+        raise InvalidInput(
+            f"Имя сотрудника: от 1 до {MAX_NAME} печатных знаков",
+            "staff-name-length",
+            {"longest": MAX_NAME},
+        )
     return name
 
 
@@ -87,9 +95,9 @@ class KdfParams:
         # Bounded both ways: a feed cannot make a till spend a gigabyte on one PIN, nor
         # weaken the hash below what the programme allows.
         if not (2**12 <= self.n <= 2**17 and self.n & (self.n - 1) == 0):
-            raise InvalidInput("Параметры PIN повреждены: N")
+            raise InvalidInput("Параметры PIN повреждены: N", "pin-params-damaged")
         if not (1 <= self.r <= 16 and 1 <= self.p <= 4 and 16 <= len(self.salt) <= 64):
-            raise InvalidInput("Параметры PIN повреждены")
+            raise InvalidInput("Параметры PIN повреждены", "pin-params-damaged")
 
     def encode(self) -> str:
         salt = base64.urlsafe_b64encode(self.salt).decode().rstrip("=")
@@ -104,7 +112,7 @@ class KdfParams:
             raw = base64.urlsafe_b64decode(salt + "=" * (-len(salt) % 4))
             return cls(raw, int(n), int(r), int(p))
         except (ValueError, TypeError) as exc:
-            raise InvalidInput("Параметры PIN повреждены") from exc
+            raise InvalidInput("Параметры PIN повреждены", "pin-params-damaged") from exc
 
     @classmethod
     def fresh(cls) -> KdfParams:

@@ -39,7 +39,9 @@ class CatalogService:
         with UnitOfWork(self._db.reading) as uow:
             product = uow.catalog.by_code(code)
             if product is None:
-                raise NotFound(f"Товар «{code}» не найден в каталоге")
+                raise NotFound(
+                    f"Товар «{code}» не найден в каталоге", "product-not-found", {"code": code}
+                )
             return _view(product)
 
     def search(self, text: str, limit: int = 20) -> list[ProductView]:

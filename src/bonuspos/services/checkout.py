@@ -52,13 +52,19 @@ class SaleRequest:
         try:
             uuid.UUID(self.sale_id)
         except ValueError:
-            raise InvalidInput(f"Неверный номер продажи: {self.sale_id!r}") from None
+            raise InvalidInput(
+                f"Неверный номер продажи: {self.sale_id!r}", "sale-id-invalid"
+            ) from None
         if not self.cart.lines:
-            raise InvalidInput("Чек пуст: добавьте товар")
+            raise InvalidInput("Чек пуст: добавьте товар", "cart-empty")
         if self.channel.needs_order_ref and not self.order_ref.strip():
-            raise InvalidInput("Для заказа из интернет-магазина укажите номер заказа")
+            raise InvalidInput(
+                "Для заказа из интернет-магазина укажите номер заказа", "order-number-missing"
+            )
         if self.channel is Channel.PHONE and self.customer_uid is None:
-            raise InvalidInput("Заказ по телефону оформляется на карту покупателя")
+            raise InvalidInput(
+                "Заказ по телефону оформляется на карту покупателя", "phone-order-needs-card"
+            )
         object.__setattr__(self, "kinds", frozenset(t.kind for t in self.tenders))
 
     @classmethod
@@ -255,5 +261,5 @@ def _customer(uow: UnitOfWork, uid: str | None, today: date) -> CardRow | None:
         return None
     row = uow.customers.card_by_uid(uid, today)
     if row is None:
-        raise NotFound("Карта покупателя не найдена: найдите её заново")
+        raise NotFound("Карта покупателя не найдена: найдите её заново", "card-gone")
     return row

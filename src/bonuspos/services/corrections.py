@@ -33,9 +33,15 @@ MIN_REASON = 3
 def check_reason(reason: str) -> str:
     text = " ".join(reason.split())
     if len(text) < MIN_REASON:
-        raise InvalidInput("Укажите причину корректировки: без неё баллы не меняются")
+        raise InvalidInput(
+            "Укажите причину корректировки: без неё баллы не меняются", "correction-reason-missing"
+        )
     if len(text) > REASON_LENGTH or has_control_characters(text):
-        raise InvalidInput(f"Причина: не длиннее {REASON_LENGTH} знаков, без служебных символов")
+        raise InvalidInput(
+            f"Причина: не длиннее {REASON_LENGTH} знаков, без служебных символов",
+            "correction-reason-too-long",
+            {"longest": REASON_LENGTH},
+        )
     return text
 
 
@@ -77,7 +83,7 @@ class Corrections:
         with UnitOfWork(self._db.reading) as uow:
             card = uow.customers.card_by_uid(customer_uid, today)
             if card is None:
-                raise NotFound("Карта покупателя не найдена: найдите её заново")
+                raise NotFound("Карта покупателя не найдена: найдите её заново", "card-gone")
             self._within_day(uow, points, today)
             if points.is_negative and card.balance.active < -points:
                 raise InvalidInput(f"На карте доступно {card.balance.active}: снять больше нельзя")
@@ -98,7 +104,7 @@ class Corrections:
             self._within_day(uow, points, day)
             customer = uow.customers.by_uid(customer_uid)
             if customer is None:
-                raise NotFound("Карта покупателя не найдена: найдите её заново")
+                raise NotFound("Карта покупателя не найдена: найдите её заново", "card-gone")
             uow.corrections.record(
                 adjustment_id,
                 customer.id,

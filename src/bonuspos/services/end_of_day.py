@@ -448,7 +448,11 @@ class EndOfDay:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            raise NotFound(f"Отчёт за {day:%d.%m.%Y} не сохранялся: день не закрывали") from None
+            raise NotFound(
+                f"Отчёт за {day:%d.%m.%Y} не сохранялся: день не закрывали",
+                "day-report-missing",
+                {"day": day},
+            ) from None
         try:
             return from_json(json.loads(text))
         except (KeyError, TypeError, ValueError) as exc:

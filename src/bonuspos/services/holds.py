@@ -49,7 +49,9 @@ class OnlineHolds:
             if exc.status == 409 and "available" in exc.problem:
                 available = Points(int(exc.problem["available"]))
                 raise NotEnoughOnServer(
-                    f"По данным сервера на карте доступно {available}: спишите не больше"
+                    f"По данным сервера на карте доступно {available}: спишите не больше",
+                    "server-balance-smaller",
+                    {"available": available},
                 ) from exc
             log.warning("hold refused (%s): the offline rule applies", exc.reason)
             return None

@@ -36,6 +36,11 @@ class Lookup:
         self._clock = clock
         self._policy = policy
 
+    @property
+    def policy(self) -> Policy:
+        """The rules the till works under, for the screen that states them."""
+        return self._policy
+
     def find(self, text: str) -> CardView | None:
         """The card for what the cashier typed or scanned, None if nobody holds it."""
         today = self._today()

@@ -33,7 +33,11 @@ class Registration:
             if uow.customers.by_phone(new.phone.e164) is not None:
                 raise AlreadyRegistered(new.phone.masked())
             if card is not None and uow.customers.by_plastic(card.number) is not None:
-                raise InvalidCardNumber(f"Карта {card.masked()} уже выдана другому покупателю")
+                raise InvalidCardNumber(
+                    f"Карта {card.masked()} уже выдана другому покупателю",
+                    "plastic-card-taken",
+                    {"card": card.masked()},
+                )
             row = uow.customers.add(new, uid=str(uuid.uuid4()), at=at)
             if card is not None:
                 uow.customers.attach_plastic(card.number, row.id)

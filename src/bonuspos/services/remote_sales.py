@@ -35,9 +35,15 @@ class ServerSales:
                 return client.sale(sale_id)
         except ServerUnavailable as exc:
             log.info("sale not fetched (%s)", exc.reason)
-            raise Unreachable(OFFLINE) from exc
+            raise Unreachable(OFFLINE, "other-till-offline") from exc
         except ServerRefused as exc:
             if exc.status == 404:
-                raise NotFound("Продажа с таким чеком не найдена ни на одной кассе") from exc
+                raise NotFound(
+                    "Продажа с таким чеком не найдена ни на одной кассе", "sale-not-found-anywhere"
+                ) from exc
             log.warning("sale fetch refused (%s)", exc.reason)
-            raise Unreachable(f"Сервер не выдал чек: {exc.reason}") from exc
+            raise Unreachable(
+                f"Сервер не выдал чек: {exc.reason}",
+                "server-refused-receipt",
+                {"detail": exc.reason},
+            ) from exc

@@ -92,22 +92,26 @@ class Returns:
                 if sale is None:
                     raise NotFound(
                         f"На этой кассе нет чека №{int(text)}. Чек другой кассы — "
-                        "отсканируйте его штрихкод"
+                        "отсканируйте его штрихкод",
+                        "receipt-not-on-this-till",
+                        {"number": int(text)},
                     )
                 return self._view(uow, sale)
-        raise InvalidInput("Отсканируйте штрихкод чека или введите номер чека этой кассы")
+        raise InvalidInput(
+            "Отсканируйте штрихкод чека или введите номер чека этой кассы", "receipt-code-invalid"
+        )
 
     def recent_for_card(self, customer_uid: str, limit: int = 20) -> tuple[SaleForReturn, ...]:
         today = self._policy.store_day(self._clock.now())
         with UnitOfWork(self._db.reading) as uow:
             card = uow.customers.card_by_uid(customer_uid, today)
             if card is None:
-                raise NotFound("Карта покупателя не найдена: найдите её заново")
+                raise NotFound("Карта покупателя не найдена: найдите её заново", "card-gone")
             return tuple(self._view(uow, s) for s in uow.sales.recent_for(card.id, limit))
 
     def _fetch(self, sale_id: str) -> SaleForReturn:
         if self._remote is None:
-            raise Unreachable(OFFLINE)
+            raise Unreachable(OFFLINE, "other-till-offline")
         answer = self._remote.fetch(sale_id)
         with storage_problems(), UnitOfWork(self._db.writing) as uow:
             today = self._policy.store_day(self._clock.now())
@@ -162,7 +166,7 @@ class Returns:
         with UnitOfWork(self._db.reading) as uow:
             record = uow.sales.get(sale.sale_id)
             if record is None:
-                raise NotFound("Продажа не найдена: найдите чек заново")
+                raise NotFound("Продажа не найдена: найдите чек заново", "sale-gone")
             fresh = self._view(uow, record)
         chosen = {n: q for n, q in quantities.items() if q}
         returned = _returned(record, chosen) if chosen else []
@@ -223,11 +227,11 @@ class Returns:
         """Return `quantities` (line number to units) of the sale; all or nothing."""
         chosen = {n: q for n, q in quantities.items() if q}
         if not chosen:
-            raise InvalidInput("Выберите, что возвращается")
+            raise InvalidInput("Выберите, что возвращается", "return-nothing-chosen")
         try:
             uuid.UUID(return_id)
         except ValueError:
-            raise InvalidInput("Неверный номер возврата") from None
+            raise InvalidInput("Неверный номер возврата", "return-id-invalid") from None
         if self._policy.needs_approval(Action.RETURN.value):
             require_approval(approval, Action.RETURN, return_id, "Возврат")
         staff_id = shift.staff.staff_id if shift else None
@@ -238,7 +242,7 @@ class Returns:
             at = self._guard.now(uow, Dated.RETURN)
             sale = uow.sales.get(sale_id)
             if sale is None:
-                raise NotFound("Продажа не найдена: проверьте номер чека")
+                raise NotFound("Продажа не найдена: проверьте номер чека", "sale-not-found")
             before = self._view(uow, sale)
             returned = _returned(sale, chosen)
             preview = self._preview(before, sale, returned)
@@ -309,7 +313,11 @@ def _returned(sale: SaleRecord, quantities: Mapping[int, int]) -> list[ReturnedL
     for line_no, qty in sorted(quantities.items()):
         line = by_no.get(line_no)
         if line is None:
-            raise InvalidInput(f"В чеке №{sale.number} нет строки {line_no}")
+            raise InvalidInput(
+                f"В чеке №{sale.number} нет строки {line_no}",
+                "receipt-no-such-line",
+                {"number": sale.number, "line_no": line_no},
+            )
         returned.append(return_line(_sold(line), qty))
     return returned
 
@@ -349,7 +357,9 @@ def _fetched(answer: SaleAnswer, customer_id: int | None, policy: Policy) -> Sal
     """The server's answer as a sale record this till can return against."""
     occurred_at = datetime.fromisoformat(answer["occurred_at"])
     if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
-        raise InvalidInput("Сервер прислал время продажи без часового пояса")
+        raise InvalidInput(
+            "Сервер прислал время продажи без часового пояса", "server-time-without-zone"
+        )
     return SaleRecord(
         id=answer["sale_id"],
         number=int(answer["number"]),

@@ -209,12 +209,12 @@ class StaffService:
         with UnitOfWork(self._db.reading) as uow:
             person = uow.staff.get(staff_id)
         if person is None or not person.active:
-            raise NotFound("Сотрудник не найден или отключён")
+            raise NotFound("Сотрудник не найден или отключён", "staff-not-found")
         now = self._clock.now()
         if person.locked_until is not None and person.locked_until > now:
             raise StaffLocked(person.full_name, self._local(person.locked_until))
         if not pin:
-            raise InvalidInput("Введите PIN")
+            raise InvalidInput("Введите PIN", "pin-empty")
         key = key_if_right(pin, person.pin)
         with storage_problems(), UnitOfWork(self._db.writing) as uow:
             if key is not None:
@@ -269,5 +269,5 @@ def require_approval(
 ) -> Approval:
     """The approval given for exactly this action on exactly this subject, or a refusal."""
     if approval is None or approval.action is not action or approval.subject != subject:
-        raise ApprovalRequired(what)
+        raise ApprovalRequired(what, action)
     return approval

@@ -88,7 +88,9 @@ class Till:
         try:
             data = json.loads(stored)
         except ValueError as exc:
-            raise InvalidInput("Политика программы в базе кассы повреждена") from exc
+            raise InvalidInput(
+                "Политика программы в базе кассы повреждена", "policy-damaged"
+            ) from exc
         return Policy.from_dict(data)
 
     def clock_problem(self) -> ClockImplausible | None:

@@ -38,8 +38,9 @@ class Offer:
     """One answer for a spend of points: what is left to pay, and whether the rules allow it.
 
     A spend over the cap leaves the whole total to pay (nothing is spent until it is
-    allowed) and says why in `refusal`, the rules' own words. Its `tenders` still carry the
-    spend as asked: a sale sent with them is refused where the rules are enforced.
+    allowed) and carries the rules' refusal (`refused`: its reason and figures, for the
+    screen to word). Its `tenders` still carry the spend as asked: a sale sent with them
+    is refused where the rules are enforced.
     """
 
     cart: Cart
@@ -49,11 +50,14 @@ class Offer:
     due: Money  # the money to collect
     cap: Points
     why: CapReason  # what set the cap
-    within_cap: bool
-    refusal: str  # "" when within the cap
+    refused: SpendRefused | None  # None when within the cap
     tenders: tuple[Tender, ...]  # what to send with the sale
     earns: Points
     activates_on: date
+
+    @property
+    def within_cap(self) -> bool:
+        return self.refused is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,21 +77,20 @@ class CheckoutQuote:
         (kind,) = q.tender_kinds
         rest = q.total - spend.as_money()
         tenders = (Tender(kind, rest),) if rest.minor > 0 else ()
-        refusal = ""
+        refused: SpendRefused | None = None
         try:
             q.settle(spend, tenders)  # the rules' own check, the one a completed sale passes
-        except SpendRefused as refused:
-            refusal = refused.message
+        except SpendRefused as refusal:
+            refused = refusal
         return Offer(
             cart=Cart(tuple(lq.line for lq in q.lines)),
             customer_uid=self.card.customer_uid if self.card else None,
             spend=spend,
             total=q.total,
-            due=q.total if refusal else rest,
+            due=q.total if refused else rest,
             cap=q.cap,
             why=q.cap_reason,
-            within_cap=not refusal,
-            refusal=refusal,
+            refused=refused,
             tenders=tenders,
             earns=q.earns,
             activates_on=q.activates_on,

@@ -229,7 +229,7 @@ class CheckoutScreen(QWidget):
         try:
             product = self._catalog.find(code)
         except DomainError as refused:  # not in the catalog, or not a code at all
-            self.message.setText(refused.message)
+            self.message.setText(refusal(refused))
             return
         self.add_product(product, quantity)
 
@@ -244,7 +244,7 @@ class CheckoutScreen(QWidget):
         try:
             self.cart = self.cart.add(product.line(quantity))
         except DomainError as refused:
-            self.message.setText(refused.message)
+            self.message.setText(refusal(refused))
             return
         self.message.setText("")
         self._requote()
@@ -281,7 +281,7 @@ class CheckoutScreen(QWidget):
         try:
             self.cart = self.cart.with_quantity(line.sku, line.quantity + delta)
         except DomainError as refused:
-            self.message.setText(refused.message)
+            self.message.setText(refusal(refused))
             return
         self._requote()
         self.lines.selectRow(self._row_of(line.sku))
@@ -317,7 +317,7 @@ class CheckoutScreen(QWidget):
         if not q.cap and self.points.text():
             self.points.clear()
         self.points.setEnabled(bool(q.cap))
-        reason = cap_reason(q.cap_reason)
+        reason = cap_reason(q)
         if self.card is None:
             self.offer.setText(tr("Без карты баллы не списываются и не начисляются"))
         elif not q.cap:
@@ -428,7 +428,7 @@ class CheckoutScreen(QWidget):
                 staff_id=shift.staff.staff_id if shift else None,
             )
         except DomainError as refused:
-            self.message.setText(refused.message)
+            self.message.setText(refusal(refused))
             return None
 
     # --- keys ------------------------------------------------------------------------------
@@ -595,6 +595,4 @@ class CheckoutScreen(QWidget):
 
 def spend_refusal(offer: Offer) -> str:
     """Why the points typed cannot be spent, in the screen's language."""
-    if offer.spend.is_negative:
-        return offer.refusal
-    return tr("Списать можно не больше {0} ({1})").format(offer.cap, cap_reason(offer.why))
+    return refusal(offer.refused) if offer.refused is not None else ""

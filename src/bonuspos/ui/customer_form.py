@@ -22,7 +22,7 @@ from bonuspos.domain.errors import DomainError
 from bonuspos.services.registration import Registration
 from bonuspos.services.views import Shift
 from bonuspos.ui.phone_field import PhoneField
-from bonuspos.ui.texts import refusal, tr
+from bonuspos.ui.texts import field_refusals, refusal, tr
 from bonuspos.ui.widgets import button, label
 
 
@@ -135,7 +135,7 @@ class CustomerFormScreen(QWidget):
                 form, self.plastic.text().strip(), shift.staff.staff_id if shift else None
             )
         except FormError as refused:
-            self._show_errors(refused.fields)
+            self._show_errors(field_refusals(refused))
             return
         except DomainError as refused:
             self._show_errors({})

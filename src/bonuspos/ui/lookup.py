@@ -18,7 +18,7 @@ from bonuspos.domain.errors import DomainError
 from bonuspos.services.lookup import Lookup
 from bonuspos.services.views import CardView
 from bonuspos.ui.phone_field import PhoneField
-from bonuspos.ui.texts import day, rules_line, tr
+from bonuspos.ui.texts import day, refusal, rules_line, tr
 from bonuspos.ui.widgets import button, label, offer_choices
 
 # What would leave for another sale, a return or the day's close while a cart waits at the
@@ -80,7 +80,7 @@ class LookupScreen(QWidget):
         for action in (self.sell_with_card, self.register, self.no_card):
             actions.addWidget(action)
         actions.addStretch(1)
-        rules = QLabel(rules_line())
+        rules = QLabel(rules_line(lookup.policy))
         rules.setObjectName("hint")
         rules.setWordWrap(True)
         self.for_sale_hint = label(
@@ -172,7 +172,7 @@ class LookupScreen(QWidget):
             card = self._lookup.find(text)
         except DomainError as refused:
             self._forget()
-            self.message.setText(refused.message)
+            self.message.setText(refusal(refused))
             return
         if card is None:
             self._forget()
@@ -187,7 +187,7 @@ class LookupScreen(QWidget):
         try:
             found = self._lookup.search(words)
         except DomainError as refused:
-            self.message.setText(refused.message)
+            self.message.setText(refusal(refused))
             return
         if not found.cards:
             self.message.setText(tr("Никого с таким именем нет"))
