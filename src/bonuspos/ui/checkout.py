@@ -392,6 +392,7 @@ class CheckoutScreen(QWidget):
                 channel=Channel(self.channel.currentData()),
                 order_ref=self.order_ref.text(),
                 staff_id=shift.staff.staff_id if shift else None,
+                online=self._online(),
             )
         except DomainError as refused:
             self.message.setText(refused.message)
