@@ -37,229 +37,229 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/cart_lines.py" line="17"/>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="61"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="55"/>
         <source>Баллы</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="70"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="71"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="87"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="88"/>
         <source>Номер заказа</source>
         <translation>Order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="107"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="108"/>
         <source>Провести · Enter</source>
         <translation>Complete · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="108"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="109"/>
         <location filename="../../src/bonuspos/ui/customer_form.py" line="96"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="117"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
         <source>Отменить чек · Enter</source>
         <translation>Cancel receipt · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="119"/>
         <source>Вернуться к чеку · Esc</source>
         <translation>Back to receipt · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="121"/>
-        <source>F3 — возврат по чеку · F12 — выход из смены</source>
-        <translation>F3 — return by receipt · F12 — end shift</translation>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="123"/>
+        <source>F3 — карточка товара · F4 — возврат по чеку · F12 — выход из смены</source>
+        <translation>F3 — product card · F4 — return by receipt · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="125"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="130"/>
         <source>Добавить · Enter</source>
         <translation>Add · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="129"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
         <source>Оплата (F7):</source>
         <translation>Payment (F7):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="131"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="136"/>
         <source>Продажа (F8):</source>
         <translation>Sale type (F8):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="136"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="141"/>
         <source>Списать баллов (F6 — максимум):</source>
         <translation>Points to redeem (F6 — max):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="147"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="152"/>
         <source>Удалить строку · Del</source>
         <translation>Remove line · Del</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="148"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="153"/>
         <source>Списать максимум · F6</source>
         <translation>Redeem max · F6</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="149"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="154"/>
         <source>К оплате · F10</source>
         <translation>Pay · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="150"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="155"/>
         <source>Отмена · Esc</source>
         <translation>Cancel · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="186"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="191"/>
         <source>Продажа без карты</source>
         <translation>Sale without card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="189"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="194"/>
         <source>{0} · доступно {1}</source>
         <translation>{0} · available {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="230"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="235"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="288"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="293"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="292"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="297"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="306"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="311"/>
         <source>Списать можно не больше {0} ({1})</source>
         <translation>No more than {0} can be redeemed ({1})</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="311"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="316"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="316"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="321"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="319"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="324"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="332"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="337"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="333"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="338"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="349"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="357"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="362"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="374"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="379"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="475"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="483"/>
         <source>Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал</source>
         <translation>Cancel the receipt: {0} lines, {1}? The cancellation is logged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="494"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="502"/>
         <source>Отмена чека на сумму {0}</source>
         <translation>Cancelling a receipt of {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="60"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="54"/>
         <source>+150,00 или −20,00</source>
         <translation>+150,00 or −20,00</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="57"/>
         <source>Почему: например, баллы за покупку не начислены</source>
         <translation>Why: e.g. points for a purchase were not credited</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="64"/>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="73"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="58"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="67"/>
         <source>Причина</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="72"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="66"/>
         <source>Баллы (+ начислить, − списать)</source>
         <translation>Points (+ add, − take)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="75"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="69"/>
         <source>Корректировка баллов</source>
         <translation>Points correction</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="87"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="81"/>
         <source>{0} · {1} · доступно {2}</source>
         <translation>{0} · {1} · available {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="97"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="91"/>
         <source>Enter — дальше; в причине Enter — подтверждение менеджера · Esc — назад</source>
         <translation>Enter — next; Enter in the reason — manager approval · Esc — back</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="113"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="107"/>
         <source>Укажите, сколько баллов начислить (+) или списать (−)</source>
         <translation>Enter how many points to add (+) or take (−)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="118"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="112"/>
         <source>Без причины корректировка не проводится: укажите причину</source>
         <translation>No correction without a reason: enter the reason</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="124"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="118"/>
         <source>Корректировка {0} на карте {1}: {2}</source>
         <translation>Correction of {0} on the card of {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="140"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="134"/>
         <source>Корректировка проведена: {0}, подтвердил(а) {1}. Доступно: {2}</source>
         <translation>Correction made: {0}, approved by {1}. Available: {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/corrections.py" line="144"/>
+        <location filename="../../src/bonuspos/ui/corrections.py" line="138"/>
         <source>Enter или Esc — к карте</source>
         <translation>Enter or Esc — back to the card</translation>
     </message>
@@ -465,53 +465,53 @@
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="62"/>
         <source>Продажи и баллы по часам</source>
         <translation>Sales and points by hour</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="127"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="126"/>
         <source>Касса и сервер расходятся</source>
         <translation>The till and the server disagree</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="167"/>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="209"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="166"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="208"/>
         <source>Закрытие дня</source>
         <translation>Closing the day</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="173"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="172"/>
         <source>%v из %m</source>
         <translation>%v of %m</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="178"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="177"/>
         <source>Расхождения и отмеченные события</source>
         <translation>Differences and flagged events</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="211"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="210"/>
         <source>Закрыть день может только менеджер: нужен его PIN</source>
         <translation>Only a manager may close the day: their PIN is needed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="213"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="212"/>
         <source>Enter — PIN менеджера · Esc — назад</source>
         <translation>Enter — manager&apos;s PIN · Esc — back</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="224"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="223"/>
         <source>Закрытие дня {0}: касса отправит все события и сверит итоги с сервером</source>
         <translation>Closing the day {0}: the till sends every event and checks its figures with the server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="244"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="243"/>
         <source>Отправляем события кассы на сервер…</source>
         <translation>Sending the till&apos;s events to the server…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/end_of_day.py" line="248"/>
+        <location filename="../../src/bonuspos/ui/end_of_day.py" line="247"/>
         <source>Подождите: день закрывается</source>
         <translation>Please wait: the day is being closed</translation>
     </message>
@@ -561,98 +561,98 @@
         <translation>Store events the server flagged: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="38"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="39"/>
         <source>Карта покупателя</source>
         <translation>Customer card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="41"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="42"/>
         <source>Телефон или карта</source>
         <translation>Phone or card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="42"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="43"/>
         <source>Телефон, пластиковая карта или фамилия (заказ по телефону)</source>
         <translation>Phone, plastic card or surname (phone order)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="45"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="46"/>
         <source>Найти · Enter</source>
         <translation>Find · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="67"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="68"/>
         <source>Продажа с картой · Enter</source>
         <translation>Sale with card · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="69"/>
         <source>Оформить карту · F4</source>
         <translation>Issue card · F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="69"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="70"/>
         <source>Продажа без карты · F5</source>
         <translation>Sale without card · F5</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="79"/>
-        <source>F3 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F11 — закрытие дня (менеджер) · F12 — выход из смены</source>
-        <translation>F3 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F11 — close the day (manager) · F12 — end shift</translation>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="80"/>
+        <source>F3 — карточка товара · F2 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F11 — закрытие дня (менеджер) · F12 — выход из смены</source>
+        <translation>F3 — product card · F2 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F11 — close the day (manager) · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="110"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="112"/>
         <source>Доступно: {0} · телефон {1}</source>
         <translation>Available: {0} · phone {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="114"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="116"/>
         <source>Ожидают: {0}, станут доступны {1}</source>
         <translation>Pending: {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="119"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="121"/>
         <source>Ожидающих баллов нет</source>
         <translation>No pending points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="134"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="136"/>
         <source>Карта не найдена. Оформить новую? F4</source>
         <translation>Card not found. Issue a new one? F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="148"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="150"/>
         <source>Никого с таким именем нет</source>
         <translation>No one by that name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="151"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="153"/>
         <source>Показаны первые {0}: уточните имя</source>
         <translation>First {0} shown: type more of the name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="170"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="174"/>
         <source>Корректировка баллов: сначала найдите карту покупателя</source>
         <translation>Points correction: find the customer&apos;s card first</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="93"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="94"/>
         <source>BonusPOS — касса программы «Любимый покупатель»</source>
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="97"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="98"/>
         <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
         <source>магазин {0}, касса {1}</source>
         <translation>store {0}, till {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="99"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="100"/>
         <source>касса без сервера</source>
         <translation>till without a server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="210"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="214"/>
         <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
         <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
@@ -701,6 +701,91 @@
         <location filename="../../src/bonuspos/ui/printing.py" line="137"/>
         <source>Чек напечатан</source>
         <translation>Receipt printed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="25"/>
+        <source>{0} — {1} · АКЦИЯ, без баллов</source>
+        <translation>{0} — {1} · PROMO, no points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="27"/>
+        <source>{0} — {1} · без баллов</source>
+        <translation>{0} — {1} · no points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="28"/>
+        <source>{0} — {1} · +{2}</source>
+        <translation>{0} — {1} · +{2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="43"/>
+        <source>Карточка товара</source>
+        <translation>Product card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="46"/>
+        <source>Штрихкод или артикул товара</source>
+        <translation>Product barcode or SKU</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="53"/>
+        <source>Enter — показать товар · F9 — напечатать ценник · Esc — закрыть</source>
+        <translation>Enter — show the product · F9 — print its price tag · Esc — close</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="80"/>
+        <source>АКЦИЯ: без баллов</source>
+        <translation>PROMO: no points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="82"/>
+        <source>Товар по акции: баллы за него не начисляются, оплатить его баллами нельзя.</source>
+        <translation>A promo product: it earns no points and cannot be paid for with points.</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="85"/>
+        <source>Без баллов</source>
+        <translation>No points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="86"/>
+        <source>По ценнику за этот товар баллы не начисляются.</source>
+        <translation>By its price tag this product earns no points.</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="88"/>
+        <source>+{0} за 1 шт.</source>
+        <translation>+{0} per unit</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="91"/>
+        <source>Баллы по ценнику, с картой покупателя; при оплате в кредит или рассрочку баллы не начисляются. Начисленные сегодня можно списать со следующего дня.</source>
+        <translation>Points from the price tag, with the customer&apos;s card; none on credit or installments. Points earned today can be spent from tomorrow.</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="96"/>
+        <source>нет</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="98"/>
+        <source>Артикул {0} · штрихкоды: {1}</source>
+        <translation>SKU {0} · barcodes: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="100"/>
+        <source>Артикул {0} · штрихкоды: {1} (нет EAN-13: ценник без штрихкода)</source>
+        <translation>SKU {0} · barcodes: {1} (no EAN-13: the price tag has no barcode)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="107"/>
+        <source>Сначала отсканируйте товар</source>
+        <translation>Scan a product first</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="116"/>
+        <source>Ценник сохранён: {0}</source>
+        <translation>Price tag saved: {0}</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/receipt.py" line="33"/>

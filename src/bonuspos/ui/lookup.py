@@ -26,7 +26,8 @@ class LookupScreen(QWidget):
     card_chosen = Signal(object)  # CardView: start a sale on it
     sale_without_card = Signal()
     register_requested = Signal(str)  # the phone typed, for the form
-    return_requested = Signal()  # F3: a return, with the card shown if any
+    return_requested = Signal()  # F2: a return, with the card shown if any (F4 issues cards)
+    product_card_requested = Signal()  # F3: what a product costs and earns
     correction_requested = Signal(object)  # F8: CardView whose points a manager corrects
     day_close_requested = Signal()  # F11: a manager closes the day
 
@@ -76,7 +77,8 @@ class LookupScreen(QWidget):
         rules.setWordWrap(True)
         keys = label(
             tr(
-                "F3 — возврат по чеку · F8 — корректировка баллов (менеджер) ·"
+                "F3 — карточка товара · F2 — возврат по чеку ·"
+                " F8 — корректировка баллов (менеджер) ·"
                 " F9 — повтор последнего чека · F11 — закрытие дня (менеджер) ·"
                 " F12 — выход из смены"
             ),
@@ -163,8 +165,10 @@ class LookupScreen(QWidget):
             self._register()
         elif key == Qt.Key.Key_F5:
             self.sale_without_card.emit()
-        elif key == Qt.Key.Key_F3:
+        elif key == Qt.Key.Key_F2:
             self.return_requested.emit()
+        elif key == Qt.Key.Key_F3:
+            self.product_card_requested.emit()
         elif key == Qt.Key.Key_F8:
             if self.card is None:
                 self.message.setText(tr("Корректировка баллов: сначала найдите карту покупателя"))
