@@ -4,6 +4,22 @@
 <context>
     <name>BonusPOS</name>
     <message>
+        <location filename="../../src/bonuspos/ui/app.py" line="164"/>
+        <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
+        <source>магазин {0}, касса {1}</source>
+        <translation>store {0}, till {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/app.py" line="166"/>
+        <source>касса без сервера</source>
+        <translation>till without a server</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/app.py" line="262"/>
+        <source>Касса не запустилась</source>
+        <translation>The till did not start</translation>
+    </message>
+    <message>
         <location filename="../../src/bonuspos/ui/approval.py" line="36"/>
         <source>Подтверждение менеджера</source>
         <translation>Manager approval</translation>
@@ -636,23 +652,12 @@
         <translation>Points correction: find the customer&apos;s card first</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="94"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="109"/>
         <source>BonusPOS — касса программы «Любимый покупатель»</source>
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="98"/>
-        <location filename="../../src/bonuspos/ui/returns.py" line="257"/>
-        <source>магазин {0}, касса {1}</source>
-        <translation>store {0}, till {1}</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="100"/>
-        <source>касса без сервера</source>
-        <translation>till without a server</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="214"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="261"/>
         <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
         <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
@@ -1020,113 +1025,123 @@
         <translation>Return slip not printed: {0}. The return is saved; F9 — try again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="24"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="32"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="26"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="34"/>
         <source> · заблокирован до {0}</source>
         <translation> · locked until {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="36"/>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="37"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="44"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="45"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="53"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="69"/>
         <source>Сотрудники</source>
         <translation>Staff</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="71"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="87"/>
         <source>Вход в смену</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="77"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="92"/>
+        <source>Касса запускается…</source>
+        <translation>The till is starting…</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="97"/>
         <source>Нет сотрудников: ИТ добавляет менеджера командой bonuspos add-staff (как — в bonuspos add-staff --help)</source>
         <translation>No staff yet: IT adds a manager with bonuspos add-staff (see bonuspos add-staff --help)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="85"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="105"/>
         <source>Выберите себя стрелками или начните печатать имя, как в списке; Enter — PIN</source>
         <translation>Pick yourself with the arrows or start typing your name as listed; Enter — PIN</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="101"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="133"/>
         <source>Касса заблокирована</source>
         <translation>Till locked</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="103"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="135"/>
         <source>Смена: {0}. Введите свой PIN или PIN менеджера; чек и экран сохранены</source>
         <translation>Shift of {0}. Type your PIN or a manager&apos;s; the receipt and the screen are kept</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/sign_in.py" line="129"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="161"/>
         <source>PIN для {0}, затем Enter; Esc — выбрать другого</source>
         <translation>PIN for {0}, then Enter; Esc — pick someone else</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/sign_in.py" line="177"/>
+        <source>Касса запускается: PIN проверим через мгновение</source>
+        <translation>The till is starting: the PIN is checked in a moment</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="49"/>
         <source>Без сервера: работа офлайн</source>
         <translation>No server: working offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="55"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="58"/>
         <source>Проверяем связь…</source>
         <translation>Checking the connection…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="60"/>
         <source>● На связи</source>
         <translation>● Online</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="57"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="60"/>
         <source>● Нет связи</source>
         <translation>● Offline</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="59"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="62"/>
         <source>В очереди: {0}</source>
         <translation>Queued: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="61"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="64"/>
         <source>Синхронизация: {0}</source>
         <translation>Last sync: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="63"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="66"/>
         <source>Синхронизации ещё не было</source>
         <translation>Not synced yet</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="71"/>
         <source>Загрузка карт: {0}</source>
         <translation>Loading cards: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="71"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="74"/>
         <source>Отклонено сервером: {0}</source>
         <translation>Rejected by server: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="73"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="76"/>
         <source>Часы кассы расходятся с сервером</source>
         <translation>Till clock differs from the server</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="80"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="83"/>
         <source>Вход не выполнен · {0}</source>
         <translation>Nobody signed in · {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/status_bar.py" line="83"/>
+        <location filename="../../src/bonuspos/ui/status_bar.py" line="86"/>
         <source>{0}: {1} · {2}</source>
         <translation>{0}: {1} · {2}</translation>
     </message>

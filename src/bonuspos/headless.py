@@ -36,6 +36,11 @@ if TYPE_CHECKING:
 
 def configure(args: argparse.Namespace) -> int:
     server = (args.server, args.store, args.till, args.token_file)
+    scanner = (args.scanner_gap_ms, args.scanner_min_length, args.scanner_prefix)
+    if any(value is not None for value in (*scanner, args.scanner_suffix)):
+        _configure_scanner(args)
+        if not any(server) and args.shared_data_dir is None:
+            return 0
     if args.shared_data_dir is not None:
         _share_data_dir(Path(args.shared_data_dir))
         if not any(server):
@@ -56,6 +61,28 @@ def configure(args: argparse.Namespace) -> int:
     till = f"{settings.store}/{settings.till}"
     print(f"Касса {till} подключена к {settings.server}; настройки: {where}")
     return 0
+
+
+def _configure_scanner(args: argparse.Namespace) -> None:
+    """Change the settings given, keep the others (a broken file: from the defaults)."""
+    from dataclasses import replace
+
+    from bonuspos.domain.scanner import ScannerSettings, checked_scanner
+
+    try:
+        now = sync_config.load_scanner()
+    except InvalidInput:
+        now = ScannerSettings()
+    given = {
+        "gap_ms": args.scanner_gap_ms,
+        "min_length": args.scanner_min_length,
+        "prefix": args.scanner_prefix,
+        "suffix": args.scanner_suffix,
+    }
+    wanted = replace(now, **{name: value for name, value in given.items() if value is not None})
+    settings = checked_scanner(wanted.gap_ms, wanted.min_length, wanted.prefix, wanted.suffix)
+    where = sync_config.save_scanner(settings)
+    print(f"Сканер: {settings.describe()}; настройки: {where}")
 
 
 def _share_data_dir(folder: Path) -> None:
@@ -149,7 +176,7 @@ def self_test(args: argparse.Namespace) -> int:
     data_dir = args.data_dir or paths.data_dir()
     found = [checks.database(data_dir), checks.migrations()]
     configured, config = checks.configuration()
-    found += [configured, checks.token_file()]
+    found += [configured, checks.token_file(), checks.scanner()]
     found += _qt_checks(data_dir)
     found += checks.server(config, SystemClock().now)
     found.append(checks.disk(data_dir))

@@ -16,6 +16,7 @@ import platformdirs
 
 APP = "BonusPOS"
 MACHINE_FILE = "till.json"
+DB_NAME = "till.sqlite3"  # in the data folder
 
 
 def data_dir() -> Path:

@@ -3,22 +3,27 @@
     python -m tests.bench.bench_ui [--customers 1000000] [--runs 10] [--small]
                                    [--sales 4] [--scans 50] [--lookups 200]
 
-Three figures. Qt runs on the platform QT_QPA_PLATFORM names (offscreen when
-unset): widgets paint into an in-memory backing store, so what is timed is the app's
-work and Qt's painting, not a graphics driver. Every measure has a baseline measured in
-the same run, interleaved with ours (alternating which goes first), and the ratio of the
-two is the figure to watch on these shared, noisy 2-core machines.
+Three figures. The cold starts run on a real X server (DISPLAY, or an Xvfb the script
+starts) unless QT_QPA_PLATFORM names another platform; the in-process measures run on the
+platform QT_QPA_PLATFORM names (offscreen when unset): widgets paint into an in-memory
+backing store, so what is timed is the app's work and Qt's painting, not a driver.
+Every measure has a baseline measured in the same run, interleaved with ours
+(alternating which goes first), and the ratio of the two is the figure to watch on
+these shared, noisy 2-core machines.
 
-1. Cold start to a usable lookup screen (goal: median under 1 s, from source). N child
+1. Cold start to a usable sign-in screen (goal: median under 1 s, from source). N child
    processes (`python -c`, bytecode already cached by one untimed warm-up run each) that
-   import `bonuspos.ui.app`, create the QApplication, call `start()` with `sync=False` on
-   a small till data folder (demo catalog, two customers; made once, untimed) and run the
-   event loop. An application-wide event filter catches the first Paint event of a
-   QLineEdit (checked to be `window.lookup.phone`, holding the focus); a zero-time
+   import `bonuspos.ui.app`, create the QApplication, call `start()` as `bonuspos` does
+   (`in_background=True`, `sync=False`) on a small till data folder (demo catalog, two
+   customers, two staff; made once, untimed) and run the event loop. An
+   application-wide event filter catches the first Paint event of a QLineEdit or
+   QListWidget (checked to be the sign-in's roster, holding the focus); a zero-time
    timer queued from there fires once that paint and the rest of its frame are done and
    the event loop is idle again: a key pressed then would be handled. That moment is
-   "usable". Baseline child: `import PySide6.QtWidgets`, a QApplication, a QMainWindow
-   1280×800 with one focused QLineEdit, shown; the same filter, timer and clock.
+   "usable". Also stamped: "ready", when the till loaded behind the screen is attached
+   (a PIN typed is then checked at once). Baseline child: `import PySide6.QtWidgets`, a
+   QApplication, a QMainWindow 1280×800 with one focused QLineEdit, shown; the same
+   filter, timer and clock; its ready is its usable.
 
    The clock: the parent reads `time.time_ns()` right before `Popen`; the child reads
    the same system clock at its first statement, after its imports, after building the
@@ -62,8 +67,8 @@ two is the figure to watch on these shared, noisy 2-core machines.
 
 Every item scanned must be in both carts and every card shown must be the customer's, or
 the run stops: the figures would be void. One exception is counted instead: keys sent one
-by one cannot queue as a real scanner's do, so if this process is held up over 30 ms
-between two digits, the ScannerFilter rightly takes the rest for typing and the item is
+by one cannot queue as a real scanner's do, so if this process is held up longer than the
+scanner gap between two digits, the ScannerFilter rightly takes the rest for typing and the item is
 not added; such split scans are reported (their keys are still timed).
 
 PySide6 6.12.0 on CPython 3.11 drops a reference to None on each call returning nothing,
@@ -89,7 +94,8 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -122,16 +128,19 @@ from tests.bench.bench_lookup import environment
 from tests.bench.raw import RawTill
 from tests.bench.seed import RESULTS_DIR, install, seeded_database
 from tests.bench.timing import Budget, Comparison, Stats, _clean_heap, ms, triple
+from tests.bench.xserver import x_display
 from tests.support import CASHIER_PIN, MANAGER_PIN, MINSK, cashier, manager
 from tests.ui.conftest import prepared_till
 
-COLD = "Cold start to a usable lookup screen, from source"
+COLD = "Cold start to a usable sign-in screen, from source"
+READY = "↳ the till loaded behind it: a PIN typed is checked at once"
 KEYS = "Keystroke to repaint, scanning: every key"
 DIGIT = "Keystroke to repaint: a digit, code field repainted"
 ENTER = "Keystroke to repaint: Enter, item added, lines table repainted"
 LOOKUP = "Lookup to displayed card"
 BUDGETS = {
     COLD: Budget("median", 1000.0),
+    READY: Budget("median", 1000.0),
     KEYS: Budget("p95", 30.0),
     DIGIT: Budget("p95", 30.0),
     ENTER: Budget("p95", 30.0),
@@ -139,6 +148,7 @@ BUDGETS = {
 }
 BASELINES = {
     COLD: "bare QApplication + QMainWindow + QLineEdit",
+    READY: "the same bare window",
     KEYS: "QLineEdit + QTableWidget, Enter adds a row from a dict",
     DIGIT: "the same QLineEdit",
     ENTER: "the same QTableWidget, no services",
@@ -253,13 +263,23 @@ class FirstPaint(QObject):
 
 def usable():
     stamps["usable"] = time.time_ns()
-    modules = sorted(sys.modules)
+    stamps["modules"] = sorted(sys.modules)  # what the first paint needed, not the load after
+    report()
+
+def ready(_=None):
+    stamps["ready"] = time.time_ns()
+    report()
+
+def report():
+    if "usable" not in stamps or "ready" not in stamps:
+        return
     import json, os
     target = running.window.sign_in.people if ours else line
     print(json.dumps({
         "entered": entered, "imported": imported, "built": built, "usable": stamps["usable"],
+        "ready": stamps["ready"],
         "target_ok": watcher.painted is target, "focus_ok": app.focusWidget() is target,
-        "none_refs": sys.getrefcount(None), "modules": modules,
+        "none_refs": sys.getrefcount(None), "modules": stamps["modules"],
     }), flush=True)
     os._exit(0)
 
@@ -267,7 +287,9 @@ app = QApplication(["bonuspos"])
 watcher = FirstPaint()
 app.installEventFilter(watcher)
 if ours:
-    running = ui_app.start(Path(sys.argv[2]), None, sync=False)
+    # As `bonuspos` starts: the sign-in screen first, the till loaded behind it.
+    running = ui_app.start(Path(sys.argv[2]), None, sync=False, in_background=True)
+    running.loader.loaded.connect(ready)
 else:
     window = QMainWindow()
     line = QLineEdit()
@@ -275,6 +297,7 @@ else:
     window.resize(1280, 800)
     window.show()
     line.setFocus()
+    ready()  # nothing to load behind a bare window
 built = time.time_ns()
 app.exec()
 """
@@ -292,6 +315,10 @@ class Start:
     def total_ns(self) -> int:
         return self.stamps["usable"] - self.launched
 
+    @property
+    def ready_ns(self) -> int:
+        return self.stamps["ready"] - self.launched
+
     def phases_ns(self) -> dict[str, int]:
         marks = [self.launched, *(self.stamps[k] for k in ("entered", "imported", "built"))]
         ends = [*marks[1:], self.stamps["usable"]]
@@ -302,6 +329,26 @@ def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return env
+
+
+@contextmanager
+def x_server() -> Iterator[None]:
+    """Cold starts on a real X server (DISPLAY, or an Xvfb started for them) unless
+    QT_QPA_PLATFORM names another platform: offscreen hides what an X server costs."""
+    if os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb":
+        yield
+        return
+    with x_display() as display:
+        before = {k: os.environ.get(k) for k in ("DISPLAY", "QT_QPA_PLATFORM")}
+        os.environ.update(DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        try:
+            yield
+        finally:
+            for key, value in before.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 def cold_start(side: str, data_dir: Path) -> Start:
@@ -318,7 +365,7 @@ def cold_start(side: str, data_dir: Path) -> Start:
     # The till opens on sign-in: its roster is the first thing the cashier can use.
     _expect(data["target_ok"], f"{side}: the first field painted was not the first screen's")
     _expect(data["focus_ok"], f"{side}: the first screen's field did not have the focus")
-    stamps = {k: int(data[k]) for k in ("entered", "imported", "built", "usable")}
+    stamps = {k: int(data[k]) for k in ("entered", "imported", "built", "usable", "ready")}
     return Start(launched, stamps, list(data["modules"]), int(data["none_refs"]))
 
 
@@ -347,7 +394,7 @@ def _under(module: str, prefix: str) -> bool:
     return module == prefix or module.startswith(prefix + ".")
 
 
-def cold_starts(settings: Settings, data_dir: Path) -> tuple[Comparison, ColdDetail]:
+def cold_starts(settings: Settings, data_dir: Path) -> tuple[Comparison, Comparison, ColdDetail]:
     prepared_till(data_dir, ManualClock(datetime.now(MINSK)))
     for side in ("ours", "baseline"):  # untimed: bytecode caches written, files cached
         cold_start(side, data_dir)
@@ -360,6 +407,12 @@ def cold_starts(settings: Settings, data_dir: Path) -> tuple[Comparison, ColdDet
         Stats.of([s.total_ns for s in starts["ours"]]),
         Stats.of([s.total_ns for s in starts["baseline"]]),
         BUDGETS[COLD],
+    )
+    ready = Comparison(
+        READY,
+        Stats.of([s.ready_ns for s in starts["ours"]]),
+        Stats.of([s.ready_ns for s in starts["baseline"]]),
+        BUDGETS[READY],
     )
     phases = {
         side: {p: Stats.of([s.phases_ns()[p] for s in runs]).median for p in PHASES}
@@ -391,7 +444,7 @@ def cold_starts(settings: Settings, data_dir: Path) -> tuple[Comparison, ColdDet
         beyond[:15],
         sorted(s.none_refs for s in starts["ours"])[len(starts["ours"]) // 2],
     )
-    return comparison, detail
+    return comparison, ready, detail
 
 
 # --- PySide6 dropping references to None ------------------------------------------------
@@ -718,7 +771,7 @@ class _Scanning:
         digits = [time(code_field, partial(type_keys, code_field, ch)) for ch in code]
         enter = time(table.viewport(), partial(press, code_field, Qt.Key.Key_Return))
         if side == "ours" and items() != before + 1:
-            # This process was held up over 30 ms between two digits (sending them one by
+            # This process was held up past the scanner gap between two digits (sending them one by
             # one, it cannot queue them as a real scanner's would), so the filter saw the
             # end of a burst as typing. Counted, cleared; the item was not added.
             self.split += 1
@@ -847,7 +900,8 @@ def lookups(
 
 def run(settings: Settings, work_dir: Path, seed_dir: Path) -> tuple[Report, bool]:
     """All three measures; `work_dir` is left with the till copies. Also: seeded anew?"""
-    cold, detail = cold_starts(settings, work_dir / "start-till")
+    with x_server():
+        cold, ready, detail = cold_starts(settings, work_dir / "start-till")
     seeded = seeded_database(settings.customers, seed_dir)
     till_dir = work_dir / "till"
     install(seeded.path, till_dir)
@@ -875,7 +929,7 @@ def run(settings: Settings, work_dir: Path, seed_dir: Path) -> tuple[Report, boo
     none = NoneDrops(per_call, per_lookup, per_scan, detail.none_refs, guard.held)
     report = Report(
         settings,
-        [cold, *keys, found],
+        [cold, ready, *keys, found],
         detail,
         none,
         extra_passes=key_passes + lookup_passes,
@@ -917,9 +971,7 @@ def render_text(report: Report) -> str:
         if c.operation == COLD:
             lines += _cold_text(report.cold)
     lines.append(f"Paints that took more than one pass of the event loop: {report.extra_passes}")
-    lines.append(
-        f"Scans of ours split by a hold-up over 30 ms between two digits: {report.split_scans}"
-    )
+    lines.append(f"Scans of ours split by a hold-up past the scanner gap: {report.split_scans}")
     lines += _none_text(report.none)
     return "\n".join(lines)
 

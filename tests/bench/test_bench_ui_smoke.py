@@ -21,6 +21,7 @@ from tests.bench.bench_ui import (
     ENTER,
     KEYS,
     LOOKUP,
+    READY,
     ColdDetail,
     NoneDrops,
     Report,
@@ -42,7 +43,7 @@ def test_the_command_times_every_measure_on_both_sides_and_saves_json(
 
     out = capsys.readouterr().out
     assert "| Measure | BonusPOS median / p95 / p99, ms |" in out
-    for operation in (COLD, KEYS, DIGIT, ENTER, f"{LOOKUP}, 1,000 customers"):
+    for operation in (COLD, READY, KEYS, DIGIT, ENTER, f"{LOOKUP}, 1,000 customers"):
         assert f"| {operation} (baseline: " in out
     assert "phases, median ms" in out
     assert "modules loaded at first paint: BonusPOS" in out
@@ -52,6 +53,7 @@ def test_the_command_times_every_measure_on_both_sides_and_saves_json(
     keys_per_scan = 13 + 1  # an EAN-13's digits, then Enter
     assert counts == {
         COLD: (2, 2),
+        READY: (2, 2),
         KEYS: (5 * keys_per_scan,) * 2,
         DIGIT: (5 * 13,) * 2,
         ENTER: (5, 5),

@@ -127,6 +127,16 @@ def token_file() -> Check:
     return Check(name, Level.OK, f"{path}, только для владельца")
 
 
+def scanner() -> Check:
+    """How the screens will tell a scan; a broken file is a warning: the defaults serve."""
+    name = "Сканер штрихкодов"
+    try:
+        settings = sync_config.load_scanner()
+    except InvalidInput as broken:
+        return Check(name, Level.WARNING, f"{broken.message}; до тех пор — по умолчанию")
+    return Check(name, Level.OK, settings.describe())
+
+
 def server(config: sync_config.SyncConfig | None, now: Callable[[], datetime]) -> list[Check]:
     """The server answers, accepts this till's token, and its clock agrees with ours."""
     if config is None:

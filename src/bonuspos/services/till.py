@@ -16,6 +16,7 @@ from bonuspos.ledger.db import Database, open_database
 from bonuspos.ledger.repositories import POLICY_SETTING
 from bonuspos.ledger.till_lock import TillLock
 from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.paths import DB_NAME as DB_NAME  # the database file, as callers know it
 from bonuspos.services.catalog import CatalogService
 from bonuspos.services.checkout import Checkout
 from bonuspos.services.clock import Clock, SystemClock
@@ -32,7 +33,6 @@ from bonuspos.services.staff import StaffService
 if TYPE_CHECKING:
     from bonuspos.sync.client import ServerClient
 
-DB_NAME = "till.sqlite3"
 LOCK_NAME = "till.lock"
 
 

@@ -16,9 +16,12 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from bonuspos.domain.errors import InvalidInput
+from bonuspos.domain.scanner import ScannerSettings, checked_scanner
 from bonuspos.paths import APP
 
 FILE_NAME = "sync.json"
+# Beside the server's: a till may have a scanner before it has a server, or never one.
+SCANNER_FILE = "scanner.json"
 CODE_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 
 
@@ -122,3 +125,54 @@ def load(folder: Path | None = None) -> SyncConfig:
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise InvalidInput(f"Файл настроек {path} повреждён: выполните bonuspos configure") from exc
+
+
+def save_scanner(settings: ScannerSettings, folder: Path | None = None) -> Path:
+    """How this till tells its scanner's keys from a cashier's (`bonuspos configure`)."""
+    folder = folder or config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SCANNER_FILE
+    body = {
+        "gap_ms": settings.gap_ms,
+        "min_length": settings.min_length,
+        "prefix": settings.prefix,
+        "suffix": settings.suffix,
+    }
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
+def load_scanner(folder: Path | None = None) -> ScannerSettings:
+    """The till's scanner settings; the defaults where IT set none."""
+    path = (folder or config_dir()) / SCANNER_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ScannerSettings()
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"Файл настроек сканера {path} повреждён: {_RECONFIGURE}") from exc
+    defaults = ScannerSettings()
+    try:
+        values = (
+            data.get("gap_ms", defaults.gap_ms),
+            data.get("min_length", defaults.min_length),
+            data.get("prefix", defaults.prefix),
+            data.get("suffix", defaults.suffix),
+        )
+    except AttributeError as exc:
+        raise InvalidInput(f"Файл настроек сканера {path} повреждён: {_RECONFIGURE}") from exc
+    gap_ms, min_length, prefix, suffix = values
+    if not (_whole(gap_ms) and _whole(min_length)) or not (
+        isinstance(prefix, str) and isinstance(suffix, str)
+    ):
+        raise InvalidInput(f"Файл настроек сканера {path} повреждён: {_RECONFIGURE}")
+    return checked_scanner(gap_ms, min_length, prefix, suffix)
+
+
+_RECONFIGURE = "задайте сканер заново: bonuspos configure --scanner-gap-ms …"
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -1,7 +1,13 @@
-"""Starting the till's screens: the window first, then what the first screen does not need.
+"""Starting the till's screens: the sign-in screen first, the till loaded behind it.
 
-`start()` builds everything and returns it (tests and the benchmark drive the result);
-`run()` is what `bonuspos` calls: start, then Qt's event loop until the window closes.
+Most of a cold start is importing SQLAlchemy and the services and opening the database.
+The window, its sign-in page (with the roster read by plain sqlite3) and the status bar
+need none of it: they are painted first, then a thread loads the till while the cashier
+picks a name, and the work screens are built on the GUI thread when it is in.
+
+`start()` builds everything before it returns (tests and benchmarks drive the result);
+`run()` is what `bonuspos` calls: the window at once, the till behind it, then Qt's
+event loop until the window closes.
 """
 
 from __future__ import annotations
@@ -9,21 +15,29 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QEvent, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from bonuspos import paths
+from bonuspos.domain.scanner import ScannerSettings
 from bonuspos.services.clock import Clock
-from bonuspos.services.online import OnlineTill, SyncConfig
+from bonuspos.services.roster import first_roster
 from bonuspos.ui import style
 from bonuspos.ui.main_window import MainWindow, SyncBridge
-from bonuspos.ui.printing import SlipPrinter, configured
 from bonuspos.ui.scanner import ScannerFilter
+from bonuspos.ui.texts import tr
+
+if TYPE_CHECKING:
+    from bonuspos.services.online import OnlineTill, SyncConfig
+    from bonuspos.ui.printing import SlipPrinter
 
 LANGUAGES = ("ru", "en")
 
@@ -32,14 +46,78 @@ LANGUAGES = ("ru", "en")
 class Running:
     app: QApplication
     window: MainWindow
-    online_till: OnlineTill
     scanner: ScannerFilter
     bridge: SyncBridge
+    loader: TillLoader = field(repr=False)
+
+    @property
+    def online_till(self) -> OnlineTill:
+        if self.loader.online_till is None:
+            raise RuntimeError("the till has not loaded yet")
+        return self.loader.online_till
 
     def close(self) -> None:
         self.app.removeEventFilter(self.scanner)
         self.window.close()
-        self.online_till.close()
+        self.loader.close()
+
+
+class TillLoader(QObject):
+    """Opens the till (imports, database, migrations) on a thread; `loaded` on the GUI's.
+
+    A failure (another till running on the folder, a database newer than the program)
+    comes back as `failed` with the exception, for the screen to say.
+    """
+
+    loaded = Signal(object)  # OnlineTill
+    failed = Signal(object)  # Exception
+
+    def __init__(
+        self,
+        data_dir: Path,
+        config: SyncConfig | None,
+        clock: Clock | None,
+        bridge: SyncBridge,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._data_dir = data_dir
+        self._config = config
+        self._clock = clock
+        self._bridge = bridge
+        self.online_till: OnlineTill | None = None
+        self.printer: SlipPrinter | None = None
+        self.error: Exception | None = None
+        self.done = threading.Event()
+
+    def load(self) -> None:
+        try:
+            # The work screens' modules too: `MainWindow.attach` then finds them imported.
+            from bonuspos.services.online import OnlineTill
+            from bonuspos.ui import printing
+            from bonuspos.ui.main_window import import_work_screens
+
+            import_work_screens()
+            self.printer = printing.configured(self._data_dir)
+            self.online_till = OnlineTill(
+                self._data_dir, self._config, self._clock, on_state=self._bridge.changed.emit
+            )
+        except Exception as problem:  # every failure is the screen's to say
+            self.error = problem
+            self.done.set()
+            self.failed.emit(problem)
+            return
+        self.done.set()
+        self.loaded.emit(self.online_till)
+
+    def load_in_background(self) -> None:
+        threading.Thread(target=self.load, name="bonuspos-load", daemon=True).start()
+
+    def close(self) -> None:
+        # A window closed while the till loads: wait for it, so its database closes cleanly.
+        self.done.wait(timeout=30)
+        if self.online_till is not None:
+            self.online_till.close()
 
 
 def application() -> QApplication:
@@ -71,23 +149,44 @@ def start(
     sync: bool = True,
     idle_lock: timedelta | None = None,
     fullscreen: bool = False,
+    scanning: ScannerSettings | None = None,
+    in_background: bool = False,
 ) -> Running:
-    """`idle_lock`: how long without input locks the till (tests shorten the policy's)."""
+    """The window, shown; the till loaded (`in_background`: on a thread, attached later).
+
+    `idle_lock`: how long without input locks the till (tests shorten the policy's);
+    `scanning`: how this till tells its scanner's keys (the defaults if None).
+    """
     app = application()
     style.apply(app)
     install_language(app, language)
-    bridge = SyncBridge()
-    online_till = OnlineTill(data_dir, config, clock, on_state=bridge.changed.emit)
-    scanner = ScannerFilter(app)
-    app.installEventFilter(scanner)
-    window = MainWindow(
-        online_till,
-        printer or configured(data_dir),
-        scanner,
-        bridge,
-        idle_lock,
-        reports=data_dir / "reports",
+    place = (
+        tr("магазин {0}, касса {1}").format(config.store, config.till)
+        if config
+        else tr("касса без сервера")
     )
+    window = MainWindow(place, lambda: first_roster(data_dir))
+    bridge = SyncBridge()
+    scanner = ScannerFilter(app, scanning)
+    app.installEventFilter(scanner)
+    loader = TillLoader(data_dir, config, clock, bridge, app)
+
+    def attach(online_till: OnlineTill) -> None:
+        assert loader.printer is not None
+        window.attach(
+            online_till,
+            printer or loader.printer,
+            scanner,
+            bridge,
+            idle_lock,
+            reports=data_dir / "reports",
+        )
+        if sync:
+            # After the first paint: the queue must see a usable screen before the worker runs.
+            QTimer.singleShot(0, online_till.start)
+
+    loader.loaded.connect(attach)
+    loader.failed.connect(lambda problem: _cannot_start(window, problem))
     # A store's monitor is often 1024×768 or 1366×768: a window larger than the screen
     # puts the buttons and the status bar out of sight where no window manager fits it.
     # The size also stays the window's own where nothing maximises it (no window manager)
@@ -100,10 +199,69 @@ def start(
         window.showFullScreen()
     else:
         window.showMaximized()
-    if sync:
-        # After the first paint: the queue must see a usable screen before the worker runs.
-        QTimer.singleShot(0, online_till.start)
-    return Running(app, window, online_till, scanner, bridge)
+    running = Running(app, window, scanner, bridge, loader)
+    if in_background:
+        # Once the sign-in screen has painted: the loading thread shares the interpreter
+        # with the GUI thread and must not slow the first paint down.
+        FirstPaint(window.sign_in, loader.load_in_background).watch()
+    else:
+        loader.load()
+        if loader.error is not None:
+            raise loader.error
+    return running
+
+
+class FirstPaint(QObject):
+    """Calls `then` once, from the event loop, after `widget` or a child of it first paints.
+
+    A fallback timer calls it anyway: a window that never paints (minimised at start, a
+    platform without a screen) must still load its till.
+    """
+
+    FALLBACK_MS = 1000
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then: Callable[[], None] | None = then
+
+    def watch(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        QTimer.singleShot(self.FALLBACK_MS, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            self._then is not None
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and (watched is self._widget or self._widget.isAncestorOf(watched))
+        ):
+            QTimer.singleShot(0, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        if then is not None:
+            then()
+
+
+def _cannot_start(window: MainWindow, problem: Exception) -> None:
+    """The till could not open its database: say why where the cashier looks, then quit."""
+    import logging
+
+    logging.getLogger(__name__).error("the till did not start: %s", problem)
+    if sys.stderr is not None:
+        print(f"bonuspos: {problem}", file=sys.stderr)
+    app = QApplication.instance()
+    if QApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.critical(window, tr("Касса не запустилась"), str(problem))
+    if app is not None:
+        app.exit(2)
 
 
 def run(
@@ -113,10 +271,20 @@ def run(
     language: str = "ru",
     fullscreen: bool = False,
     smoke: bool = False,
+    scanning: ScannerSettings | None = None,
 ) -> int:
-    """`smoke`: quit as soon as the first screen is usable (a build's and a benchmark's check)."""
+    """`smoke`: quit as soon as the first screen is usable and the till has loaded
+    (a build's and a benchmark's check)."""
     # A smoke run proves the screens start; it must not send a real till's queue anywhere.
-    running = start(data_dir, config, language=language, fullscreen=fullscreen, sync=not smoke)
+    running = start(
+        data_dir,
+        config,
+        language=language,
+        fullscreen=fullscreen,
+        sync=not smoke,
+        scanning=scanning,
+        in_background=True,
+    )
     if smoke:
         probe = UsableProbe(running, data_dir)
         running.app.installEventFilter(probe)
@@ -125,20 +293,22 @@ def run(
     try:
         return running.app.exec()
     finally:
-        running.online_till.close()
+        running.loader.close()
 
 
 SMOKE_TIMEOUT_MS = 60_000
 
 
 class UsableProbe(QObject):
-    """Waits for the first screen's focused field to paint, then reports and quits.
+    """Waits for the first screen to be usable and the till to load, then reports and quits.
 
     "Usable" is the moment a key pressed would be handled: the focused field painted and
-    the event loop idle again (a zero-time timer queued from its paint fires then). The
-    line printed carries the wall clock (`time.time_ns`), so a parent process that read
-    the same clock before launching measures process creation and the bundle's own
-    unpacking too: a benchmark cannot put its own timing code into a frozen build.
+    the event loop idle again (a zero-time timer queued from its paint fires then).
+    "Ready" is the moment the loaded till is attached: a PIN typed is checked at once.
+    The line printed carries both on the wall clock (`time.time_ns`), so a parent process
+    that read the same clock before launching measures process creation and the bundle's
+    own unpacking too: a benchmark cannot put its own timing code into a frozen build.
+    A till that fails to load exits with its own status and prints nothing here.
     """
 
     def __init__(self, running: Running, data_dir: Path) -> None:
@@ -146,7 +316,12 @@ class UsableProbe(QObject):
         self._running = running
         self._data_dir = data_dir
         self._seen: QWidget | None = None
+        self._usable_ns: int | None = None
+        self._ready_ns: int | None = None
         self.failed = False
+        running.loader.loaded.connect(self._ready)
+        if running.window.attached:
+            self._ready_ns = time.time_ns()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if (
@@ -172,10 +347,20 @@ class UsableProbe(QObject):
         return window.pages.currentWidget()
 
     def _usable(self) -> None:
-        usable_ns = time.time_ns()
+        self._usable_ns = time.time_ns()
+        self._report()
+
+    def _ready(self, _: object) -> None:
+        self._ready_ns = time.time_ns()
+        self._report()
+
+    def _report(self) -> None:
+        if self._usable_ns is None or self._ready_ns is None:
+            return
         window = self._running.window
         report = {
-            "usable_ns": usable_ns,
+            "usable_ns": self._usable_ns,
+            "ready_ns": self._ready_ns,
             "title": window.windowTitle(),
             "screen": type(window.pages.currentWidget()).__name__,
             "focus": type(self._seen).__name__,
@@ -188,7 +373,7 @@ class UsableProbe(QObject):
         self._running.app.quit()
 
     def timed_out(self) -> None:
-        if self._seen is None:
+        if self._usable_ns is None or self._ready_ns is None:
             self.failed = True
             if sys.stderr is not None:
                 print("bonuspos --smoke: the first screen never became usable", file=sys.stderr)

@@ -7,9 +7,11 @@ had the focus come back with the PIN.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -17,21 +19,24 @@ from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QStackedWidget
 
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.receipt_code import sale_id_of
-from bonuspos.services.online import OnlineTill, SyncState
-from bonuspos.services.views import CardView, CorrectionDone, Receipt, Shift
-from bonuspos.ui.checkout import CheckoutScreen
-from bonuspos.ui.corrections import CorrectionScreen
-from bonuspos.ui.customer_form import CustomerFormScreen
-from bonuspos.ui.end_of_day import EndOfDayScreen
-from bonuspos.ui.lookup import LookupScreen
-from bonuspos.ui.printing import SlipPrinter
-from bonuspos.ui.product_card import ProductCard, show_product_card
-from bonuspos.ui.receipt import ReceiptScreen
-from bonuspos.ui.returns import ReturnsScreen
+from bonuspos.services.views import CardView, CorrectionDone, Receipt, Shift, StaffView
 from bonuspos.ui.scanner import ScannerFilter
 from bonuspos.ui.sign_in import SignInScreen
 from bonuspos.ui.status_bar import TillStatusBar
 from bonuspos.ui.texts import refusal, tr
+
+if TYPE_CHECKING:
+    # The work screens and the services come with SQLAlchemy: loaded behind the sign-in
+    # screen (see `attach`), never by importing this module.
+    from bonuspos.services.online import OnlineTill, SyncState
+    from bonuspos.ui.checkout import CheckoutScreen
+    from bonuspos.ui.corrections import CorrectionScreen
+    from bonuspos.ui.customer_form import CustomerFormScreen
+    from bonuspos.ui.end_of_day import EndOfDayScreen
+    from bonuspos.ui.lookup import LookupScreen
+    from bonuspos.ui.printing import SlipPrinter
+    from bonuspos.ui.receipt import ReceiptScreen
+    from bonuspos.ui.returns import ReturnsScreen
 
 # What counts as someone at the till: any key, click, wheel or movement of the mouse.
 ACTIVITY = frozenset(
@@ -46,6 +51,18 @@ ACTIVITY = frozenset(
 # Fits a 1024×768 monitor less a taskbar and a title bar; every screen is laid out to work
 # at this size (tests/ui/test_layout.py), so the window may never need to be larger.
 MINIMUM_SIZE = QSize(1000, 680)
+
+
+def import_work_screens() -> None:
+    """Import what `MainWindow.attach` builds, off the GUI thread while the sign-in is up."""
+    import bonuspos.services.online
+    import bonuspos.ui.checkout
+    import bonuspos.ui.corrections
+    import bonuspos.ui.customer_form
+    import bonuspos.ui.end_of_day
+    import bonuspos.ui.lookup
+    import bonuspos.ui.receipt
+    import bonuspos.ui.returns  # noqa: F401
 
 
 class SyncBridge(QObject):
@@ -73,7 +90,37 @@ class IdleWatch(QObject):
 
 
 class MainWindow(QMainWindow):
+    """Built in two steps, so the sign-in screen is up before the till has loaded.
+
+    The constructor makes the window, the sign-in page (from the roster's first look, see
+    `bonuspos.services.roster`) and the status bar: only Qt and the domain. `attach` then
+    takes the loaded till and builds the work screens; until it has, the window is the
+    sign-in page and a PIN typed on it waits for the till.
+    """
+
     def __init__(
+        self, place: str, first_roster: Callable[[], tuple[StaffView, ...]] = tuple
+    ) -> None:
+        """`place`: the store and till, as the status bar shows them."""
+        super().__init__()
+        self.shift: Shift | None = None
+        self.sync_state: SyncState | None = None
+        self.attached = False
+        self.setWindowTitle(tr("BonusPOS — касса программы «Любимый покупатель»"))
+        self.setMinimumSize(MINIMUM_SIZE)
+        self.sign_in = SignInScreen(None, first_roster)
+        self.stack = QStackedWidget()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.sign_in)
+        self.pages.addWidget(self.stack)
+        self.setCentralWidget(self.pages)
+        self.status = TillStatusBar(place)
+        self.setStatusBar(self.status)
+        self.status.show_staff(None)
+        self.pages.setCurrentWidget(self.sign_in)
+        self.sign_in.start()
+
+    def attach(
         self,
         online_till: OnlineTill,
         printer: SlipPrinter,
@@ -83,33 +130,37 @@ class MainWindow(QMainWindow):
         *,
         reports: Path,
     ) -> None:
-        """`idle_lock`: how long without input locks the till; the policy's by default.
-        `reports`: the folder of the days' reports (`<data>/reports`), a folder a day."""
-        super().__init__()
+        """The loaded till: the work screens, the idle lock, the scanner and the worker.
+
+        `idle_lock`: how long without input locks the till; the policy's by default.
+        `reports`: the folder of the days' reports (`<data>/reports`), a folder a day.
+        """
+        # Imported here, not at the top: they bring the services and SQLAlchemy, which
+        # the sign-in screen must not wait for (the loader has imported them already).
+        from bonuspos.services.online import SyncState
+        from bonuspos.ui.checkout import CheckoutScreen
+        from bonuspos.ui.corrections import CorrectionScreen
+        from bonuspos.ui.customer_form import CustomerFormScreen
+        from bonuspos.ui.end_of_day import EndOfDayScreen
+        from bonuspos.ui.lookup import LookupScreen
+        from bonuspos.ui.product_card import show_product_card
+        from bonuspos.ui.receipt import ReceiptScreen
+        from bonuspos.ui.returns import ReturnsScreen
+
         self._online_till = online_till
         till = online_till.till
         self._staff = till.staff
-        self.shift: Shift | None = None
-        self.sync_state: SyncState | None = None
-        self.setWindowTitle(tr("BonusPOS — касса программы «Любимый покупатель»"))
-        self.setMinimumSize(MINIMUM_SIZE)
-        config = online_till.config
-        place = (
-            tr("магазин {0}, касса {1}").format(config.store, config.till)
-            if config
-            else tr("касса без сервера")
-        )
-
-        self.sign_in = SignInScreen(till.staff)
-        self.lookup = LookupScreen(till.lookup)
-        self.form = CustomerFormScreen(till.registration, self._shift)
-        self.checkout = CheckoutScreen(
+        self.lookup: LookupScreen = LookupScreen(till.lookup)
+        self.form: CustomerFormScreen = CustomerFormScreen(till.registration, self._shift)
+        self.checkout: CheckoutScreen = CheckoutScreen(
             till.checkout, till.catalog, self._online, till.staff, self._shift
         )
-        self.receipt = ReceiptScreen(printer)
-        self.returns = ReturnsScreen(till.returns, till.staff, printer, self._shift)
-        self.correction = CorrectionScreen(till.corrections, till.staff, self._shift)
-        self.end_of_day = EndOfDayScreen(
+        self.receipt: ReceiptScreen = ReceiptScreen(printer)
+        self.returns: ReturnsScreen = ReturnsScreen(till.returns, till.staff, printer, self._shift)
+        self.correction: CorrectionScreen = CorrectionScreen(
+            till.corrections, till.staff, self._shift
+        )
+        self.end_of_day: EndOfDayScreen = EndOfDayScreen(
             till.end_of_day,
             till.staff,
             printer,
@@ -117,7 +168,6 @@ class MainWindow(QMainWindow):
             lambda day: reports / day.isoformat(),
             lambda: till.policy.store_day(till.clock.now()),
         )
-        self.stack = QStackedWidget()
         for screen in (
             self.lookup,
             self.form,
@@ -128,12 +178,6 @@ class MainWindow(QMainWindow):
             self.end_of_day,
         ):
             self.stack.addWidget(screen)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(self.sign_in)
-        self.pages.addWidget(self.stack)
-        self.setCentralWidget(self.pages)
-        self.status = TillStatusBar(place)
-        self.setStatusBar(self.status)
         self.status.show_state(None if online_till.config is None else SyncState())
 
         self.idle = IdleWatch(idle_lock or till.policy.idle_lock, self)
@@ -167,13 +211,16 @@ class MainWindow(QMainWindow):
         self.end_of_day.closed.connect(self.to_lookup)
         scanner.scanned.connect(self._scanned)
         bridge.changed.connect(self._sync_changed)
-        self.to_sign_in()
+        self.attached = True
+        # A PIN typed while the till loaded is checked now; the roster gains its lockouts.
+        self.sign_in.attach(till.staff)
 
     # --- who is at the till -------------------------------------------------------------
 
     def to_sign_in(self) -> None:
         self.shift = None
-        self.idle.timer.stop()
+        if self.attached:
+            self.idle.timer.stop()
         self.status.show_staff(None)
         self.pages.setCurrentWidget(self.sign_in)
         self.sign_in.start()
@@ -299,6 +346,8 @@ class MainWindow(QMainWindow):
     def _scanned(self, code: str) -> None:
         if self.pages.currentWidget() is not self.stack:
             return  # nobody signed in, or the till is locked: a scan does nothing
+        from bonuspos.ui.product_card import ProductCard  # loaded with the checkout
+
         modal = QApplication.activeModalWidget()
         if isinstance(modal, ProductCard):
             modal.show_product(code)  # a price check: the cart is left alone
@@ -334,12 +383,15 @@ class MainWindow(QMainWindow):
         key = event.key()
         if key == Qt.Key.Key_F12:
             self.sign_out()
-        elif key == Qt.Key.Key_F9 and self.stack.currentWidget() is self.lookup:
+        elif key == Qt.Key.Key_F9 and self.attached and self.stack.currentWidget() is self.lookup:
             self.reprint_last()
         else:
             super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if not self.attached:
+            super().closeEvent(event)
+            return
         if self.checkout.busy or self.returns.busy or self.end_of_day.busy:
             event.ignore()  # a sale or a return is being written: wait for its answer
             return

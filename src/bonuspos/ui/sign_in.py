@@ -2,19 +2,27 @@
 
 The till opens here, and comes back here after a shift ends. Locked, it shows who left it
 signed in: their PIN, or a manager's, brings back the screen and cart left underneath.
+
+At start-up the screen is up before the till has loaded: it offers the roster's first look
+and holds a PIN typed meanwhile until `attach` hands it the staff service.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from bonuspos.domain.errors import DomainError
-from bonuspos.services.staff import StaffService
 from bonuspos.services.views import Shift, StaffView
 from bonuspos.ui.texts import moment, refusal, role_name, tr
 from bonuspos.ui.widgets import label, offer_choices
+
+if TYPE_CHECKING:
+    from bonuspos.services.staff import StaffService
 
 MAX_PIN = 8
 
@@ -42,9 +50,17 @@ class SignInScreen(QWidget):
     signed_in = Signal(object)  # Shift: a shift began
     unlocked = Signal(object)  # Shift: the locked till is back, with whoever typed the PIN
 
-    def __init__(self, staff: StaffService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        staff: StaffService | None,
+        first_roster: Callable[[], tuple[StaffView, ...]] = tuple,
+        parent: QWidget | None = None,
+    ) -> None:
+        """`staff`: None while the till loads; `first_roster` is what to offer meanwhile."""
         super().__init__(parent)
         self._staff = staff
+        self._first_roster = first_roster
+        self._waiting: tuple[str, str] | None = None  # a PIN typed before the till loaded
         self.locked: Shift | None = None  # the shift a lock interrupted
 
         self.title = label(name="title", wrap=True)
@@ -69,8 +85,12 @@ class SignInScreen(QWidget):
         """Nobody is signed in: the whole roster, to pick a name."""
         self.locked = None
         self.title.setText(tr("Вход в смену"))
-        roster = self._staff.roster()
+        roster = self._roster()
         self._offer(roster)
+        if not roster and self._staff is None:
+            # Not "nobody": a new or older database has no roster to read until it is set up.
+            self.explain.setText(tr("Касса запускается…"))
+            return
         if not roster:
             self.explain.setText(
                 tr(
@@ -92,8 +112,20 @@ class SignInScreen(QWidget):
         shown = {
             self.people.item(n).data(Qt.ItemDataRole.UserRole) for n in range(self.people.count())
         }
-        if set(self._staff.roster()) != shown:
+        if set(self._roster()) != shown:
             self.start()
+
+    def attach(self, staff: StaffService) -> None:
+        """The till has loaded: its roster replaces the first look, a waiting PIN is checked."""
+        self._staff = staff
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            self._check(*waiting)
+        elif self.locked is None and not self.pin.isVisible():
+            self.start()  # the roster with lockouts, or how to add the first manager
+
+    def _roster(self) -> tuple[StaffView, ...]:
+        return self._first_roster() if self._staff is None else self._staff.roster()
 
     def lock(self, shift: Shift) -> None:
         """The till was left idle: only the one signed in, or a manager, opens it again."""
@@ -105,7 +137,7 @@ class SignInScreen(QWidget):
             )
         )
         try:
-            roster = self._staff.roster()
+            roster = self._roster()
         except DomainError:
             roster = ()  # the database is away: the one signed in can still come back
         others = tuple(s for s in roster if s.is_manager and s.staff_id != shift.staff.staff_id)
@@ -140,11 +172,19 @@ class SignInScreen(QWidget):
         chosen: StaffView = item.data(Qt.ItemDataRole.UserRole)
         pin = self.pin.text()
         self.pin.clear()
+        if self._staff is None:
+            self._waiting = (chosen.staff_id, pin)
+            self.message.setText(tr("Касса запускается: PIN проверим через мгновение"))
+            return
+        self._check(chosen.staff_id, pin)
+
+    def _check(self, staff_id: str, pin: str) -> None:
+        assert self._staff is not None
         try:
             if self.locked is None:
-                shift = self._staff.sign_in(chosen.staff_id, pin)
+                shift = self._staff.sign_in(staff_id, pin)
             else:
-                shift = self._staff.unlock(self.locked, chosen.staff_id, pin)
+                shift = self._staff.unlock(self.locked, staff_id, pin)
         except DomainError as refused:
             self.message.setText(refusal(refused))
             return

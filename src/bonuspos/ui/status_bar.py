@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from bonuspos.domain.clock_rule import ClockImplausible
-from bonuspos.services.online import SyncState
 from bonuspos.services.views import StaffView
 from bonuspos.ui.texts import clock_warning, role_name, tr
 from bonuspos.ui.widgets import ElidedLabel, restyle
+
+if TYPE_CHECKING:
+    from bonuspos.services.online import SyncState  # with SQLAlchemy: not before the till loads
 
 MINSK = ZoneInfo("Europe/Minsk")
 
