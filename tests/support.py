@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bonuspos.domain.card import Phone
-from bonuspos.domain.cart import Cart, Channel, Tender, TenderKind
+from bonuspos.domain.cart import Cart, Channel, TenderKind
 from bonuspos.domain.ledger import Balance
 from bonuspos.domain.money import Money, Points
 from bonuspos.domain.staff import Action, Role, return_details
@@ -47,17 +47,11 @@ def sell(
     cart = Cart()
     for code, qty in codes.items():
         cart = cart.add(till.catalog.find(code).line(qty))
-    due = cart.total - spend.as_money()
-    tenders = (Tender(kind, due),) if due.minor > 0 else ()
-    return till.checkout.complete(
-        SaleRequest(
-            sale_id or new_sale_id(),
-            cart,
-            tenders,
-            spend=spend,
-            customer_uid=card.customer_uid if card else None,
-        )
-    )
+    # Quoted as if online: the sale asks the server when the till has one, and the
+    # offline limit is then enforced by the completion, not guessed here.
+    uid = card.customer_uid if card else None
+    offer = till.checkout.quote(cart, uid, [kind], online=True).offer(spend)
+    return till.checkout.complete(SaleRequest.of(offer, sale_id or new_sale_id()))
 
 
 MANAGER = "Мария Менеджерова"

@@ -58,165 +58,175 @@
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="71"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="72"/>
+        <source>F2 — найти или сменить карту покупателя</source>
+        <translation>F2 — find or change the customer’s card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="74"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="88"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="92"/>
         <source>Номер заказа</source>
         <translation>Order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="108"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="112"/>
         <source>Провести · Enter</source>
         <translation>Complete · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="109"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="113"/>
         <location filename="../../src/bonuspos/ui/customer_form.py" line="96"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="118"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="122"/>
         <source>Отменить чек · Enter</source>
         <translation>Cancel receipt · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="119"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="123"/>
         <source>Вернуться к чеку · Esc</source>
         <translation>Back to receipt · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="123"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="127"/>
         <source>F3 — карточка товара · F4 — возврат по чеку · F12 — выход из смены</source>
         <translation>F3 — product card · F4 — return by receipt · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="130"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
         <source>Добавить · Enter</source>
         <translation>Add · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="138"/>
         <source>Оплата (F7):</source>
         <translation>Payment (F7):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="136"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="140"/>
         <source>Продажа (F8):</source>
         <translation>Sale type (F8):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="141"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="145"/>
         <source>Списать баллов (F6 — максимум):</source>
         <translation>Points to redeem (F6 — max):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="152"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="156"/>
         <source>Удалить строку · Del</source>
         <translation>Remove line · Del</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="153"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="157"/>
         <source>Списать максимум · F6</source>
         <translation>Redeem max · F6</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="154"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="158"/>
         <source>К оплате · F10</source>
         <translation>Pay · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="155"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="159"/>
         <source>Отмена · Esc</source>
         <translation>Cancel · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="191"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="219"/>
+        <source>Связь с сервером изменилась: проверьте баллы и нажмите F10</source>
+        <translation>The connection to the server changed: check the points and press F10</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="223"/>
         <source>Продажа без карты</source>
         <translation>Sale without card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="194"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="226"/>
         <source>{0} · доступно {1}</source>
         <translation>{0} · available {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="235"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="269"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="293"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="327"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="297"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="331"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="311"/>
-        <source>Списать можно не больше {0} ({1})</source>
-        <translation>No more than {0} can be redeemed ({1})</translation>
-    </message>
-    <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="316"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="321"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="324"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="349"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="337"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="372"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="338"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="373"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="379"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="349"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="385"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="362"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="399"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="379"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="416"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="483"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="538"/>
         <source>Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал</source>
         <translation>Cancel the receipt: {0} lines, {1}? The cancellation is logged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="502"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="557"/>
         <source>Отмена чека на сумму {0}</source>
         <translation>Cancelling a receipt of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="608"/>
+        <source>Списать можно не больше {0} ({1})</source>
+        <translation>No more than {0} can be redeemed ({1})</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/corrections.py" line="54"/>
@@ -286,8 +296,8 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/customer_form.py" line="69"/>
-        <source>ГГГГ-ММ-ДД, по желанию</source>
-        <translation>YYYY-MM-DD, optional</translation>
+        <source>ДД.ММ.ГГГГ, по желанию</source>
+        <translation>DD.MM.YYYY, optional</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/customer_form.py" line="71"/>
@@ -577,77 +587,87 @@
         <translation>Store events the server flagged: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="39"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="48"/>
         <source>Карта покупателя</source>
         <translation>Customer card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="42"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="51"/>
         <source>Телефон или карта</source>
         <translation>Phone or card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="43"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="52"/>
         <source>Телефон, пластиковая карта или фамилия (заказ по телефону)</source>
         <translation>Phone, plastic card or surname (phone order)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="46"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="55"/>
         <source>Найти · Enter</source>
         <translation>Find · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="68"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="77"/>
         <source>Продажа с картой · Enter</source>
         <translation>Sale with card · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="69"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="78"/>
         <source>Оформить карту · F4</source>
         <translation>Issue card · F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="70"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="79"/>
         <source>Продажа без карты · F5</source>
         <translation>Sale without card · F5</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="80"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="88"/>
+        <source>Карта для текущего чека: телефон или скан карты · Esc — вернуться к чеку</source>
+        <translation>The card for this receipt: phone or a scan of the card · Esc — back to the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="94"/>
         <source>F3 — карточка товара · F2 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F11 — закрытие дня (менеджер) · F12 — выход из смены</source>
         <translation>F3 — product card · F2 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F11 — close the day (manager) · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="112"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="155"/>
         <source>Доступно: {0} · телефон {1}</source>
         <translation>Available: {0} · phone {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="116"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="159"/>
         <source>Ожидают: {0}, станут доступны {1}</source>
         <translation>Pending: {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="121"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="164"/>
         <source>Ожидающих баллов нет</source>
         <translation>No pending points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="136"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="181"/>
         <source>Карта не найдена. Оформить новую? F4</source>
         <translation>Card not found. Issue a new one? F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="150"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="195"/>
         <source>Никого с таким именем нет</source>
         <translation>No one by that name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="153"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="198"/>
         <source>Показаны первые {0}: уточните имя</source>
         <translation>First {0} shown: type more of the name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="174"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="212"/>
+        <source>Сначала найдите карту или вернитесь к чеку (Esc)</source>
+        <translation>Find the card first, or go back to the receipt (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="223"/>
         <source>Корректировка баллов: сначала найдите карту покупателя</source>
         <translation>Points correction: find the customer&apos;s card first</translation>
     </message>
@@ -657,7 +677,7 @@
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="261"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="264"/>
         <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
         <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
@@ -793,37 +813,42 @@
         <translation>Price tag saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="33"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="34"/>
         <source>Новая продажа · Enter</source>
         <translation>New sale · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="34"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="35"/>
         <source>Печать ещё раз · F9</source>
         <translation>Reprint · F9</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="37"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="38"/>
         <source>Продажа проведена</source>
         <translation>Sale completed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="47"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="48"/>
+        <source>К оплате {0}</source>
+        <translation>Due {0}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="50"/>
         <source>Чек №{0}: {1}, оплачено баллами {2}</source>
         <translation>Receipt #{0}: {1}, paid with points {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="52"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="55"/>
         <source>Начислено {0}, доступны с {1}; баланс: доступно {2}, ожидают {3}</source>
         <translation>Earned {0}, available from {1}; balance: {2} available, {3} pending</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="59"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="62"/>
         <source>Без карты: баллы не начислены</source>
         <translation>No card: no points earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/receipt.py" line="76"/>
+        <location filename="../../src/bonuspos/ui/receipt.py" line="79"/>
         <source>Чек не напечатан: {0}. Продажа сохранена; F9 — напечатать ещё раз</source>
         <translation>Receipt not printed: {0}. The sale is saved; F9 to print again</translation>
     </message>

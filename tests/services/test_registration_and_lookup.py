@@ -97,3 +97,37 @@ def test_a_name_search_with_more_matches_than_shown_says_so(till: Till) -> None:
     assert len(found.cards) == 20
     assert [c.full_name for c in found.cards] == sorted(c.full_name for c in found.cards)
     assert not till.lookup.search("иванов", limit=22).more
+
+
+@pytest.mark.parametrize("typed", ["15.03.1985", "1985-03-15", " 5.3.1985 "])
+def test_a_birth_date_is_taken_as_the_customer_says_it_and_kept_as_iso(
+    till: Till, typed: str
+) -> None:
+    till.registration.register(
+        CustomerForm("Жук Павел", "+375 44 777-00-11", True, True, birth_date=typed)
+    )
+    with till.db.reading() as s:
+        kept = s.execute(select(Customer.birth_date)).scalar_one()
+    assert kept == ("1985-03-05" if typed.strip() == "5.3.1985" else "1985-03-15")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            "15/03/1985",
+            "Дата рождения «15/03/1985»: введите её как ДД.ММ.ГГГГ, например 15.03.1985",
+        ),
+        ("31.02.1985", "Даты 31.02.1985 нет в календаре: проверьте день и месяц"),
+        ("15.03.1085", "Дата рождения 15.03.1085: проверьте год"),
+    ],
+)
+def test_a_bad_birth_date_says_how_to_write_it_and_registers_nobody(
+    till: Till, typed: str, message: str
+) -> None:
+    with pytest.raises(FormError) as refused:
+        till.registration.register(
+            CustomerForm("Жук Павел", "+375 44 777-00-11", True, True, birth_date=typed)
+        )
+    assert refused.value.fields == {"birth_date": message}
+    assert count(till, Customer) == 0

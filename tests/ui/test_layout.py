@@ -149,6 +149,12 @@ def cancelling(stage: Stage) -> None:
     assert stage.window.checkout.cancelling.isVisible()
 
 
+def card_for_sale(stage: Stage) -> None:
+    cart(stage)
+    stage.bot.keyClick(stage.window.checkout, Qt.Key.Key_F2)
+    assert stage.window.lookup.for_sale
+
+
 def a_sale(stage: Stage) -> str:
     """A busy receipt rung up and left: its barcode, for a return."""
     sold(stage)
@@ -254,6 +260,7 @@ SCREENS = [
     Screen("sign-in-wrong-pin", wrong_pin),
     Screen("locked-over-a-cart", locked),
     Screen("checkout-cancelling", cancelling),
+    Screen("lookup-card-for-sale", card_for_sale),
     Screen("returns-recent", returns_recent),
     Screen("returns-preview", returns_preview),
     Screen("returns-done", returned),

@@ -169,3 +169,29 @@ def test_a_plastic_card_scanned_into_the_form_then_at_the_lookup_finds_its_holde
     qtbot.keyClick(window.lookup.phone, Qt.Key.Key_Return)
     assert window.lookup.name.text() == "Жук Павел"
     assert window.lookup.phone.text() == ""  # the scan left the field as it was
+
+
+def test_a_birth_date_is_typed_as_people_say_it_and_a_wrong_one_is_explained(
+    qtbot: QtBot, screens: Running
+) -> None:
+    window = screens.window
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F4)
+    form = window.form
+    assert form.birth_date.placeholderText() == "ДД.ММ.ГГГГ, по желанию"
+    type_text(form.full_name, "Жук Павел")
+    qtbot.keyClicks(form.phone, "447770011", delay=TYPING)
+    for box in (form.consent, form.not_legal_entity):
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(10, box.height() // 2))
+    qtbot.keyClicks(form.birth_date, "31.02.1985", delay=TYPING)
+    qtbot.keyClick(form, Qt.Key.Key_F10)
+    assert window.stack.currentWidget() is form
+    assert form.errors["birth_date"].text() == (
+        "Даты 31.02.1985 нет в календаре: проверьте день и месяц"
+    )
+    assert form.birth_date.hasFocus()
+
+    form.birth_date.clear()
+    qtbot.keyClicks(form.birth_date, "15.03.1985", delay=TYPING)
+    qtbot.keyClick(form, Qt.Key.Key_F10)
+    assert window.stack.currentWidget() is window.lookup
+    assert window.lookup.name.text() == "Жук Павел"

@@ -143,3 +143,23 @@ def test_f4_opens_a_return_from_the_checkout_and_f2_from_the_lookup(
     with_card(qtbot, screens)
     qtbot.keyClick(window.checkout, Qt.Key.Key_F4)
     assert window.stack.currentWidget() is window.returns
+
+
+def test_finding_a_card_for_the_cart_a_price_check_is_allowed_a_return_is_not(
+    qtbot: QtBot, screens: Running
+) -> None:
+    window, checkout, lookup = screens.window, screens.window.checkout, screens.window.lookup
+    qtbot.keyClick(lookup, Qt.Key.Key_F5)
+    scan(qtbot, screens, TV)
+    qtbot.keyClick(checkout.code, Qt.Key.Key_F2)  # the customer found their card after all
+    assert window.stack.currentWidget() is lookup
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_F2)  # a return would leave the cart
+    assert window.stack.currentWidget() is lookup
+    assert "вернитесь к чеку" in lookup.message.text()
+    card = open_card(qtbot, lookup.phone)
+    scan(qtbot, screens, HEADPHONES)
+    assert card.name.text() == "Наушники Bluetooth"
+    qtbot.keyClick(card, Qt.Key.Key_Escape)
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is checkout
+    assert [line.sku for line in checkout.cart.lines] == ["TV-55Q"]

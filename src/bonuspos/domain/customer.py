@@ -59,7 +59,7 @@ class CustomerForm:
     consent: bool
     not_legal_entity: bool
     email: str = ""
-    birth_date: str = ""  # optional extra, ISO date
+    birth_date: str = ""  # optional extra: ДД.ММ.ГГГГ or ISO
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +70,7 @@ class NewCustomer:
     phone: Phone
     rules_version: int
     email: str
-    birth_date: str
+    birth_date: str  # ISO 8601, or "" when not given
 
 
 def normalise_name(name: str) -> str:
@@ -88,12 +88,28 @@ def name_words(name: str) -> str:
     return "".join(f" {token}" for token in name_tokens(name))
 
 
-def _is_birth_date(text: str) -> bool:
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_birth_date(text: str) -> date:
+    """A birth date as the customer says it (15.03.1985) or as a system writes it (1985-03-15)."""
+    text = text.strip()
+    if day_month_year := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = (int(part) for part in day_month_year.groups())
+    elif iso := _ISO_DAY.fullmatch(text):
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        raise InvalidInput(
+            f"Дата рождения «{text}»: введите её как ДД.ММ.ГГГГ, например 15.03.1985"
+        )
     try:
-        day = date.fromisoformat(text)
+        born = date(year, month, day)
     except ValueError:
-        return False
-    return len(text) == 10 and 1900 <= day.year <= 2100
+        raise InvalidInput(f"Даты {text} нет в календаре: проверьте день и месяц") from None
+    if not 1900 <= born.year <= 2100:
+        raise InvalidInput(f"Дата рождения {text}: проверьте год")
+    return born
 
 
 def accept(form: CustomerForm) -> NewCustomer:
@@ -120,9 +136,12 @@ def accept(form: CustomerForm) -> NewCustomer:
     email = form.email.strip()
     if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
         errors["email"] = "Адрес почты выглядит неверно"
-    birth = form.birth_date.strip()
-    if birth and not _is_birth_date(birth):
-        errors["birth_date"] = "Дата рождения в виде ГГГГ-ММ-ДД, настоящая дата"
+    birth = ""  # kept as ISO 8601, however it was typed
+    if form.birth_date.strip():
+        try:
+            birth = parse_birth_date(form.birth_date).isoformat()
+        except InvalidInput as exc:
+            errors["birth_date"] = exc.message
     if errors or phone is None:
         raise FormError(errors)
     return NewCustomer(name, phone, RULES_VERSION, email, birth)

@@ -29,7 +29,7 @@ from bonuspos.services.errors import NotFound, SaleAlreadyCompleted, storage_pro
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import card_view
 from bonuspos.services.receipts import receipt_of
-from bonuspos.services.views import CheckoutQuote, Receipt
+from bonuspos.services.views import CheckoutQuote, Offer, Receipt
 
 
 def new_sale_id() -> str:
@@ -63,6 +63,23 @@ class SaleRequest:
         if self.channel is Channel.PHONE and self.customer_uid is None:
             raise InvalidInput("Заказ по телефону оформляется на карту покупателя")
         object.__setattr__(self, "kinds", frozenset(t.kind for t in self.tenders))
+
+    @classmethod
+    def of(
+        cls,
+        offer: Offer,
+        sale_id: str,
+        *,
+        channel: Channel = Channel.IN_STORE,
+        order_ref: str = "",
+        staff_id: str | None = None,
+        online: bool = False,
+    ) -> SaleRequest:
+        """The sale as offered: its goods, card, spend and tenders."""
+        return cls(
+            sale_id, offer.cart, offer.tenders, offer.spend, offer.customer_uid,
+            channel, order_ref, staff_id, online,
+        )  # fmt: skip
 
 
 class Checkout:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bonuspos.domain.card import Phone
-from bonuspos.domain.cart import Channel, TenderKind
+from bonuspos.domain.cart import Cart, Channel, Tender, TenderKind
+from bonuspos.domain.errors import InvalidInput, SpendRefused
 from bonuspos.domain.ledger import Balance
 from bonuspos.domain.money import Money, Points
 from bonuspos.domain.quote import CapReason, Quote
@@ -33,6 +34,29 @@ class NameMatches:
 
 
 @dataclass(frozen=True, slots=True)
+class Offer:
+    """One answer for a spend of points: what is left to pay, and whether the rules allow it.
+
+    A spend over the cap leaves the whole total to pay (nothing is spent until it is
+    allowed) and says why in `refusal`, the rules' own words. Its `tenders` still carry the
+    spend as asked: a sale sent with them is refused where the rules are enforced.
+    """
+
+    cart: Cart
+    customer_uid: str | None
+    spend: Points
+    total: Money
+    due: Money  # the money to collect
+    cap: Points
+    why: CapReason  # what set the cap
+    within_cap: bool
+    refusal: str  # "" when within the cap
+    tenders: tuple[Tender, ...]  # what to send with the sale
+    earns: Points
+    activates_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class CheckoutQuote:
     """A quote with the context the cashier needs to offer points."""
 
@@ -40,6 +64,34 @@ class CheckoutQuote:
     card: CardView | None
     offline: bool
     offline_room: Points | None
+
+    def offer(self, spend: Points) -> Offer:
+        """Spend `spend` points and pay the rest in the quote's one tender."""
+        q = self.quote
+        if len(q.tender_kinds) != 1:
+            raise InvalidInput("Сумму к оплате считаем для одного способа оплаты")
+        (kind,) = q.tender_kinds
+        rest = q.total - spend.as_money()
+        tenders = (Tender(kind, rest),) if rest.minor > 0 else ()
+        refusal = ""
+        try:
+            q.settle(spend, tenders)  # the rules' own check, the one a completed sale passes
+        except SpendRefused as refused:
+            refusal = refused.message
+        return Offer(
+            cart=Cart(tuple(lq.line for lq in q.lines)),
+            customer_uid=self.card.customer_uid if self.card else None,
+            spend=spend,
+            total=q.total,
+            due=q.total if refusal else rest,
+            cap=q.cap,
+            why=q.cap_reason,
+            within_cap=not refusal,
+            refusal=refusal,
+            tenders=tenders,
+            earns=q.earns,
+            activates_on=q.activates_on,
+        )
 
 
 @dataclass(frozen=True, slots=True)

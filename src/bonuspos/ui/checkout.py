@@ -1,15 +1,16 @@
 """The checkout: goods in, the points the card may spend (with why), tender, confirm, receipt.
 
-Every figure on it comes from `Checkout.quote`; the screen only shows the quote and
-collects the cashier's choices. Completing the sale runs off the GUI thread: asking the
-server for a hold may take up to its timeout, and the queue must never see a frozen till.
+Every figure on it comes from `Checkout.quote` and the quote's offer for the points typed;
+the screen only shows them and collects the cashier's choices. Completing the sale runs
+off the GUI thread: asking the server for a hold may take up to its timeout, and the
+queue must never see a frozen till.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bonuspos.domain.cart import Cart, Channel, Line, Tender, TenderKind
+from bonuspos.domain.cart import Cart, Channel, Line, TenderKind
 from bonuspos.domain.errors import DomainError
-from bonuspos.domain.money import Points, total
+from bonuspos.domain.money import Points
 from bonuspos.domain.staff import Action
 from bonuspos.services.catalog import CatalogService, ProductView
 from bonuspos.services.checkout import Checkout, SaleRequest, new_sale_id
 from bonuspos.services.staff import StaffService
-from bonuspos.services.views import Approval, CardView, CheckoutQuote, Receipt, Shift
+from bonuspos.services.views import Approval, CardView, CheckoutQuote, Offer, Receipt, Shift
 from bonuspos.ui.approval import ask_approval
 from bonuspos.ui.cart_lines import CartLines
 from bonuspos.ui.product_card import chosen_code, product_row, show_product_card
@@ -43,6 +44,7 @@ class CheckoutScreen(QWidget):
     sale_completed = Signal(object)  # Receipt
     cancelled = Signal()  # left: an empty cart, or a cancellation recorded
     return_requested = Signal()  # F4: a return, the cart kept for afterwards
+    card_requested = Signal()  # F2: find the customer's card for this cart
 
     def __init__(
         self,
@@ -67,9 +69,11 @@ class CheckoutScreen(QWidget):
         self.busy = False
 
         self.holder = label(name="title")
+        self.card_key = label(tr("F2 — найти или сменить карту покупателя"), name="hint")
         self.code = QLineEdit()
         self.code.setPlaceholderText(tr("Штрихкод, артикул или название товара"))
         self.code.returnPressed.connect(self._code_entered)
+        self.code.installEventFilter(self)  # + and − change the line, not the code
         self.found = QListWidget()
         self.found.hide()
         self.found.itemActivated.connect(self._pick)
@@ -155,8 +159,11 @@ class CheckoutScreen(QWidget):
         actions.addWidget(button(tr("Отмена · Esc"), self._cancel))
         actions.addStretch(1)
 
+        heading = QHBoxLayout()
+        heading.addWidget(self.holder, 1)
+        heading.addWidget(self.card_key)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.holder)
+        layout.addLayout(heading)
         layout.addLayout(top)
         layout.addWidget(self.found)
         layout.addWidget(self.lines, 1)
@@ -187,14 +194,37 @@ class CheckoutScreen(QWidget):
         self.found.hide()
         self._confirming(False)
         self.message.setText("")
-        if card is None:
+        self._show_holder()
+        self._requote()
+        self.code.setFocus()
+
+    def attach(self, card: CardView) -> None:
+        """The customer's card found halfway through the sale: the same cart, requoted for it.
+
+        What was typed into the points field was for the card before, or for none."""
+        self.card = card
+        self.points.clear()
+        self.message.setText("")
+        self._show_holder()
+        self._requote()
+        self.code.setFocus()
+
+    def connection_changed(self) -> None:
+        """Online or offline now: the cap on points may be the offline limit, or no longer."""
+        if not self._open or self.busy:
+            return
+        confirming = self.confirmation.isVisible()
+        self._requote()
+        if confirming and not self.message.text():  # a refusal says more than this
+            self.message.setText(tr("Связь с сервером изменилась: проверьте баллы и нажмите F10"))
+
+    def _show_holder(self) -> None:
+        if self.card is None:
             self.holder.setText(tr("Продажа без карты"))
         else:
             self.holder.setText(
-                tr("{0} · доступно {1}").format(card.full_name, card.balance.active)
+                tr("{0} · доступно {1}").format(self.card.full_name, self.card.balance.active)
             )
-        self._requote()
-        self.code.setFocus()
 
     def scanned(self, code: str) -> None:
         if not self.busy:
@@ -206,9 +236,16 @@ class CheckoutScreen(QWidget):
         except DomainError as refused:  # not in the catalog, or not a code at all
             self.message.setText(refused.message)
             return
-        self._add_product(product, quantity)
+        self.add_product(product, quantity)
 
-    def _add_product(self, product: ProductView, quantity: int) -> None:
+    def product(self, code: str) -> ProductView | None:
+        """The catalog's product for a scanned code; None if the code names no product."""
+        try:
+            return self._catalog.find(code)
+        except DomainError:
+            return None
+
+    def add_product(self, product: ProductView, quantity: int = 1) -> None:
         try:
             self.cart = self.cart.add(product.line(quantity))
         except DomainError as refused:
@@ -222,13 +259,10 @@ class CheckoutScreen(QWidget):
         text = self.code.text().strip()
         if not text:
             return
-        try:
-            product = self._catalog.find(text)
-        except DomainError:
-            product = None
+        product = self.product(text)
         if product is not None:
             self.code.clear()
-            self._add_product(product, 1)
+            self.add_product(product, 1)
             return
         matches = self._catalog.search(text)
         if not matches:
@@ -240,7 +274,7 @@ class CheckoutScreen(QWidget):
         self.found.hide()
         self.code.clear()
         self.code.setFocus()
-        self._add_product(item.data(Qt.ItemDataRole.UserRole), 1)
+        self.add_product(item.data(Qt.ItemDataRole.UserRole), 1)
 
     def change_quantity(self, delta: int) -> None:
         line = self._selected()
@@ -298,55 +332,58 @@ class CheckoutScreen(QWidget):
         self._show_totals()
 
     def _show_totals(self, *_: object) -> None:
-        if self.quote is None:
+        offer = self._offer()
+        if offer is None:
             return
-        q = self.quote.quote
-        try:
-            spend = self.spend()
-        except DomainError as refused:
-            self.message.setText(refused.message)
-            return
-        if spend > q.cap:
-            self.message.setText(
-                tr("Списать можно не больше {0} ({1})").format(q.cap, cap_reason(q.cap_reason))
-            )
-        else:
-            self.message.setText("")
-        due = q.total - spend.as_money() if spend <= q.cap else q.total
-        self.total.setText(tr("Итого {0} · к оплате {1}").format(q.total, due))
+        self.message.setText("" if offer.within_cap else spend_refusal(offer))
+        self.total.setText(tr("Итого {0} · к оплате {1}").format(offer.total, offer.due))
         if self.card is None:
             self.earn.setText("")
-        elif q.earns:
+        elif offer.earns:
             self.earn.setText(
-                tr("Будет начислено {0}, доступны с {1}").format(q.earns, day(q.activates_on))
+                tr("Будет начислено {0}, доступны с {1}").format(
+                    offer.earns, day(offer.activates_on)
+                )
             )
         else:
             self.earn.setText(tr("За эту покупку баллы не начисляются"))
+
+    def _offer(self) -> Offer | None:
+        """The services' answer for the points typed; None (and why, on screen) if unreadable."""
+        if self.quote is None:
+            return None
+        try:
+            return self.quote.offer(self.spend())
+        except DomainError as refused:
+            self.message.setText(refusal(refused))
+            return None
 
     # --- confirming and completing -------------------------------------------------------
 
     def ask_to_confirm(self) -> None:
         """Show the sale's summary; before points are spent, the holder's name to confirm."""
-        if self.busy or self.quote is None:
+        if self.busy:
             return
-        request = self._request()
-        if request is None:
+        offer = self._offer()
+        request = self._request(offer)
+        if offer is None or request is None:
             return
-        q = self.quote.quote
         lines = [
-            tr("Итого {0}").format(q.total),
-            tr("Оплата: {0}, {1}").format(tender_name(self.tender_kind()), request_due(request)),
+            tr("Итого {0}").format(offer.total),
+            tr("Оплата: {0}, {1}").format(tender_name(self.tender_kind()), offer.due),
         ]
-        if request.spend:
+        if offer.spend:
             assert self.card is not None
             lines.insert(
                 0,
                 tr("Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя").format(
-                    request.spend, self.card.full_name, self.card.phone.masked()
+                    offer.spend, self.card.full_name, self.card.phone.masked()
                 ),
             )
-        if self.card is not None and q.earns:
-            lines.append(tr("Начислим {0}, доступны с {1}").format(q.earns, day(q.activates_on)))
+        if self.card is not None and offer.earns:
+            lines.append(
+                tr("Начислим {0}, доступны с {1}").format(offer.earns, day(offer.activates_on))
+            )
         self.confirm_text.setText("\n".join(lines))
         self.message.setText("")
         self._confirming(True)
@@ -355,7 +392,7 @@ class CheckoutScreen(QWidget):
     def complete(self) -> None:
         if self.busy or not self.confirmation.isVisible():
             return
-        request = self._request()
+        request = self._request(self._offer())
         if request is None:
             return
         self.busy = True
@@ -379,21 +416,18 @@ class CheckoutScreen(QWidget):
             self.message.setText(tr("Продажа не проведена: {0}").format(exc))
         self.code.setFocus()
 
-    def _request(self) -> SaleRequest | None:
-        if self.quote is None:
+    def _request(self, offer: Offer | None) -> SaleRequest | None:
+        """The sale to send for this offer; None, with why on screen, if it cannot go."""
+        if offer is None:
+            return None
+        if not offer.within_cap:
+            self.message.setText(spend_refusal(offer))
             return None
         try:
-            spend = self.spend()
-            due = self.quote.quote.total - spend.as_money()
-            kind = self.tender_kind()
-            tenders = (Tender(kind, due),) if due.minor > 0 else ()
             shift = self._shift()
-            return SaleRequest(
+            return SaleRequest.of(
+                offer,
                 self.sale_id,
-                self.cart,
-                tenders,
-                spend=spend,
-                customer_uid=self.card.customer_uid if self.card else None,
                 channel=Channel(self.channel.currentData()),
                 order_ref=self.order_ref.text(),
                 staff_id=shift.staff.staff_id if shift else None,
@@ -436,18 +470,39 @@ class CheckoutScreen(QWidget):
             show_product_card(self, self._catalog, chosen_code(self.code.text(), self._selected()))
         elif key == Qt.Key.Key_F4:
             self.return_requested.emit()
+        elif key == Qt.Key.Key_F2:
+            self.card_requested.emit()
         elif key == Qt.Key.Key_Delete:
             self.remove_line()
-        elif key == Qt.Key.Key_Plus and not self.code.text():
-            self.change_quantity(+1)
-        elif key == Qt.Key.Key_Minus and not self.code.text():
-            self.change_quantity(-1)
+        elif self._changes_quantity(event):
+            self.change_quantity(+1 if key == Qt.Key.Key_Plus else -1)
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.cart.lines:
             step = -1 if key == Qt.Key.Key_Up else 1
             row = max(0, min(len(self.cart.lines) - 1, self.lines.currentRow() + step))
             self.lines.selectRow(row)
         else:
             super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            watched is self.code
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and not self.busy
+            and self._changes_quantity(event)
+        ):
+            self.change_quantity(+1 if event.key() == Qt.Key.Key_Plus else -1)
+            return True
+        return False
+
+    def _changes_quantity(self, event: QKeyEvent) -> bool:
+        """+ always, and − from the numpad; the main row's − only with no code typed, for
+        an SKU has dashes in it (KT-1.7)."""
+        key = event.key()
+        numpad = bool(event.modifiers() & Qt.KeyboardModifier.KeypadModifier)
+        return key == Qt.Key.Key_Plus or (
+            key == Qt.Key.Key_Minus and (numpad or not self.code.text())
+        )
 
     def _confirming(self, shown: bool) -> None:
         self.cancelling.hide()
@@ -546,5 +601,8 @@ class CheckoutScreen(QWidget):
         return next(i for i, line in enumerate(self.cart.lines) if line.sku == sku)
 
 
-def request_due(request: SaleRequest) -> str:
-    return str(total([t.amount for t in request.tenders]))
+def spend_refusal(offer: Offer) -> str:
+    """Why the points typed cannot be spent, in the screen's language."""
+    if offer.spend.is_negative:
+        return offer.refusal
+    return tr("Списать можно не больше {0} ({1})").format(offer.cap, cap_reason(offer.why))

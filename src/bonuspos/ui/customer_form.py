@@ -66,7 +66,7 @@ class CustomerFormScreen(QWidget):
         self.phone = PhoneField()
         self.email = QLineEdit()
         self.birth_date = QLineEdit()
-        self.birth_date.setPlaceholderText(tr("ГГГГ-ММ-ДД, по желанию"))
+        self.birth_date.setPlaceholderText(tr("ДД.ММ.ГГГГ, по желанию"))
         self.plastic = QLineEdit()
         self.plastic.setPlaceholderText(tr("по желанию: отсканируйте пластиковую карту"))
         self.consent = QCheckBox(tr("Покупатель согласен с правилами программы"))

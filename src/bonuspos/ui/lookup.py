@@ -21,6 +21,10 @@ from bonuspos.ui.phone_field import PhoneField
 from bonuspos.ui.texts import day, rules_line, tr
 from bonuspos.ui.widgets import button, label, offer_choices
 
+# What would leave for another sale, a return or the day's close while a cart waits at the
+# checkout. F4 stays: a customer may join the programme halfway through a sale.
+_AWAY_FROM_SALE = frozenset({Qt.Key.Key_F2, Qt.Key.Key_F5, Qt.Key.Key_F8, Qt.Key.Key_F11})
+
 
 class LookupScreen(QWidget):
     card_chosen = Signal(object)  # CardView: start a sale on it
@@ -30,11 +34,16 @@ class LookupScreen(QWidget):
     product_card_requested = Signal()  # F3: what a product costs and earns
     correction_requested = Signal(object)  # F8: CardView whose points a manager corrects
     day_close_requested = Signal()  # F11: a manager closes the day
+    card_for_sale = Signal(object)  # CardView found for the sale being rung up (F2 there)
+    back_to_sale = Signal()  # Esc while finding a card for the sale: its cart as it was
 
     def __init__(self, lookup: Lookup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._lookup = lookup
         self.card: CardView | None = None
+        self.for_sale = False  # finding the card of a sale halfway through: F2 at the checkout
+        self._shown_with = ""  # the field's text when the card was shown
+        self._dropped: CardView | None = None  # the card an edit of the field took away
 
         title = QLabel(tr("Карта покупателя"))
         title.setObjectName("title")
@@ -42,7 +51,7 @@ class LookupScreen(QWidget):
         self.phone.setAccessibleName(tr("Телефон или карта"))
         self.phone.setToolTip(tr("Телефон, пластиковая карта или фамилия (заказ по телефону)"))
         self.phone.returnPressed.connect(self._enter)
-        self.phone.textEdited.connect(self._forget)
+        self.phone.textEdited.connect(self._edited)
         find = button(tr("Найти · Enter"), self._enter)
         row = QHBoxLayout()
         row.addWidget(self.phone, 1)
@@ -75,7 +84,12 @@ class LookupScreen(QWidget):
         rules = QLabel(rules_line())
         rules.setObjectName("hint")
         rules.setWordWrap(True)
-        keys = label(
+        self.for_sale_hint = label(
+            tr("Карта для текущего чека: телефон или скан карты · Esc — вернуться к чеку"),
+            name="hint",
+            wrap=True,
+        )
+        self.keys = keys = label(
             tr(
                 "F3 — карточка товара · F2 — возврат по чеку ·"
                 " F8 — корректировка баллов (менеджер) ·"
@@ -88,23 +102,52 @@ class LookupScreen(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
+        layout.addWidget(self.for_sale_hint)
         layout.addLayout(row)
         layout.addWidget(rules)
         layout.addWidget(self.message)
         layout.addWidget(self.found)
         layout.addWidget(self.matches)
-        layout.addLayout(actions)
+        self.sale_buttons = QWidget()
+        self.sale_buttons.setLayout(actions)
+        actions.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sale_buttons)
         layout.addWidget(keys)
         layout.addStretch(1)
         self.reset()
 
     def reset(self) -> None:
+        self._finding_for_sale(False)
+        self._clear()
+
+    def find_for_sale(self) -> None:
+        """Find the card of the sale being rung up; the first card found goes to it."""
+        self._finding_for_sale(True)
+        self._clear()
+
+    def _finding_for_sale(self, shown: bool) -> None:
+        # Nothing here may start another sale over the cart: that waits at the checkout.
+        self.for_sale = shown
+        self.for_sale_hint.setVisible(shown)
+        self.sale_buttons.setVisible(not shown)
+        self.keys.setVisible(not shown)
+
+    def _clear(self) -> None:
         self.phone.clear()
         self._forget()
         self.phone.setFocus()
 
+    def card_for_scan(self) -> CardView | None:
+        """The card shown when a scan began. A scanner's keys land in the field before they
+        are known to be a scan, which drops the card; the field then gets its text back."""
+        if self.card is None and self.phone.text() == self._shown_with:
+            return self._dropped
+        return self.card
+
     def show_card(self, card: CardView) -> None:
         self.card = card
+        self._shown_with = self.phone.text()
+        self._dropped = None
         self.message.setText("")
         self.name.setText(card.full_name)
         balance = card.balance
@@ -122,6 +165,8 @@ class LookupScreen(QWidget):
         self.found.show()
         self.sell_with_card.setEnabled(True)
         self.register.setEnabled(False)
+        if self.for_sale:
+            self.card_for_sale.emit(card)
 
     def look_up(self, text: str) -> None:
         """Look up what was typed or scanned; the slot of both the field and the scanner."""
@@ -161,7 +206,11 @@ class LookupScreen(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         key = event.key()
-        if key == Qt.Key.Key_F4:
+        if self.for_sale and key == Qt.Key.Key_Escape and not self.matches.isVisible():
+            self.back_to_sale.emit()
+        elif self.for_sale and key in _AWAY_FROM_SALE:
+            self.message.setText(tr("Сначала найдите карту или вернитесь к чеку (Esc)"))
+        elif key == Qt.Key.Key_F4:
             self._register()
         elif key == Qt.Key.Key_F5:
             self.sale_without_card.emit()
@@ -185,7 +234,9 @@ class LookupScreen(QWidget):
             super().keyPressEvent(event)
 
     def _enter(self) -> None:
-        if self.card is not None:
+        if self.card is not None and self.for_sale:
+            self.card_for_sale.emit(self.card)
+        elif self.card is not None:
             self.card_chosen.emit(self.card)
         elif any(ch.isalpha() for ch in self.phone.text()):
             self.search(self.phone.text())
@@ -205,8 +256,14 @@ class LookupScreen(QWidget):
         if self.register.isEnabled():
             self.register_requested.emit(self.phone.number() if self.phone.digits() else "")
 
-    def _forget(self, *_: object) -> None:
+    def _edited(self, _text: str) -> None:
+        dropped = self.card or self._dropped
+        self._forget()
+        self._dropped = dropped
+
+    def _forget(self) -> None:
         self.card = None
+        self._dropped = None
         self.found.hide()
         self.matches.hide()
         self.message.setText("")

@@ -199,11 +199,14 @@ class MainWindow(QMainWindow):
         )
         self.lookup.correction_requested.connect(self.open_correction)
         self.lookup.day_close_requested.connect(self.close_day)
+        self.lookup.card_for_sale.connect(self._card_for_sale)
+        self.lookup.back_to_sale.connect(self._back_to_sale)
         self.form.registered.connect(self._registered)
-        self.form.cancelled.connect(self.to_lookup)
+        self.form.cancelled.connect(self._form_closed)
         self.checkout.sale_completed.connect(self._sold)
         self.checkout.cancelled.connect(self.to_lookup)
         self.checkout.return_requested.connect(lambda: self.open_returns(self.checkout.card))
+        self.checkout.card_requested.connect(self.find_card_for_sale)
         self.receipt.next_sale.connect(self.to_lookup)
         self.returns.closed.connect(self._back_from_returns)
         self.returns.returned.connect(lambda _: self._online_till.wake())
@@ -285,6 +288,19 @@ class MainWindow(QMainWindow):
         self._show(self.checkout)
         self.checkout.start(card)
 
+    def find_card_for_sale(self) -> None:
+        """F2 at the checkout: the lookup finds the card, the cart waits as it is."""
+        self._show(self.lookup)
+        self.lookup.find_for_sale()
+
+    def _card_for_sale(self, card: CardView) -> None:
+        self._show(self.checkout)
+        self.checkout.attach(card)
+
+    def _back_to_sale(self) -> None:
+        self._show(self.checkout)
+        self.checkout.code.setFocus()
+
     def register(self, phone: str) -> None:
         self._show(self.form)
         self.form.start(phone)
@@ -300,7 +316,7 @@ class MainWindow(QMainWindow):
             self.returns.look_for(code)
 
     def _back_from_returns(self) -> None:
-        if self._returns_from is self.checkout and self.checkout.has_open_cart():
+        if self.checkout.has_open_cart():  # from the checkout, or from its card's lookup
             self._show(self.checkout)
             self.checkout.code.setFocus()
         else:
@@ -322,8 +338,18 @@ class MainWindow(QMainWindow):
 
     def _registered(self, card: CardView) -> None:
         self._online_till.wake()
+        if self.lookup.for_sale:  # joined halfway through a sale: the card goes to it
+            self._card_for_sale(card)
+            return
         self.to_lookup()
         self.lookup.show_card(card)
+
+    def _form_closed(self) -> None:
+        if self.lookup.for_sale:
+            self._show(self.lookup)  # still finding the card for the cart
+            self.lookup.phone.setFocus()
+        else:
+            self.to_lookup()
 
     def _sold(self, receipt: Receipt) -> None:
         self._online_till.wake()
@@ -354,10 +380,10 @@ class MainWindow(QMainWindow):
             return
         current = self.stack.currentWidget()
         if current in (self.lookup, self.checkout) and sale_id_of(code) is not None:
-            card = self.lookup.card if current is self.lookup else self.checkout.card
+            card = self.lookup.card_for_scan() if current is self.lookup else self.checkout.card
             self.open_returns(card, code)
-        elif current is self.lookup:
-            self.lookup.look_up(code)
+        elif current in (self.lookup, self.receipt):
+            self._scanned_outside_sale(code)
         elif current is self.checkout:
             self.checkout.scanned(code)
         elif current is self.form:
@@ -365,8 +391,26 @@ class MainWindow(QMainWindow):
         elif current is self.returns:
             self.returns.look_for(code)
 
+    def _scanned_outside_sale(self, code: str) -> None:
+        """A product scanned at the lookup sells it to the card shown, if any; after a sale
+        it starts the next one. A card scanned at the lookup shows it."""
+        at_lookup = self.stack.currentWidget() is self.lookup
+        product = self.checkout.product(code) if sale_id_of(code) is None else None
+        if product is None:
+            if at_lookup:
+                self.lookup.look_up(code)
+            return  # after a sale, the receipt's own code or a card does nothing
+        if at_lookup and self.lookup.for_sale:
+            self._back_to_sale()
+        else:
+            self.sell_to(self.lookup.card_for_scan() if at_lookup else None)
+        self.checkout.add_product(product)
+
     def _sync_changed(self, state: SyncState) -> None:
+        was_online = self._online()
         self.sync_state = state
+        if self._online() != was_online:
+            self.checkout.connection_changed()
         self.status.show_state(state)
         self._check_clock()
         if self.shift is None:
@@ -384,6 +428,8 @@ class MainWindow(QMainWindow):
         if key == Qt.Key.Key_F12:
             self.sign_out()
         elif key == Qt.Key.Key_F9 and self.attached and self.stack.currentWidget() is self.lookup:
+            if self.lookup.for_sale:
+                return  # the cart at the checkout waits; a reprint would leave it behind
             self.reprint_last()
         else:
             super().keyPressEvent(event)

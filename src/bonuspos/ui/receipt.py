@@ -20,7 +20,8 @@ class ReceiptScreen(QWidget):
         super().__init__(parent)
         self._printer = printer
         self.receipt: Receipt | None = None
-        self.summary = label(name="big", wrap=True)
+        self.summary = label(name="big", wrap=True)  # the money to collect, in big letters
+        self.figures = label(wrap=True)
         self.points = label(wrap=True)
         self.printed = label(wrap=True)
         self.slip = QPlainTextEdit()
@@ -36,6 +37,7 @@ class ReceiptScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(label(tr("Продажа проведена"), name="title"))
         layout.addWidget(self.summary)
+        layout.addWidget(self.figures)
         layout.addWidget(self.points)
         layout.addWidget(self.printed)
         layout.addWidget(self.slip, 1)
@@ -43,7 +45,8 @@ class ReceiptScreen(QWidget):
 
     def show_receipt(self, receipt: Receipt, *, print_it: bool = True) -> None:
         self.receipt = receipt
-        self.summary.setText(
+        self.summary.setText(tr("К оплате {0}").format(receipt.due))
+        self.figures.setText(
             tr("Чек №{0}: {1}, оплачено баллами {2}").format(
                 receipt.number, receipt.total, receipt.spent
             )
