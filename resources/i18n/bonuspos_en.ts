@@ -58,169 +58,169 @@
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="71"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="72"/>
         <source>F2 — найти или сменить карту покупателя</source>
         <translation>F2 — find or change the customer’s card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="73"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="74"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="91"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="92"/>
         <source>Номер заказа</source>
         <translation>Order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="111"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="112"/>
         <source>Провести · Enter</source>
         <translation>Complete · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="112"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="113"/>
         <location filename="../../src/bonuspos/ui/customer_form.py" line="96"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="121"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="122"/>
         <source>Отменить чек · Enter</source>
         <translation>Cancel receipt · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="122"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="123"/>
         <source>Вернуться к чеку · Esc</source>
         <translation>Back to receipt · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="125"/>
-        <source>F3 — возврат по чеку · F12 — выход из смены</source>
-        <translation>F3 — return by receipt · F12 — end shift</translation>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="127"/>
+        <source>F3 — карточка товара · F4 — возврат по чеку · F12 — выход из смены</source>
+        <translation>F3 — product card · F4 — return by receipt · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="129"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
         <source>Добавить · Enter</source>
         <translation>Add · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="133"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="138"/>
         <source>Оплата (F7):</source>
         <translation>Payment (F7):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="135"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="140"/>
         <source>Продажа (F8):</source>
         <translation>Sale type (F8):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="140"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="145"/>
         <source>Списать баллов (F6 — максимум):</source>
         <translation>Points to redeem (F6 — max):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="151"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="156"/>
         <source>Удалить строку · Del</source>
         <translation>Remove line · Del</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="152"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="157"/>
         <source>Списать максимум · F6</source>
         <translation>Redeem max · F6</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="153"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="158"/>
         <source>К оплате · F10</source>
         <translation>Pay · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="154"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="159"/>
         <source>Отмена · Esc</source>
         <translation>Cancel · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="214"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="219"/>
         <source>Связь с сервером изменилась: проверьте баллы и нажмите F10</source>
         <translation>The connection to the server changed: check the points and press F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="218"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="223"/>
         <source>Продажа без карты</source>
         <translation>Sale without card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="221"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="226"/>
         <source>{0} · доступно {1}</source>
         <translation>{0} · available {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="264"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="269"/>
         <location filename="../../src/bonuspos/ui/texts.py" line="238"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="322"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="327"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="326"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="331"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="334"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="349"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="367"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="372"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="368"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="373"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="374"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="379"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="380"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="385"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="394"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="399"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="411"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="416"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="530"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="538"/>
         <source>Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал</source>
         <translation>Cancel the receipt: {0} lines, {1}? The cancellation is logged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="549"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="557"/>
         <source>Отмена чека на сумму {0}</source>
         <translation>Cancelling a receipt of {0}</translation>
     </message>
@@ -583,87 +583,87 @@
         <translation>Store events the server flagged: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="47"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="48"/>
         <source>Карта покупателя</source>
         <translation>Customer card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="50"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="51"/>
         <source>Телефон или карта</source>
         <translation>Phone or card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="51"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="52"/>
         <source>Телефон, пластиковая карта или фамилия (заказ по телефону)</source>
         <translation>Phone, plastic card or surname (phone order)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="54"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="55"/>
         <source>Найти · Enter</source>
         <translation>Find · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="76"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="77"/>
         <source>Продажа с картой · Enter</source>
         <translation>Sale with card · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="77"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="78"/>
         <source>Оформить карту · F4</source>
         <translation>Issue card · F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="78"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="79"/>
         <source>Продажа без карты · F5</source>
         <translation>Sale without card · F5</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="87"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="88"/>
         <source>Карта для текущего чека: телефон или скан карты · Esc — вернуться к чеку</source>
         <translation>The card for this receipt: phone or a scan of the card · Esc — back to the receipt</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="93"/>
-        <source>F3 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F11 — закрытие дня (менеджер) · F12 — выход из смены</source>
-        <translation>F3 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F11 — close the day (manager) · F12 — end shift</translation>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="94"/>
+        <source>F3 — карточка товара · F2 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F11 — закрытие дня (менеджер) · F12 — выход из смены</source>
+        <translation>F3 — product card · F2 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F11 — close the day (manager) · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="153"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="155"/>
         <source>Доступно: {0} · телефон {1}</source>
         <translation>Available: {0} · phone {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="157"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="159"/>
         <source>Ожидают: {0}, станут доступны {1}</source>
         <translation>Pending: {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="162"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="164"/>
         <source>Ожидающих баллов нет</source>
         <translation>No pending points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="179"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="181"/>
         <source>Карта не найдена. Оформить новую? F4</source>
         <translation>Card not found. Issue a new one? F4</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="193"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="195"/>
         <source>Никого с таким именем нет</source>
         <translation>No one by that name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="196"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="198"/>
         <source>Показаны первые {0}: уточните имя</source>
         <translation>First {0} shown: type more of the name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="210"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="212"/>
         <source>Сначала найдите карту или вернитесь к чеку (Esc)</source>
         <translation>Find the card first, or go back to the receipt (Esc)</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/lookup.py" line="219"/>
+        <location filename="../../src/bonuspos/ui/lookup.py" line="223"/>
         <source>Корректировка баллов: сначала найдите карту покупателя</source>
         <translation>Points correction: find the customer&apos;s card first</translation>
     </message>
@@ -673,7 +673,7 @@
         <translation>BonusPOS — “Favourite Customer” programme till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/main_window.py" line="260"/>
+        <location filename="../../src/bonuspos/ui/main_window.py" line="264"/>
         <source>Смена не закрыта: проведите или отмените чек (Esc)</source>
         <translation>Shift not ended: complete or cancel the receipt (Esc)</translation>
     </message>
@@ -722,6 +722,91 @@
         <location filename="../../src/bonuspos/ui/printing.py" line="137"/>
         <source>Чек напечатан</source>
         <translation>Receipt printed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="25"/>
+        <source>{0} — {1} · АКЦИЯ, без баллов</source>
+        <translation>{0} — {1} · PROMO, no points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="27"/>
+        <source>{0} — {1} · без баллов</source>
+        <translation>{0} — {1} · no points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="28"/>
+        <source>{0} — {1} · +{2}</source>
+        <translation>{0} — {1} · +{2}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="43"/>
+        <source>Карточка товара</source>
+        <translation>Product card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="46"/>
+        <source>Штрихкод или артикул товара</source>
+        <translation>Product barcode or SKU</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="53"/>
+        <source>Enter — показать товар · F9 — напечатать ценник · Esc — закрыть</source>
+        <translation>Enter — show the product · F9 — print its price tag · Esc — close</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="80"/>
+        <source>АКЦИЯ: без баллов</source>
+        <translation>PROMO: no points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="82"/>
+        <source>Товар по акции: баллы за него не начисляются, оплатить его баллами нельзя.</source>
+        <translation>A promo product: it earns no points and cannot be paid for with points.</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="85"/>
+        <source>Без баллов</source>
+        <translation>No points</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="86"/>
+        <source>По ценнику за этот товар баллы не начисляются.</source>
+        <translation>By its price tag this product earns no points.</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="88"/>
+        <source>+{0} за 1 шт.</source>
+        <translation>+{0} per unit</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="91"/>
+        <source>Баллы по ценнику, с картой покупателя; при оплате в кредит или рассрочку баллы не начисляются. Начисленные сегодня можно списать со следующего дня.</source>
+        <translation>Points from the price tag, with the customer&apos;s card; none on credit or installments. Points earned today can be spent from tomorrow.</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="96"/>
+        <source>нет</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="98"/>
+        <source>Артикул {0} · штрихкоды: {1}</source>
+        <translation>SKU {0} · barcodes: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="100"/>
+        <source>Артикул {0} · штрихкоды: {1} (нет EAN-13: ценник без штрихкода)</source>
+        <translation>SKU {0} · barcodes: {1} (no EAN-13: the price tag has no barcode)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="107"/>
+        <source>Сначала отсканируйте товар</source>
+        <translation>Scan a product first</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/product_card.py" line="116"/>
+        <source>Ценник сохранён: {0}</source>
+        <translation>Price tag saved: {0}</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/receipt.py" line="34"/>
@@ -1374,7 +1459,7 @@
         <translation>Birth date “{0}”: type it as DD.MM.YYYY, e.g. 15.03.1985</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="208"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="207"/>
         <source>Даты {0} нет в календаре: проверьте день и месяц</source>
         <translation>There is no such date as {0}: check the day and the month</translation>
     </message>

@@ -124,6 +124,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     diagnostics.add_argument("--out", type=Path, help="файл zip (по умолчанию в текущей папке)")
     diagnostics.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    tags = commands.add_parser("price-tags", help="ценники на полки: PDF листов A4 по 14 этикеток")
+    chosen = tags.add_mutually_exclusive_group(required=True)
+    chosen.add_argument(
+        "--sku", action="append", help="артикул или штрихкод товара (можно несколько раз)"
+    )
+    chosen.add_argument("--all", action="store_true", help="весь каталог кассы, по названию")
+    tags.add_argument("--out", type=Path, required=True, help="файл PDF")
+    tags.add_argument("--data-dir", type=Path, help="папка базы кассы")
     args = parser.parse_args(argv)
     from bonuspos import logs
 
@@ -144,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return gui.run(args.data_dir, args.lang, fullscreen=args.fullscreen)
         if args.command is None:
             return _screens(args)
+        if args.command == "price-tags":
+            return _price_tags(args)
         if args.command in HEADLESS:
             from bonuspos import headless
 
@@ -159,6 +169,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(__name__).exception("bonuspos %s failed", args.command or "screens")
         raise
     parser.print_help()
+    return 0
+
+
+def _price_tags(args: argparse.Namespace) -> int:
+    """Shelf labels of the products named, or of the whole catalog, into one PDF."""
+    from bonuspos import paths
+    from bonuspos.price_tags import ACROSS, DOWN, render
+    from bonuspos.services.till import Till
+
+    with Till(args.data_dir or paths.data_dir()) as till:
+        tags = till.catalog.price_tags(args.sku or ())
+    try:
+        args.out.write_bytes(render(tags))
+    except OSError as exc:
+        print(f"bonuspos: ценники не записаны в {args.out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    sheets = -(-len(tags) // (ACROSS * DOWN))
+    print(f"Ценников: {len(tags)}, листов A4: {sheets}: {args.out}")
+    bare = [tag.sku for tag in tags if tag.ean is None]
+    if bare:
+        print(f"Без штрихкода (в прайс-листе нет EAN-13): {', '.join(bare)}")
     return 0
 
 

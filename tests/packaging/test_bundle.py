@@ -159,10 +159,25 @@ def test_a_day_report_and_its_pdf_from_the_bundle(bundle: Bundle, tmp_path: Path
     assert reports[0].read_bytes().startswith(b"%PDF")
 
 
+def test_price_tags_from_the_bundle(bundle: Bundle, tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    done = bundle.run("demo", "--text", "--data-dir", str(demo), home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    tags = tmp_path / "tags.pdf"
+    done = bundle.run(
+        "price-tags", "--all", "--out", str(tags), "--data-dir", str(demo), home=tmp_path
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Ценников: 10, листов A4: 1" in done.stdout
+    assert tags.read_bytes().startswith(b"%PDF")
+
+
 def test_what_is_shipped(bundle: Bundle) -> None:
     internal = bundle.folder / "_internal"
     assert (internal / "resources" / "demo" / "catalog.csv").is_file()
     assert (internal / "resources" / "i18n" / "bonuspos_en.qm").is_file()
+    assert (internal / "resources" / "fonts" / "DejaVuSans.ttf").is_file()
+    assert (internal / "resources" / "fonts" / "LICENSE-DejaVu.txt").is_file()
     assert (internal / "bonuspos" / "ledger" / "migrations" / "env.py").is_file()
     names = {p.name for p in internal.rglob("*")}
     for unused in ("QtNetwork", "QtQml", "QtQuick", "QtWebEngineCore", "Qt3DCore"):

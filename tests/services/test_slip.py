@@ -3,9 +3,25 @@ back, the money per tender, the points both ways and a place to sign."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 
+from bonuspos import paths
+from bonuspos.domain.cart import Cart, Tender, TenderKind
+from bonuspos.domain.customer import CustomerForm
+from bonuspos.domain.ledger import Balance
+from bonuspos.domain.money import Money, Points
+from bonuspos.domain.quote import CapReason
+from bonuspos.services.checkout import SaleRequest, new_sale_id
+from bonuspos.services.clock import ManualClock
+from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.slip import WIDTH, format_return_slip, format_slip
+from bonuspos.services.till import Till
+from bonuspos.sync.client import ServerClient
+from bonuspos.sync.errors import ServerUnavailable
 from tests.support import sample_receipt, sample_return
 
 
@@ -90,3 +106,154 @@ def test_a_return_without_a_card_has_no_balance_but_still_a_signature() -> None:
 def test_the_return_time_is_the_stores(zone: str) -> None:
     expected = "11:02" if zone == "Europe/Minsk" else "08:02"
     assert expected in format_return_slip(sample_return(), zone=zone).splitlines()[1]
+
+
+# --- why a figure about points is what it is ------------------------------------------------
+
+INSTALLMENT = "credit_tender"
+
+
+def row(left: str, right: str) -> str:
+    return f"{left:<{WIDTH - len(right) - 1}} {right}"
+
+
+def test_points_capped_at_the_share_of_the_bill_say_so() -> None:
+    receipt = replace(
+        sample_receipt(), spent=Points(614_40), cap=Points(614_40), cap_reason=CapReason.PERCENT
+    )
+    lines = lines_of(format_slip(receipt))
+    at = lines.index(row("Оплачено баллами", "-614,40"))
+    assert lines[at + 1] == "  не больше 30% суммы товаров без акций"
+
+
+def test_a_customer_who_chose_to_spend_less_gets_no_reason() -> None:
+    receipt = replace(sample_receipt(), cap=Points(614_40), cap_reason=CapReason.PERCENT)
+    lines = lines_of(format_slip(receipt))
+    at = lines.index(row("Оплачено баллами", "-300,00"))
+    assert lines[at + 1].startswith("К оплате")
+
+
+def test_an_installment_sale_says_why_no_points_were_spent_or_earned() -> None:
+    sale = sample_receipt()
+    receipt = replace(
+        sale,
+        lines=tuple(replace(line, exclusion=INSTALLMENT, earned=Points(0)) for line in sale.lines),
+        spent=Points(0),
+        due=sale.total,
+        tenders=((TenderKind.INSTALLMENT_CARD, sale.total),),
+        earned=Points(0),
+    )  # a reprint: the quote's reason is not kept, the tender says it
+    lines = lines_of(format_slip(receipt))
+    at = lines.index(row("Оплачено баллами", "0,00"))
+    assert lines[at + 1] == "  кредит/рассрочка: баллы не списываются"
+    at = lines.index(row("Начислено", "0,00 б."))
+    assert lines[at + 1] == "  кредит/рассрочка: баллы не начисляются"
+
+
+def test_a_bill_of_promo_goods_only_says_why_its_points_are_zero() -> None:
+    sale = sample_receipt()
+    receipt = replace(
+        sale,
+        lines=tuple(
+            replace(line, exclusion="promotional", earned=Points(0)) for line in sale.lines
+        ),
+        spent=Points(0),
+        due=sale.total,
+        earned=Points(0),
+        cap=Points(0),
+        cap_reason=CapReason.NOTHING_ELIGIBLE,
+    )
+    lines = lines_of(format_slip(receipt))
+    assert "  товары по акции: баллами не оплатить" in lines
+    assert "  товары по акции: баллы не начисляются" in lines
+
+
+def test_the_offline_limit_is_named_on_an_offline_sale() -> None:
+    receipt = replace(
+        sample_receipt(),
+        offline=True,
+        spent=Points(50_00),
+        cap=Points(50_00),
+        cap_reason=CapReason.OFFLINE_LIMIT,
+    )
+    lines = lines_of(format_slip(receipt))
+    assert "Касса без связи с сервером" in lines
+    at = lines.index(row("Оплачено баллами", "-50,00"))
+    assert lines[at + 1] == "  без связи: лимит списания на день"
+
+
+def test_points_earned_today_are_spendable_from_tomorrow_and_the_slip_says_so() -> None:
+    sale = sample_receipt()
+    receipt = replace(
+        sale,
+        spent=Points(0),
+        due=sale.total,
+        cap=Points(0),
+        cap_reason=CapReason.BALANCE,
+        before=Balance(Points(0), Points(12_30), sale.activates_on),
+    )
+    lines = lines_of(format_slip(receipt))
+    at = lines.index(row("Оплачено баллами", "0,00"))
+    assert lines[at + 1] == "  баллы за сегодня доступны с 28.11.2026"
+
+
+def test_an_empty_card_says_it_had_nothing_to_spend() -> None:
+    sale = sample_receipt()
+    receipt = replace(
+        sale,
+        spent=Points(0),
+        due=sale.total,
+        cap=Points(0),
+        cap_reason=CapReason.BALANCE,
+        before=Balance(Points(0), Points(0)),
+    )
+    assert "  на карте нет доступных баллов" in lines_of(format_slip(receipt))
+
+
+def test_goods_without_points_say_so_under_the_zero() -> None:
+    sale = sample_receipt()
+    receipt = replace(
+        sale,
+        lines=tuple(replace(line, exclusion=None, earned=Points(0)) for line in sale.lines),
+        earned=Points(0),
+    )
+    lines = lines_of(format_slip(receipt))
+    at = lines.index(row("Начислено", "0,00 б."))
+    assert lines[at + 1] == "  за эти товары баллы не начисляются"
+
+
+def test_a_sale_rung_online_without_points_is_not_called_offline(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    def no_server() -> ServerClient:
+        raise ServerUnavailable("no route to host")
+
+    with Till(tmp_path / "online", clock, OnlineHolds(no_server)) as till:
+        till.catalog.load_csv(paths.demo_catalog())
+        anna = till.registration.register(CustomerForm("Петрова Анна", "+375291112233", True, True))
+        cart = Cart().add(till.catalog.find("HP-BT").line())
+        tenders = (Tender(TenderKind.CASH, cart.total),)
+        online = till.checkout.complete(
+            SaleRequest(new_sale_id(), cart, tenders, customer_uid=anna.customer_uid, online=True)
+        )
+        offline = till.checkout.complete(
+            SaleRequest(new_sale_id(), cart, tenders, customer_uid=anna.customer_uid)
+        )
+        clock.advance(timedelta(days=1))
+        # Online by the screen's word, but the hold could not be asked: the offline rule.
+        spent = till.checkout.complete(
+            SaleRequest(
+                new_sale_id(),
+                cart,
+                (Tender(TenderKind.CASH, cart.total - Money(1_00)),),
+                spend=Points(1_00),
+                customer_uid=anna.customer_uid,
+                online=True,
+            )
+        )
+    assert not online.offline
+    assert "Касса без связи с сервером" not in format_slip(online)
+    assert offline.offline
+    assert "Касса без связи с сервером" in format_slip(offline)
+    assert spent.offline
+    assert "Касса без связи с сервером" in format_slip(spent)

@@ -32,6 +32,7 @@ from bonuspos.sync.state import SyncState
 from bonuspos.ui.app import Running
 from bonuspos.ui.main_window import MainWindow
 from bonuspos.ui.printing import PdfPrinter, PrintFailed
+from bonuspos.ui.product_card import ProductCard
 from tests.support import MANAGER, MANAGER_PIN
 from tests.ui.conftest import open_screens, prepared_till, type_pin_for, type_text
 from tests.ui.day_fake import FakeEndOfDay
@@ -166,7 +167,7 @@ def a_sale(stage: Stage) -> str:
 def returns_recent(stage: Stage) -> None:
     a_sale(stage)
     stage.enter("291112233")
-    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F3)
+    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F2)
     assert stage.window.returns.recent.isVisible()
 
 
@@ -347,3 +348,21 @@ def test_a_label_wider_than_the_screen_is_reported_with_what_it_squeezes(stage: 
 
     assert any(problem.startswith("QLabel «Подпись, которой") for problem in problems), problems
     assert any(problem.startswith("LookupScreen is 1024×") for problem in problems)
+
+
+@pytest.mark.parametrize("code", ["VC-ROB", "HP-BT", "нет такого"])
+def test_nothing_on_the_product_card_is_cut_off(stage: Stage, code: str) -> None:
+    """The product card (F3) is a dialog over the checkout: checked on its own."""
+    cart(stage)
+    stage.window.showNormal()
+    stage.window.resize(*SIZES["1024x768"])
+    stage.bot.keyClick(stage.window.checkout, Qt.Key.Key_F3)
+    card = QApplication.activeModalWidget()
+    assert isinstance(card, ProductCard)
+    card.show_product(code)
+    QApplication.processEvents()
+    folder = os.environ.get("BONUSPOS_LAYOUT_PICTURES")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        assert card.grab().save(str(Path(folder) / f"product-card-{code}.png"))
+    assert clipped_widgets(card) == []

@@ -8,15 +8,20 @@ printer gets the text and its own barcode command.
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from bonuspos.domain.cart import TenderKind
+from bonuspos.domain.money import Points
+from bonuspos.domain.quote import CapReason
 from bonuspos.services.slip import format_return_slip, format_slip
 from bonuspos.ui.printing import (
     EscPosPrinter,
@@ -213,3 +218,37 @@ def test_the_printer_is_the_one_configured(
 ) -> None:
     monkeypatch.setenv("BONUSPOS_PRINTER", setting)
     assert isinstance(configured(tmp_path), kind)
+
+
+def test_the_sale_slip_says_why_on_the_line_under_each_points_figure(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The picture in the README: a promo line, points spent to the cap, points earned.
+
+    `BONUSPOS_PICTURES=tests/screenshots` keeps the PNG; otherwise a temporary folder does.
+    """
+    receipt = replace(
+        sample_receipt(), spent=Points(614_40), cap=Points(614_40), cap_reason=CapReason.PERCENT
+    )
+    receipt = replace(receipt, due=receipt.total - receipt.spent.as_money())
+    receipt = replace(receipt, tenders=((TenderKind.BANK_CARD, receipt.due),))
+    pdf = printed_pdf(tmp_path, format_slip(receipt), receipt.code)
+    ((width, _height),) = pages_mm(pdf)
+    assert width == pytest.approx(80, abs=0.5)
+    shown = subprocess.run(
+        [poppler("pdftotext"), "-layout", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout.replace("\u00a0", " ")
+    lines = [" ".join(line.split()) for line in shown.splitlines() if line.strip()]
+    at = lines.index("Оплачено баллами -614,40")
+    assert lines[at + 1] == "не больше 30% суммы товаров без акций"
+    assert lines[at + 2] == "К оплате 1 473,40 BYN"
+    assert "акция: без баллов" in lines
+    assert "Начислено 61,44 б." in lines
+    out = Path(os.environ.get("BONUSPOS_PICTURES") or tmp_path / "pictures")
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [poppler("pdftoppm"), "-png", "-r", "150", "-singlefile", pdf, out / "13-sale-slip"],
+        check=True,
+    )
+    picture = QImage(str(out / "13-sale-slip.png"))
+    assert picture.width() == pytest.approx(80 / 25.4 * 150, abs=2)

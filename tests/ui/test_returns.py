@@ -194,14 +194,14 @@ def test_a_cashiers_pin_does_not_approve_a_return_and_nothing_is_returned(
     assert returns.lines.item(0, 2).text() == "0"
 
 
-def test_the_returns_screen_opens_on_f3_with_the_cards_recent_purchases(
+def test_the_returns_screen_opens_on_f4_with_the_cards_recent_purchases(
     qtbot: QtBot, screens: Running
 ) -> None:
     window, returns = screens.window, screens.window.returns
     receipt = sold(qtbot, screens, [KETTLE])
     with_card(qtbot, screens)
     scan(qtbot, screens, TV)
-    qtbot.keyClick(window.checkout, Qt.Key.Key_F3)  # in the middle of another sale
+    qtbot.keyClick(window.checkout, Qt.Key.Key_F4)  # in the middle of another sale
     assert window.stack.currentWidget() is returns
     assert returns.recent.isVisible()
     assert returns.recent.currentItem().text().startswith(f"Чек №{receipt.number} · ")

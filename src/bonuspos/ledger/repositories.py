@@ -219,6 +219,16 @@ class Catalog:
             _product(p) for p in self._s.execute(select(Product).order_by(Product.name)).scalars()
         ]
 
+    def barcodes(self, skus: Sequence[str] | None = None) -> dict[str, list[str]]:
+        """The barcodes of these products (every product's when None), by SKU."""
+        query = select(Barcode.sku, Barcode.code).order_by(Barcode.sku, Barcode.code)
+        if skus is not None:
+            query = query.where(Barcode.sku.in_(list(skus)))
+        found: dict[str, list[str]] = {}
+        for sku, code in self._s.execute(query):
+            found.setdefault(sku, []).append(code)
+        return found
+
     def store(self, products: list[dict[str, Any]], barcodes: list[dict[str, str]]) -> None:
         """Insert or update products (sku, name, price, points, promotional) and barcodes
         (code, sku), one statement each: a chain's price list has thousands of lines."""

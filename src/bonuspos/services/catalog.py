@@ -1,9 +1,11 @@
-"""The till's catalog: finding goods by barcode or SKU, and loading a price list."""
+"""The till's catalog: finding goods by barcode or SKU, loading a price list, price tags."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from bonuspos.domain.cart import Line
@@ -12,6 +14,7 @@ from bonuspos.domain.money import Money, Points
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.repositories import PRICE_LIST_SETTING, ProductRow
 from bonuspos.ledger.unit_of_work import UnitOfWork
+from bonuspos.price_tags import PriceTag, render
 from bonuspos.services.errors import NotFound
 
 
@@ -20,16 +23,29 @@ class ProductView:
     sku: str
     name: str
     price: Money
-    points: Points
-    promotional: bool
+    points: Points  # what one unit earns, as the price tag says
+    promotional: bool  # a promo line: earns nothing and is not payable by points
+    barcodes: tuple[str, ...] = ()  # filled in for the product card and price tags only
 
     def line(self, quantity: int = 1) -> Line:
         return Line(self.sku, self.name, self.price, quantity, self.points, self.promotional)
 
+    @property
+    def earns(self) -> bool:
+        """Whether a unit bought with a card earns points (by cash or bank card)."""
+        return not self.promotional and bool(self.points)
+
+    @property
+    def tag(self) -> PriceTag:
+        return PriceTag.of(
+            self.sku, self.name, self.price, self.points, self.promotional, self.barcodes
+        )
+
 
 class CatalogService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, print_folder: Path | None = None) -> None:
         self._db = db
+        self._print_folder = print_folder  # where a price tag printed at the till goes
 
     def find(self, code: str) -> ProductView:
         """A product by scanned barcode or typed SKU."""
@@ -43,6 +59,46 @@ class CatalogService:
                     f"Товар «{code}» не найден в каталоге", "product-not-found", {"code": code}
                 )
             return _view(product)
+
+    def card(self, code: str) -> ProductView:
+        """A product with its barcodes, for the product card: as `find` finds it."""
+        found = self.find(code)
+        with UnitOfWork(self._db.reading) as uow:
+            codes = uow.catalog.barcodes([found.sku]).get(found.sku, [])
+        return replace(found, barcodes=tuple(codes))
+
+    def price_tags(self, skus: Sequence[str] = ()) -> list[PriceTag]:
+        """Tags of these SKUs in the order given, or of the whole catalog by name."""
+        with UnitOfWork(self._db.reading) as uow:
+            if skus:
+                products = []
+                for sku in skus:
+                    product = uow.catalog.by_code(sku.strip())
+                    if product is None:
+                        raise NotFound(f"Товар «{sku}» не найден в каталоге")
+                    products.append(product)
+                codes = uow.catalog.barcodes([p.sku for p in products])
+            else:
+                products = uow.catalog.everything()
+                codes = uow.catalog.barcodes()
+        if not products:
+            raise InvalidInput("Каталог пуст: загрузите прайс-лист")
+        return [replace(_view(p), barcodes=tuple(codes.get(p.sku, ()))).tag for p in products]
+
+    def print_tags(self, skus: Sequence[str]) -> Path:
+        """These products' tags as a PDF in the till's print folder; its path."""
+        if self._print_folder is None:
+            raise InvalidInput("Папка для печати ценников не задана")
+        pdf = render(self.price_tags(skus))
+        moment = datetime.now().astimezone()
+        name = f"price-tags-{moment:%Y%m%d-%H%M%S-%f}.pdf"
+        try:
+            self._print_folder.mkdir(parents=True, exist_ok=True)
+            path = self._print_folder / name
+            path.write_bytes(pdf)
+        except OSError as exc:
+            raise InvalidInput(f"Ценник не сохранён: {exc.strerror}") from exc
+        return path
 
     def search(self, text: str, limit: int = 20) -> list[ProductView]:
         """Products whose name holds every typed word, in any case; for goods without a label."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bonuspos.domain.cart import Cart, Channel, Tender, TenderKind
@@ -46,6 +46,9 @@ class SaleRequest:
     channel: Channel = Channel.IN_STORE
     order_ref: str = ""
     staff_id: str | None = None  # who is signed in; the screens always say
+    # The screen's last word from the sync worker. A sale spending nothing asks the server
+    # for no hold, so this is all that tells an online sale from an offline one.
+    online: bool = False
     kinds: frozenset[TenderKind] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -76,11 +79,12 @@ class SaleRequest:
         channel: Channel = Channel.IN_STORE,
         order_ref: str = "",
         staff_id: str | None = None,
+        online: bool = False,
     ) -> SaleRequest:
         """The sale as offered: its goods, card, spend and tenders."""
         return cls(
             sale_id, offer.cart, offer.tenders, offer.spend, offer.customer_uid,
-            channel, order_ref, staff_id,
+            channel, order_ref, staff_id, online,
         )  # fmt: skip
 
 
@@ -162,7 +166,10 @@ class Checkout:
                 uow, request.cart, customer, request.kinds, at, online=hold_id is not None
             )
             settlement = q.settle(request.spend, request.tenders)
-            sale = self._record(uow, request, settlement, customer, at, online=hold_id is not None)
+            online = hold_id is not None or (
+                request.online and not request.spend and self._holds is not None
+            )
+            sale = self._record(uow, request, settlement, customer, at, online=online)
             hashes: list[str] = []
             if customer is not None:
                 entries = sale_entries(settlement, at, self._policy)
@@ -182,7 +189,12 @@ class Checkout:
                     price_list=_price_list(uow),
                 ),
             )
-            receipt = receipt_of(uow, sale, self._policy, self._clock)
+            receipt = replace(
+                receipt_of(uow, sale, self._policy, self._clock),
+                cap=q.cap,
+                cap_reason=q.cap_reason,
+                before=customer.balance if customer else None,
+            )
             uow.commit()
             return receipt
 

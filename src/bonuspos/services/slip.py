@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bonuspos.domain.cart import Channel, TenderKind
 from bonuspos.domain.money import Points
+from bonuspos.domain.quote import CapReason
 from bonuspos.services.views import CardView, Receipt, ReturnReceipt
 
 if TYPE_CHECKING:
@@ -82,8 +83,11 @@ def format_slip(receipt: Receipt, *, zone: str = "Europe/Minsk") -> str:
             out.append(f"  {EXCLUSION_NOTES[line.exclusion]}")
     out.append("-" * WIDTH)
     out.append(_row("ИТОГО", str(receipt.total)))
-    if receipt.spent:
-        out.append(_row("Оплачено баллами", f"-{receipt.spent.number()}"))
+    why_spent = _why_spent(receipt)
+    if receipt.spent or why_spent:
+        out.append(_row("Оплачено баллами", _minus(receipt.spent)))
+    if why_spent:
+        out.append(f"  {why_spent}")
     out.append(_row("К оплате", str(receipt.due)))
     for kind, amount in receipt.tenders:
         out.append(_row(f"  {TENDER_NAMES[kind]}", amount.number()))
@@ -94,11 +98,79 @@ def format_slip(receipt: Receipt, *, zone: str = "Europe/Minsk") -> str:
         out.append(_row("Начислено", str(receipt.earned)))
         if receipt.earned:
             out.append(_row("  доступны с", receipt.activates_on.strftime("%d.%m.%Y")))
+        else:
+            out.append(f"  {_why_nothing_earned(receipt)}")
         out.extend(_balance(card))
     if receipt.staff_name:
         out.append("-" * WIDTH)
         out.append(f"Кассир: {receipt.staff_name}"[:WIDTH])
     return "\n".join(out)
+
+
+def _minus(points: Points) -> str:
+    return f"-{points.number()}" if points else points.number()
+
+
+def _why_spent(receipt: Receipt) -> str | None:
+    """Why the points paid are no more, in one line; None when the customer chose less
+    than the most, or had no card to pay with."""
+    if receipt.card is None:
+        return None
+    reason = receipt.cap_reason or _reason_on_paper(receipt)
+    if reason is None or (receipt.cap is not None and receipt.spent < receipt.cap):
+        return None
+    if reason is CapReason.PERCENT:
+        eligible = sum(line.amount.minor for line in receipt.lines if line.exclusion is None)
+        share = round(receipt.spent.minor * 100 / eligible) if eligible else 0
+        return f"не больше {share}% суммы товаров без акций"
+    if reason is CapReason.BALANCE:
+        return _why_balance(receipt)
+    if reason is CapReason.OFFLINE_LIMIT:
+        return "без связи: лимит списания на день"
+    if reason is CapReason.NOTHING_ELIGIBLE:
+        return f"{_excluded_goods(receipt)}: баллами не оплатить"
+    if reason is CapReason.CREDIT_TENDER:
+        return "кредит/рассрочка: баллы не списываются"
+    return None
+
+
+def _reason_on_paper(receipt: Receipt) -> CapReason | None:
+    """What a reprint still knows from the sale's own lines and tenders."""
+    if any(kind.blocks_points for kind, _ in receipt.tenders):
+        return CapReason.CREDIT_TENDER
+    if all(line.exclusion for line in receipt.lines):
+        return CapReason.NOTHING_ELIGIBLE
+    return None
+
+
+def _why_balance(receipt: Receipt) -> str:
+    """The card's active points ran out; those earned lately wait for their day."""
+    before = receipt.before
+    if before is not None and before.pending and before.next_activation is not None:
+        when = before.next_activation.strftime("%d.%m.%Y")
+        if before.next_activation == receipt.activates_on:
+            return f"баллы за сегодня доступны с {when}"
+        return f"недавние баллы доступны с {when}"
+    if receipt.spent:
+        return "списаны все доступные баллы"
+    return "на карте нет доступных баллов"
+
+
+def _why_nothing_earned(receipt: Receipt) -> str:
+    if any(line.exclusion == "credit_tender" for line in receipt.lines):
+        return "кредит/рассрочка: баллы не начисляются"
+    if any(line.exclusion for line in receipt.lines):
+        return f"{_excluded_goods(receipt)}: баллы не начисляются"
+    return "за эти товары баллы не начисляются"
+
+
+def _excluded_goods(receipt: Receipt) -> str:
+    kinds = {line.exclusion for line in receipt.lines if line.exclusion}
+    if kinds == {"discounted"}:
+        return "товары со скидкой"
+    if "discounted" in kinds:
+        return "акция и скидки"
+    return "товары по акции"
 
 
 def format_return_slip(receipt: ReturnReceipt, *, zone: str = "Europe/Minsk") -> str:

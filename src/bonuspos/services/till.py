@@ -75,7 +75,7 @@ class Till:
         self.registration = Registration(self.db, self._guard, self.policy)
         self.checkout = Checkout(self.db, self.clock, self.policy, holds, self._guard)
         self.returns = Returns(self.db, self._guard, self.policy, self.clock, remote)
-        self.catalog = CatalogService(self.db)
+        self.catalog = CatalogService(self.db, data_dir / "reports" / "print")
         self.staff = StaffService(self.db, self.clock, self.policy, store, till)
         self.corrections = Corrections(self.db, self.clock, self._guard, self.policy, self.staff)
         self.end_of_day = EndOfDay(self.db, self.clock, self.policy, data_dir, server, store, till)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bonuspos.domain.card import Phone
@@ -125,6 +125,13 @@ class Receipt:
     offline: bool
     card: CardView | None  # the balance when this receipt was made (a reprint: today's)
     staff_name: str = ""  # who rang it up; "" for a sale made before staff signed in
+    # What limited the points spent, as the sale was quoted, and the card's balance then.
+    # Known only to the receipt made at the sale: a reprint says what its lines and
+    # tenders say (credit, nothing payable by points) and no more: not the sale's facts,
+    # so a reprint still equals the receipt first printed.
+    cap: Points | None = field(default=None, compare=False)
+    cap_reason: CapReason | None = field(default=None, compare=False)
+    before: Balance | None = field(default=None, compare=False)
 
     @property
     def code(self) -> str:

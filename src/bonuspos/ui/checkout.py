@@ -34,6 +34,7 @@ from bonuspos.services.staff import StaffService
 from bonuspos.services.views import Approval, CardView, CheckoutQuote, Offer, Receipt, Shift
 from bonuspos.ui.approval import ask_approval
 from bonuspos.ui.cart_lines import CartLines
+from bonuspos.ui.product_card import chosen_code, product_row, show_product_card
 from bonuspos.ui.tasks import run_in_background
 from bonuspos.ui.texts import cap_reason, channel_name, day, refusal, tender_name, tr
 from bonuspos.ui.widgets import button, label, offer_choices
@@ -42,7 +43,7 @@ from bonuspos.ui.widgets import button, label, offer_choices
 class CheckoutScreen(QWidget):
     sale_completed = Signal(object)  # Receipt
     cancelled = Signal()  # left: an empty cart, or a cancellation recorded
-    return_requested = Signal()  # F3: a return, the cart kept for afterwards
+    return_requested = Signal()  # F4: a return, the cart kept for afterwards
     card_requested = Signal()  # F2: find the customer's card for this cart
 
     def __init__(
@@ -122,7 +123,11 @@ class CheckoutScreen(QWidget):
         cancel_actions.addWidget(button(tr("Вернуться к чеку · Esc"), self._keep_cart))
         cancel_box.addLayout(cancel_actions)
         self.cancelling.hide()
-        keys = label(tr("F3 — возврат по чеку · F12 — выход из смены"), name="hint", wrap=True)
+        keys = label(
+            tr("F3 — карточка товара · F4 — возврат по чеку · F12 — выход из смены"),
+            name="hint",
+            wrap=True,
+        )
 
         top = QHBoxLayout()
         top.addWidget(self.code, 1)
@@ -263,7 +268,7 @@ class CheckoutScreen(QWidget):
         if not matches:
             self.message.setText(tr("Товар «{0}» не найден в каталоге").format(text))
             return
-        offer_choices(self.found, ((f"{match.name} — {match.price}", match) for match in matches))
+        offer_choices(self.found, ((product_row(match), match) for match in matches))
 
     def _pick(self, item: QListWidgetItem) -> None:
         self.found.hide()
@@ -426,6 +431,7 @@ class CheckoutScreen(QWidget):
                 channel=Channel(self.channel.currentData()),
                 order_ref=self.order_ref.text(),
                 staff_id=shift.staff.staff_id if shift else None,
+                online=self._online(),
             )
         except DomainError as refused:
             self.message.setText(refusal(refused))
@@ -461,6 +467,8 @@ class CheckoutScreen(QWidget):
         elif key == Qt.Key.Key_F10:
             self.ask_to_confirm()
         elif key == Qt.Key.Key_F3:
+            show_product_card(self, self._catalog, chosen_code(self.code.text(), self._selected()))
+        elif key == Qt.Key.Key_F4:
             self.return_requested.emit()
         elif key == Qt.Key.Key_F2:
             self.card_requested.emit()

@@ -23,14 +23,15 @@ from bonuspos.ui.widgets import button, label, offer_choices
 
 # What would leave for another sale, a return or the day's close while a cart waits at the
 # checkout. F4 stays: a customer may join the programme halfway through a sale.
-_AWAY_FROM_SALE = frozenset({Qt.Key.Key_F3, Qt.Key.Key_F5, Qt.Key.Key_F8, Qt.Key.Key_F11})
+_AWAY_FROM_SALE = frozenset({Qt.Key.Key_F2, Qt.Key.Key_F5, Qt.Key.Key_F8, Qt.Key.Key_F11})
 
 
 class LookupScreen(QWidget):
     card_chosen = Signal(object)  # CardView: start a sale on it
     sale_without_card = Signal()
     register_requested = Signal(str)  # the phone typed, for the form
-    return_requested = Signal()  # F3: a return, with the card shown if any
+    return_requested = Signal()  # F2: a return, with the card shown if any (F4 issues cards)
+    product_card_requested = Signal()  # F3: what a product costs and earns
     correction_requested = Signal(object)  # F8: CardView whose points a manager corrects
     day_close_requested = Signal()  # F11: a manager closes the day
     card_for_sale = Signal(object)  # CardView found for the sale being rung up (F2 there)
@@ -90,7 +91,8 @@ class LookupScreen(QWidget):
         )
         self.keys = keys = label(
             tr(
-                "F3 — возврат по чеку · F8 — корректировка баллов (менеджер) ·"
+                "F3 — карточка товара · F2 — возврат по чеку ·"
+                " F8 — корректировка баллов (менеджер) ·"
                 " F9 — повтор последнего чека · F11 — закрытие дня (менеджер) ·"
                 " F12 — выход из смены"
             ),
@@ -212,8 +214,10 @@ class LookupScreen(QWidget):
             self._register()
         elif key == Qt.Key.Key_F5:
             self.sale_without_card.emit()
-        elif key == Qt.Key.Key_F3:
+        elif key == Qt.Key.Key_F2:
             self.return_requested.emit()
+        elif key == Qt.Key.Key_F3:
+            self.product_card_requested.emit()
         elif key == Qt.Key.Key_F8:
             if self.card is None:
                 self.message.setText(tr("Корректировка баллов: сначала найдите карту покупателя"))

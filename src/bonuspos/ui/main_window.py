@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         from bonuspos.ui.customer_form import CustomerFormScreen
         from bonuspos.ui.end_of_day import EndOfDayScreen
         from bonuspos.ui.lookup import LookupScreen
+        from bonuspos.ui.product_card import show_product_card
         from bonuspos.ui.receipt import ReceiptScreen
         from bonuspos.ui.returns import ReturnsScreen
 
@@ -193,6 +194,9 @@ class MainWindow(QMainWindow):
         self.lookup.sale_without_card.connect(lambda: self.sell_to(None))
         self.lookup.register_requested.connect(self.register)
         self.lookup.return_requested.connect(lambda: self.open_returns(self.lookup.card))
+        self.lookup.product_card_requested.connect(
+            lambda: show_product_card(self.lookup, till.catalog)
+        )
         self.lookup.correction_requested.connect(self.open_correction)
         self.lookup.day_close_requested.connect(self.close_day)
         self.lookup.card_for_sale.connect(self._card_for_sale)
@@ -368,6 +372,12 @@ class MainWindow(QMainWindow):
     def _scanned(self, code: str) -> None:
         if self.pages.currentWidget() is not self.stack:
             return  # nobody signed in, or the till is locked: a scan does nothing
+        from bonuspos.ui.product_card import ProductCard  # loaded with the checkout
+
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, ProductCard):
+            modal.show_product(code)  # a price check: the cart is left alone
+            return
         current = self.stack.currentWidget()
         if current in (self.lookup, self.checkout) and sale_id_of(code) is not None:
             card = self.lookup.card_for_scan() if current is self.lookup else self.checkout.card

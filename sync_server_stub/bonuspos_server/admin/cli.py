@@ -155,6 +155,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures.add_argument("--date", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
     figures.add_argument("--store", help="only this store (default: every store)")
     figures.add_argument("--csv", type=Path, help="write one row per till to this file (';')")
+    tags = commands.add_parser(
+        "price-tags", help="shelf labels as a PDF of A4 sheets (14 labels a sheet)"
+    )
+    chosen = tags.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--sku", action="append", help="a product's SKU (repeatable)")
+    chosen.add_argument("--all", action="store_true", help="the whole catalog, by name")
+    tags.add_argument("--out", type=Path, required=True, help="the PDF file to write")
     args = parser.parse_args(_negative_points_last(list(sys.argv[1:] if argv is None else argv)))
 
     given = [url for url in (args.database_url, getattr(args, "serve_url", None)) if url]

@@ -25,7 +25,7 @@ from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Money, Points
-from bonuspos_server.admin import corrections, report
+from bonuspos_server.admin import corrections, price_tags, report
 from bonuspos_server.admin import staff as people
 from bonuspos_server.data import policies
 from bonuspos_server.data.db import ServerDatabase
@@ -58,11 +58,12 @@ def run(db: ServerDatabase, args: argparse.Namespace) -> int:
         "staff": people.list_staff,
         "audit": people.audit,
         "report": report.report,
+        "price-tags": price_tags.price_tags,
     }
     with db.sessions() as session, session.begin():
         try:
             message = commands[args.command](session, args)
-        except (people.StaffError, report.ReportError) as exc:
+        except (people.StaffError, report.ReportError, price_tags.PriceTagsError) as exc:
             raise AdminError(str(exc)) from None
     print(message)  # only once committed: "revoked" must mean revoked
     return 0
