@@ -609,8 +609,8 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="78"/>
-        <source>Оформить карту · F4</source>
-        <translation>Issue card · F4</translation>
+        <source>Оформить карту · F2</source>
+        <translation>Issue a card · F2</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="79"/>
@@ -624,8 +624,8 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="94"/>
-        <source>F3 — карточка товара · F2 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F11 — закрытие дня (менеджер) · F12 — выход из смены</source>
-        <translation>F3 — product card · F2 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F11 — close the day (manager) · F12 — end shift</translation>
+        <source>F3 — карточка товара · F4 — возврат по чеку · F8 — корректировка баллов (менеджер) · F9 — повтор последнего чека · F11 — закрытие дня (менеджер) · F12 — выход из смены</source>
+        <translation>F3 — product card · F4 — return by receipt · F8 — points correction (manager) · F9 — reprint the last receipt · F11 — close the day (manager) · F12 — end shift</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="155"/>
@@ -644,8 +644,8 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="181"/>
-        <source>Карта не найдена. Оформить новую? F4</source>
-        <translation>Card not found. Issue a new one? F4</translation>
+        <source>Карта не найдена. Оформить новую? F2</source>
+        <translation>Card not found. Issue a new one? F2</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/lookup.py" line="195"/>

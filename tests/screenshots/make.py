@@ -91,7 +91,7 @@ def make(out: Path) -> list[Path]:
             QTest.keyClicks(lookup.phone, "8029555", delay=TYPING)
             QTest.keyClicks(lookup.phone, "0101", delay=TYPING)
             QTest.keyClick(lookup.phone, Qt.Key.Key_Return)
-            QTest.keyClick(lookup, Qt.Key.Key_F4)
+            QTest.keyClick(lookup, Qt.Key.Key_F2)
             _type(window.form.full_name, "ООО Ромашка")
             QTest.keyClick(window.form, Qt.Key.Key_F10)
             shot("2-customer-form")

@@ -295,13 +295,13 @@ def test_a_customer_who_joins_halfway_through_a_sale_gets_the_points_for_it(
     qtbot.keyClicks(lookup.phone, "336543210", delay=TYPING)
     qtbot.keyClick(lookup.phone, Qt.Key.Key_Return)
     assert "не найдена" in lookup.message.text()
-    qtbot.keyClick(lookup.phone, Qt.Key.Key_F4)
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_F2)
     assert window.stack.currentWidget() is form
     qtbot.keyClick(form, Qt.Key.Key_Escape)  # not yet: back to finding the card
     assert window.stack.currentWidget() is lookup
     assert lookup.for_sale
 
-    qtbot.keyClick(lookup.phone, Qt.Key.Key_F4)
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_F2)
     type_text(form.full_name, "Сидорова Мария")
     for box in (form.consent, form.not_legal_entity):
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(10, box.height() // 2))

@@ -167,7 +167,7 @@ def a_sale(stage: Stage) -> str:
 def returns_recent(stage: Stage) -> None:
     a_sale(stage)
     stage.enter("291112233")
-    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F2)
+    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F4)
     assert stage.window.returns.recent.isVisible()
 
 
@@ -196,7 +196,7 @@ def correction(stage: Stage) -> None:
 
 
 def form_errors(stage: Stage) -> None:
-    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F4)
+    stage.bot.keyClick(stage.window.lookup, Qt.Key.Key_F2)
     type_text(stage.window.form.full_name, "ООО Ромашка")
     stage.bot.keyClick(stage.window.form, Qt.Key.Key_F10)
 
@@ -248,7 +248,7 @@ SCREENS = [
     Screen("lookup-card", lambda stage: stage.enter("291112233")),
     Screen("lookup-not-found", lambda stage: stage.enter("255551234")),
     Screen("lookup-name-matches", name_matches),
-    Screen("customer-form", press(Qt.Key.Key_F4)),
+    Screen("customer-form", press(Qt.Key.Key_F2)),
     Screen("customer-form-errors", form_errors),
     Screen("checkout-no-card", press(Qt.Key.Key_F5)),
     Screen("checkout-cart", cart),

@@ -80,7 +80,7 @@ def test_an_unknown_number_offers_the_form_and_a_new_customer_can_buy_at_once(
     qtbot.keyClick(window.lookup.phone, Qt.Key.Key_Return)
     assert "не найдена" in window.lookup.message.text()
 
-    qtbot.keyClick(window.lookup, Qt.Key.Key_F4)
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F2)
     form = window.form
     assert window.stack.currentWidget() is form
     assert form.phone.text() == "+375 (33) 654-32-10"
@@ -100,7 +100,7 @@ def test_the_form_shows_every_problem_by_its_field_and_registers_nobody(
     qtbot: QtBot, screens: Running
 ) -> None:
     window = screens.window
-    qtbot.keyClick(window.lookup, Qt.Key.Key_F4)
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F2)
     form = window.form
     type_text(form.full_name, "ООО Ромашка")
     qtbot.keyClicks(form.phone, "12345", delay=TYPING)
@@ -150,7 +150,7 @@ def test_a_plastic_card_scanned_into_the_form_then_at_the_lookup_finds_its_holde
     qtbot: QtBot, screens: Running
 ) -> None:
     window = screens.window
-    qtbot.keyClick(window.lookup, Qt.Key.Key_F4)
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F2)
     form = window.form
     type_text(form.full_name, "Жук Павел")
     qtbot.keyClicks(form.phone, "447770011", delay=TYPING)
@@ -175,7 +175,7 @@ def test_a_birth_date_is_typed_as_people_say_it_and_a_wrong_one_is_explained(
     qtbot: QtBot, screens: Running
 ) -> None:
     window = screens.window
-    qtbot.keyClick(window.lookup, Qt.Key.Key_F4)
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F2)
     form = window.form
     assert form.birth_date.placeholderText() == "ДД.ММ.ГГГГ, по желанию"
     type_text(form.full_name, "Жук Павел")

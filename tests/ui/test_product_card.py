@@ -132,11 +132,11 @@ def test_a_product_without_points_is_marked_so_in_a_list() -> None:
     assert product_row(bare) == "Гвозди — 3,00 BYN · без баллов"
 
 
-def test_f4_opens_a_return_from_the_checkout_and_f2_from_the_lookup(
+def test_f4_opens_a_return_from_the_checkout_and_from_the_lookup(
     qtbot: QtBot, screens: Running
 ) -> None:
     window = screens.window
-    qtbot.keyClick(window.lookup, Qt.Key.Key_F2)
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F4)
     assert window.stack.currentWidget() is window.returns
     qtbot.keyClick(window.returns.code, Qt.Key.Key_Escape)
     assert window.stack.currentWidget() is window.lookup
@@ -153,7 +153,7 @@ def test_finding_a_card_for_the_cart_a_price_check_is_allowed_a_return_is_not(
     scan(qtbot, screens, TV)
     qtbot.keyClick(checkout.code, Qt.Key.Key_F2)  # the customer found their card after all
     assert window.stack.currentWidget() is lookup
-    qtbot.keyClick(lookup.phone, Qt.Key.Key_F2)  # a return would leave the cart
+    qtbot.keyClick(lookup.phone, Qt.Key.Key_F4)  # a return would leave the cart
     assert window.stack.currentWidget() is lookup
     assert "вернитесь к чеку" in lookup.message.text()
     card = open_card(qtbot, lookup.phone)

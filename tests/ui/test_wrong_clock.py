@@ -72,7 +72,7 @@ def test_a_sign_up_on_a_1970_clock_is_refused_and_nobody_is_registered(
     qtbot: QtBot, synced: Running
 ) -> None:
     window = synced.window
-    qtbot.keyClick(window.lookup, Qt.Key.Key_F4)
+    qtbot.keyClick(window.lookup, Qt.Key.Key_F2)
     form = window.form
     type_text(form.full_name, "Сидорова Мария")
     qtbot.keyClicks(form.phone, "336543210", delay=TYPING)

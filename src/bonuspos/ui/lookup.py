@@ -22,15 +22,15 @@ from bonuspos.ui.texts import day, refusal, rules_line, tr
 from bonuspos.ui.widgets import button, label, offer_choices
 
 # What would leave for another sale, a return or the day's close while a cart waits at the
-# checkout. F4 stays: a customer may join the programme halfway through a sale.
-_AWAY_FROM_SALE = frozenset({Qt.Key.Key_F2, Qt.Key.Key_F5, Qt.Key.Key_F8, Qt.Key.Key_F11})
+# checkout. F2 stays: a customer may join the programme halfway through a sale.
+_AWAY_FROM_SALE = frozenset({Qt.Key.Key_F4, Qt.Key.Key_F5, Qt.Key.Key_F8, Qt.Key.Key_F11})
 
 
 class LookupScreen(QWidget):
     card_chosen = Signal(object)  # CardView: start a sale on it
     sale_without_card = Signal()
     register_requested = Signal(str)  # the phone typed, for the form
-    return_requested = Signal()  # F2: a return, with the card shown if any (F4 issues cards)
+    return_requested = Signal()  # F4: a return, with the card shown if any (as at the checkout)
     product_card_requested = Signal()  # F3: what a product costs and earns
     correction_requested = Signal(object)  # F8: CardView whose points a manager corrects
     day_close_requested = Signal()  # F11: a manager closes the day
@@ -75,7 +75,7 @@ class LookupScreen(QWidget):
         self.matches.hide()
 
         self.sell_with_card = button(tr("Продажа с картой · Enter"), self._sell_with_card)
-        self.register = button(tr("Оформить карту · F4"), self._register)
+        self.register = button(tr("Оформить карту · F2"), self._register)
         self.no_card = button(tr("Продажа без карты · F5"), self.sale_without_card.emit)
         actions = QHBoxLayout()
         for action in (self.sell_with_card, self.register, self.no_card):
@@ -91,7 +91,7 @@ class LookupScreen(QWidget):
         )
         self.keys = keys = label(
             tr(
-                "F3 — карточка товара · F2 — возврат по чеку ·"
+                "F3 — карточка товара · F4 — возврат по чеку ·"
                 " F8 — корректировка баллов (менеджер) ·"
                 " F9 — повтор последнего чека · F11 — закрытие дня (менеджер) ·"
                 " F12 — выход из смены"
@@ -178,7 +178,7 @@ class LookupScreen(QWidget):
             return
         if card is None:
             self._forget()
-            self.message.setText(tr("Карта не найдена. Оформить новую? F4"))
+            self.message.setText(tr("Карта не найдена. Оформить новую? F2"))
             self.register.setEnabled(True)
             return
         self.show_card(card)
@@ -210,11 +210,11 @@ class LookupScreen(QWidget):
             self.back_to_sale.emit()
         elif self.for_sale and key in _AWAY_FROM_SALE:
             self.message.setText(tr("Сначала найдите карту или вернитесь к чеку (Esc)"))
-        elif key == Qt.Key.Key_F4:
+        elif key == Qt.Key.Key_F2:
             self._register()
         elif key == Qt.Key.Key_F5:
             self.sale_without_card.emit()
-        elif key == Qt.Key.Key_F2:
+        elif key == Qt.Key.Key_F4:
             self.return_requested.emit()
         elif key == Qt.Key.Key_F3:
             self.product_card_requested.emit()
