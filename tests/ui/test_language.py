@@ -232,7 +232,7 @@ def test_english_screens_show_english(english: ui_app.Running) -> None:
 
     window.to_lookup()
     window.lookup.look_up("+375336543210")
-    assert window.lookup.message.text() == "Card not found. Issue a new one? F4"
+    assert window.lookup.message.text() == "Card not found. Issue a new one? F2"
     window.lookup.look_up(ANNA)
     assert window.lookup.balance.text().startswith("Available: ")  # then "75,00 б.": the rules'
 
