@@ -1,24 +1,26 @@
 """Reading a card with its balance in one statement: the path a cashier waits on.
 
-The statements are built once at import and run through Core on the session's
-connection: at a million customers the ORM's per-call compilation would cost more
-than SQLite's own work. Name search finds customer ids in the token index first and
-only then reads those customers.
+The statements are built once at import and compiled once (statements.py), and run on
+the sqlite3 connection under the session: at a million customers the ORM's per-call
+compilation, and even Core's execution, would cost more than SQLite's own work. Name
+search finds customer ids in the token index first and only then reads those customers.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Date, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.customer import normalise_name
 from bonuspos.domain.ledger import Balance
 from bonuspos.domain.money import Points
 from bonuspos.ledger.models import CardBalance, Customer, NameToken, PendingPoints, PlasticCard
+from bonuspos.ledger.statements import Prepared, dbapi
 
 _c = Customer.__table__
 _b = CardBalance.__table__
@@ -36,12 +38,14 @@ _CARD = select(
     select(func.min(_p.c.active_from, type_=Date)).where(_later).scalar_subquery(),
 ).select_from(_c.outerjoin(_b, _b.c.customer_id == _c.c.id))
 
-BY_PHONE = _CARD.where(_c.c.phone == bindparam("key"))
-BY_UID = _CARD.where(_c.c.uid == bindparam("key"))
-BY_ID = _CARD.where(_c.c.id == bindparam("key"))
-BY_PLASTIC = _CARD.join(
-    PlasticCard.__table__, PlasticCard.__table__.c.customer_id == _c.c.id
-).where(PlasticCard.__table__.c.number == bindparam("key"))
+BY_PHONE = Prepared(_CARD.where(_c.c.phone == bindparam("key")))
+BY_UID = Prepared(_CARD.where(_c.c.uid == bindparam("key")))
+BY_ID = Prepared(_CARD.where(_c.c.id == bindparam("key")))
+BY_PLASTIC = Prepared(
+    _CARD.join(PlasticCard.__table__, PlasticCard.__table__.c.customer_id == _c.c.id).where(
+        PlasticCard.__table__.c.number == bindparam("key")
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +62,14 @@ def _card(row: Any) -> CardRow:
     return CardRow(cid, uid, phone, name, Balance(Points(total - pending), Points(pending), first))
 
 
-def read_card(session: Session, stmt: Select[Any], key: object, today: date) -> CardRow | None:
-    row = session.connection().execute(stmt, {"key": key, "today": today}).first()
+def read_card(session: Session, stmt: Prepared, key: object, today: date) -> CardRow | None:
+    return read_card_on(dbapi(session), stmt, key, today)
+
+
+def read_card_on(
+    db: sqlite3.Connection, stmt: Prepared, key: object, today: date
+) -> CardRow | None:
+    row = stmt.first(db, {"key": key, "today": today})
     return _card(row) if row else None
 
 

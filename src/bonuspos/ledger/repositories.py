@@ -34,6 +34,7 @@ from bonuspos.ledger.models import (
     Product,
     TillSetting,
 )
+from bonuspos.ledger.statements import Prepared, dbapi
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +137,27 @@ def _add_pending() -> Any:
     )
 
 
-# Built once: each sale, return and correction runs them (see sales.py on why Core).
-_ADD_TO_TOTAL = _add_to_total()
-_ADD_PENDING = _add_pending()
-_LAST_HASH = select(_ledger.c.hash).order_by(_ledger.c.id.desc()).limit(1)
-_INSERT_ENTRIES = plain_insert(_ledger)
-_INSERT_EVENT = plain_insert(_outbox)
-_SETTING = select(_settings.c.value).where(_settings.c.key == bindparam("key"))
+# Built once: each sale, return and correction runs them (see sales.py on why).
+_ADD_TO_TOTAL = Prepared(_add_to_total(), ("customer_id", "total"))
+_ADD_PENDING = Prepared(_add_pending(), ("customer_id", "active_from", "points"))
+_LAST_HASH = Prepared(select(_ledger.c.hash).order_by(_ledger.c.id.desc()).limit(1))
+_ENTRY_COLUMNS = (
+    "customer_id",
+    "sale_id",
+    "return_id",
+    "adjustment_id",
+    "kind",
+    "points",
+    "active_from",
+    "occurred_at",
+    "prev_hash",
+    "hash",
+)
+_INSERT_ENTRIES = Prepared(plain_insert(_ledger), _ENTRY_COLUMNS)
+_INSERT_EVENT = Prepared(
+    plain_insert(_outbox), ("event_id", "type", "occurred_at", "payload", "acked_at")
+)
+_SETTING = Prepared(select(_settings.c.value).where(_settings.c.key == bindparam("key")))
 
 
 class Balances:
@@ -150,13 +165,13 @@ class Balances:
         self._s = session
 
     def apply(self, customer_id: int, entries: list[LedgerEntry], today: date) -> None:
-        connection = self._s.connection()
+        db = dbapi(self._s)
         delta = sum(e.points.minor for e in entries)
-        connection.execute(_ADD_TO_TOTAL, {"customer_id": customer_id, "total": delta})
+        _ADD_TO_TOTAL.run(db, {"customer_id": customer_id, "total": delta})
         for entry in entries:
             if entry.active_from > today:
-                connection.execute(
-                    _ADD_PENDING,
+                _ADD_PENDING.run(
+                    db,
                     {
                         "customer_id": customer_id,
                         "active_from": entry.active_from,
@@ -172,7 +187,7 @@ class Ledger:
         self._s = session
 
     def last_hash(self) -> str:
-        last = self._s.connection().execute(_LAST_HASH).scalar_one_or_none()
+        last: str | None = _LAST_HASH.scalar(dbapi(self._s))
         return last or GENESIS_HASH
 
     def append(
@@ -211,7 +226,7 @@ class Ledger:
             prev = digest
         if rows:
             # In id order, as the chain runs: one executemany keeps the rows' order.
-            self._s.connection().execute(_INSERT_ENTRIES, rows)
+            _INSERT_ENTRIES.run_many(dbapi(self._s), rows)
         return hashes
 
 
@@ -276,17 +291,17 @@ class Outbox:
         self._s = session
 
     def append(self, event_id: str, type_: str, at: datetime, payload: Mapping[str, object]) -> int:
-        written = self._s.connection().execute(
-            _INSERT_EVENT,
+        written = _INSERT_EVENT.run(
+            dbapi(self._s),
             {
                 "event_id": event_id,
                 "type": type_,
                 "occurred_at": at,
                 "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                "acked_at": None,
             },
         )
-        seq = cast(CursorResult[Any], written).lastrowid
-        return int(seq)
+        return int(written.lastrowid or 0)
 
     def waiting(self) -> int:
         return self._s.execute(
@@ -379,7 +394,8 @@ class Settings:
     def get(self, key: str) -> str | None:
         # A setting `set` in this unit of work reaches the table first (merge is lazy).
         self._s.flush()
-        return self._s.connection().execute(_SETTING, {"key": key}).scalar_one_or_none()
+        value: str | None = _SETTING.scalar(dbapi(self._s), {"key": key})
+        return value
 
     def set(self, key: str, value: str) -> None:
         self._s.merge(TillSetting(key=key, value=value))

@@ -19,26 +19,64 @@ from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import Settlement
 from bonuspos.domain.returns import ReturnedLine
 from bonuspos.ledger.models import Return, ReturnLine, Sale, SaleLine, SaleTender
+from bonuspos.ledger.statements import Prepared, dbapi
 
 OWN = ""  # the origin of this till's own sales
 
-# The sale's own path runs these through Core on the session's connection, built once:
-# the ORM's unit of work (identity map, flush plan, per-call compilation) cost several
-# times SQLite's own work for a sale of a few lines.
+# The sale's own path: statements built once and run on the session's sqlite3 connection
+# (statements.py), in its transaction. The ORM's unit of work (identity map, flush plan,
+# per-call compilation) cost several times SQLite's own work for a sale of a few lines.
 _sales = cast(Table, Sale.__table__)
 _lines = cast(Table, SaleLine.__table__)
 _tenders = cast(Table, SaleTender.__table__)
-_NUMBER_OF = select(_sales.c.number).where(_sales.c.id == bindparam("sale_id"))
-_NEXT_NUMBER = select(func.coalesce(func.max(_sales.c.number), 0) + 1).where(_sales.c.origin == OWN)
-_OFFLINE_SPENT = select(func.coalesce(func.sum(_sales.c.spent), 0)).where(
-    _sales.c.customer_id == bindparam("customer_id"),
-    _sales.c.store_day == bindparam("day"),
-    _sales.c.offline.is_(True),
-    _sales.c.origin == OWN,
+_NUMBER_OF = Prepared(select(_sales.c.number).where(_sales.c.id == bindparam("sale_id")))
+_NEXT_NUMBER = Prepared(
+    select(func.coalesce(func.max(_sales.c.number), 0) + 1).where(_sales.c.origin == OWN)
 )
-_INSERT_SALE = insert(_sales)
-_INSERT_LINES = insert(_lines)
-_INSERT_TENDERS = insert(_tenders)
+_OFFLINE_SPENT = Prepared(
+    select(func.coalesce(func.sum(_sales.c.spent), 0)).where(
+        _sales.c.customer_id == bindparam("customer_id"),
+        _sales.c.store_day == bindparam("day"),
+        _sales.c.offline.is_(True),
+        _sales.c.origin == OWN,
+    )
+)
+_SALE_COLUMNS = (
+    "id",
+    "number",
+    "origin",
+    "staff_id",
+    "customer_id",
+    "occurred_at",
+    "store_day",
+    "policy_version",
+    "total",
+    "eligible",
+    "spent",
+    "earned",
+    "activates_on",
+    "channel",
+    "order_ref",
+    "offline",
+)
+_LINE_COLUMNS = (
+    "sale_id",
+    "line_no",
+    "sku",
+    "name",
+    "unit_price",
+    "quantity",
+    "discount",
+    "points_per_unit",
+    "promotional",
+    "exclusion",
+    "earned",
+    "share",
+    "returned",
+)
+_INSERT_SALE = Prepared(insert(_sales), _SALE_COLUMNS)
+_INSERT_LINES = Prepared(insert(_lines), _LINE_COLUMNS)
+_INSERT_TENDERS = Prepared(insert(_tenders), ("sale_id", "n", "kind", "amount"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +188,7 @@ class Sales:
 
     def number_of(self, sale_id: str) -> int | None:
         """The receipt number of a sale already written, None if there is none."""
-        number = self._s.connection().execute(_NUMBER_OF, {"sale_id": sale_id}).scalar()
+        number = _NUMBER_OF.scalar(dbapi(self._s), {"sale_id": sale_id})
         return int(number) if number is not None else None
 
     def by_number(self, number: int) -> SaleRecord | None:
@@ -161,7 +199,7 @@ class Sales:
         return _record(sale) if sale else None
 
     def next_number(self) -> int:
-        return int(self._s.connection().execute(_NEXT_NUMBER).scalar_one())
+        return int(_NEXT_NUMBER.scalar(dbapi(self._s)))
 
     def last(self) -> SaleRecord | None:
         sale = self._s.execute(
@@ -180,12 +218,8 @@ class Sales:
         return [_record(sale) for sale in rows]
 
     def offline_spent(self, customer_id: int, day: date) -> Points:
-        spent = (
-            self._s.connection()
-            .execute(_OFFLINE_SPENT, {"customer_id": customer_id, "day": day})
-            .scalar_one()
-        )
-        return Points(spent)
+        values = {"customer_id": customer_id, "day": day}
+        return Points(_OFFLINE_SPENT.scalar(dbapi(self._s), values))
 
     def record(
         self,
@@ -258,9 +292,9 @@ class Sales:
 
     def _add(self, record: SaleRecord, *, eligible: int) -> None:
         """The sale, its lines and its tenders: three statements, whatever the basket."""
-        connection = self._s.connection()
-        connection.execute(
-            _INSERT_SALE,
+        db = dbapi(self._s)
+        _INSERT_SALE.run(
+            db,
             {
                 "id": record.id,
                 "number": record.number,
@@ -281,8 +315,8 @@ class Sales:
             },
         )
         if record.lines:
-            connection.execute(
-                _INSERT_LINES,
+            _INSERT_LINES.run_many(
+                db,
                 [
                     {
                         "sale_id": record.id,
@@ -303,8 +337,8 @@ class Sales:
                 ],
             )
         if record.tenders:
-            connection.execute(
-                _INSERT_TENDERS,
+            _INSERT_TENDERS.run_many(
+                db,
                 [
                     {"sale_id": record.id, "n": n, "kind": kind, "amount": amount}
                     for n, (kind, amount) in enumerate(record.tenders, 1)
