@@ -1,9 +1,9 @@
 """No lookup path scans a table: EXPLAIN QUERY PLAN on the very SQL the repositories emit.
 
 Each test runs a real service or repository method against a seeded till while recording
-every statement any connection of the till's pool sends to SQLite (sqlite3's trace
-callback, so the card lookups that borrow a pooled connection without a session count
-too), then asks SQLite how it would run each one, with the same values. The database is never
+every statement the till sends to SQLite (sqlite3's trace callback on each connection of
+the engine's pool and on the thread's own reading connection the card lookups use), then
+asks SQLite how it would run each one, with the same values. The database is never
 ANALYZEd, because the till never does: these are the plans a till really gets.
 
 A plan row `SCAN <table>` reads the whole table, and `SCAN <table> USING COVERING INDEX`
@@ -108,13 +108,16 @@ def recorded(till: Till) -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
         dbapi_connection.set_trace_callback(None)
 
     pool = till.db.engine.pool
+    reader = till.db.readers.connection()
     event.listen(pool, "checkout", trace)
     event.listen(pool, "checkin", untrace)
+    trace(reader)
     try:
         yield statements
     finally:
         event.remove(pool, "checkout", trace)
         event.remove(pool, "checkin", untrace)
+        untrace(reader)
 
 
 def explain(till: Till, action: Callable[[], object]) -> list[Explained]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -62,7 +64,7 @@ def test_a_card_read_on_the_driver_has_its_pending_points_dated(db: Database) ->
         uow.balances.apply(customer_id, [entry], AT.date())
         uow.commit()
 
-    card = CardReader(db.engine).by_phone("+375295551201", AT.date())
+    card = CardReader(db.readers).by_phone("+375295551201", AT.date())
     db.dispose()
     assert card is not None
     assert (card.uid, card.balance.active, card.balance.pending) == ("u-1", Points(0), Points(3_00))
@@ -87,4 +89,33 @@ def _write_to_a_full_disk(db: Database) -> None:
 def test_a_full_disk_on_the_driver_is_a_storage_failure(db: Database) -> None:
     with pytest.raises(StorageFailed, match="database or disk is full"):
         _write_to_a_full_disk(db)
+    db.dispose()
+
+
+def test_each_thread_reads_on_its_own_connection_with_the_tills_pragmas(db: Database) -> None:
+    mine = db.readers.connection()
+    other: list[sqlite3.Connection] = []
+    worker = threading.Thread(target=lambda: other.append(db.readers.connection()))
+    worker.start()
+    worker.join()
+    pragmas = [
+        mine.execute(f"PRAGMA {name}").fetchone()[0]
+        for name in ("journal_mode", "synchronous", "foreign_keys")
+    ]
+    again = db.readers.connection()
+    db.dispose()
+    assert again is mine
+    assert other[0] is not mine
+    assert pragmas == ["wal", 2, 1]
+
+
+def test_reading_connections_close_with_the_database_and_open_again_after(db: Database) -> None:
+    before = db.readers.connection()
+    db.dispose()
+
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        before.execute("SELECT 1")
+    after = db.readers.connection()
+    assert after is not before
+    assert after.execute("SELECT count(*) FROM customers").fetchone() == (0,)
     db.dispose()

@@ -7,7 +7,8 @@ Reads run in deferred transactions; writes open with BEGIN IMMEDIATE so two writ
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +45,56 @@ def known(revision: str | None) -> bool:
     return revision is None or (revision.isdigit() and int(revision) <= int(HEAD))
 
 
+class Readers:
+    """One plain sqlite3 connection per thread, for the one-statement reads a cashier waits
+    on (ledger/lookups.py): the same file and pragmas as the engine's, without a pool.
+
+    Borrowing from the engine's pool and giving back (its events, the reset on return)
+    cost as much as the lookup's own statement. A connection holds no transaction between
+    reads, so it blocks neither the writer nor a checkpoint; all close with the database.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._mine = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[sqlite3.Connection] = []
+        self._generation = 0  # moves on at each close: a thread then opens a fresh one
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        held: tuple[int, sqlite3.Connection] | None = getattr(self._mine, "held", None)
+        if held is not None and held[0] == self._generation:
+            return held[1]
+        # Closed from whichever thread disposes of the database, hence not same-thread.
+        connection = sqlite3.connect(self._path, check_same_thread=False)
+        _on_connect(connection, None)
+        with self._lock:
+            self._open.append(connection)
+            self._mine.held = (self._generation, connection)
+        return connection
+
+    def close(self) -> None:
+        with self._lock:
+            self._generation += 1
+            opened, self._open = self._open, []
+        for connection in opened:
+            connection.close()
+
+
 @dataclass(frozen=True)
 class Database:
     path: Path
     engine: Engine
     reading: sessionmaker[Session]
     writing: sessionmaker[Session]
+    readers: Readers = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "readers", Readers(self.path))
 
     def dispose(self) -> None:
+        self.readers.close()
         self.engine.dispose()
 
 

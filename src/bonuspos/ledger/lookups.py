@@ -1,13 +1,14 @@
-"""A card with its balance straight from the pool's sqlite3 connection: the cashier's lookup.
+"""A card with its balance, read on this thread's own sqlite3 connection: the lookup.
 
-A lookup is one statement of a few index probes, some 20 µs in SQLite; a session, its
-transaction events and Core's result processing around it took ten times that. So the
-statements cards.py prepares run on a connection borrowed from the engine's own pool
-(same pragmas, same file), with no session at all.
+A lookup is one statement of a few index probes, some 10–20 µs in SQLite; a session, its
+transaction events and Core's result processing around it took ten times that, and even
+borrowing a connection from the pool cost as much as the statement. So the statements
+cards.py prepares run on a plain connection to the same file with the same pragmas
+(db.Readers), with no session at all.
 
 One SELECT reads the customer and the balance together, and SQLite runs a statement in
 one read transaction of its own, so no BEGIN is needed for a consistent card. Rows are
-fetched to the end, which ends that transaction before the connection goes back.
+fetched to the end, which ends that transaction at once.
 """
 
 from __future__ import annotations
@@ -15,10 +16,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from sqlalchemy import Engine
-
 from bonuspos.ledger import cards
 from bonuspos.ledger.cards import CardRow, read_card_on
+from bonuspos.ledger.db import Readers
 from bonuspos.ledger.statements import Prepared
 from bonuspos.ledger.unit_of_work import StorageFailed
 
@@ -26,8 +26,8 @@ from bonuspos.ledger.unit_of_work import StorageFailed
 class CardReader:
     """Reads one card by phone, plastic card, uid or id; None when nobody holds it."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    def __init__(self, readers: Readers) -> None:
+        self._readers = readers
 
     def by_phone(self, e164: str, today: date) -> CardRow | None:
         return self._read(cards.BY_PHONE, e164, today)
@@ -42,13 +42,8 @@ class CardReader:
         return self._read(cards.BY_ID, customer_id, today)
 
     def _read(self, stmt: Prepared, key: object, today: date) -> CardRow | None:
-        connection = self._engine.raw_connection()
         try:
-            driver = connection.dbapi_connection
-            assert isinstance(driver, sqlite3.Connection)
-            return read_card_on(driver, stmt, key, today)
+            return read_card_on(self._readers.connection(), stmt, key, today)
         except sqlite3.OperationalError as exc:
             # In the ledger's own terms, as a unit of work says it.
             raise StorageFailed(str(exc)) from exc
-        finally:
-            connection.close()  # back to the pool

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 Values = Mapping[str, object]
+_NO_VALUE = object()  # a bound parameter each call must give
 _DIALECT = sqlite.dialect()  # pysqlite: qmark parameters, the till's own driver
 
 
@@ -36,43 +37,41 @@ class Prepared:
         defaulted = [*compiled.insert_prefetch, *compiled.update_prefetch]
         if defaulted:
             raise ValueError(f"give {[c.key for c in defaulted]} explicitly: {self.sql}")
-        self._names: tuple[str, ...] = tuple(compiled.positiontup or ())
-        # The statement's own constants (the 0 of a coalesce…); the rest come with each call.
-        self._fixed: dict[str, object] = {
-            name: bind.value for name, bind in compiled.binds.items() if not bind.required
-        }
-        self._bind: dict[str, Callable[[Any], Any]] = {}
-        for name, bind in compiled.binds.items():
-            process = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
-            if process is not None:
-                self._bind[name] = process
-        columns = getattr(stmt, "selected_columns", ())
-        self._read = tuple(
-            c.type.dialect_impl(_DIALECT).result_processor(_DIALECT, None) for c in columns
+        # Each `?` in order: the value's name, the statement's own constant if it has one
+        # (the 0 of a coalesce…), and the column type's bind processor if it needs one.
+        binds = compiled.binds
+        self._slots: tuple[tuple[str, object, Callable[[Any], Any] | None], ...] = tuple(
+            (
+                name,
+                _NO_VALUE if binds[name].required else binds[name].value,
+                binds[name].type.dialect_impl(_DIALECT).bind_processor(_DIALECT),
+            )
+            for name in compiled.positiontup or ()
         )
+        columns = getattr(stmt, "selected_columns", ())
+        read = [c.type.dialect_impl(_DIALECT).result_processor(_DIALECT, None) for c in columns]
+        self._read = tuple((i, r) for i, r in enumerate(read) if r is not None)
 
     def params(self, values: Values) -> tuple[object, ...]:
-        fixed, bind = self._fixed, self._bind
         out = []
-        for name in self._names:
-            value = values[name] if name in values else fixed[name]
-            process = bind.get(name)
-            out.append(process(value) if process is not None and value is not None else value)
+        for name, fixed, process in self._slots:
+            value = values[name] if fixed is _NO_VALUE else values.get(name, fixed)
+            out.append(value if process is None or value is None else process(value))
         return tuple(out)
 
     def rows(self, db: sqlite3.Connection, values: Values | None = None) -> list[tuple[Any, ...]]:
         """Every row, fetched to the end (which ends an implicit read transaction)."""
         found = db.execute(self.sql, self.params(values or {})).fetchall()
-        read = self._read
-        if not any(read):
+        if not self._read or not found:
             return found
-        return [
-            tuple(
-                r(v) if r is not None and v is not None else v
-                for r, v in zip(read, row, strict=True)
-            )
-            for row in found
-        ]
+        return [self._row(row) for row in found]
+
+    def _row(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        out = list(row)
+        for i, read in self._read:
+            if out[i] is not None:
+                out[i] = read(out[i])
+        return tuple(out)
 
     def first(self, db: sqlite3.Connection, values: Values | None = None) -> tuple[Any, ...] | None:
         found = self.rows(db, values)

@@ -37,7 +37,7 @@ class Lookup:
         self._clock = clock
         self._policy = policy
         # A lookup is one read the cashier waits on: no unit of work around it.
-        self._cards = CardReader(db.engine)
+        self._cards = CardReader(db.readers)
 
     def find(self, text: str) -> CardView | None:
         """The card for what the cashier typed or scanned, None if nobody holds it."""
