@@ -155,7 +155,11 @@ class RawTill:
                 " WHERE customer_id = ? AND store_day = ? AND offline IS 1",
                 (customer[0], today.isoformat()),
             ).fetchone()
-            number = (con.execute("SELECT max(number) FROM sales").fetchone()[0] or 0) + 1
+            # This till's own numbers (origin ''), on the (origin, number) index as the till
+            # reads them: max(number) over every sale would walk the whole index.
+            number = (
+                con.execute("SELECT max(number) FROM sales WHERE origin = ''").fetchone()[0] or 0
+            ) + 1
             con.execute(_SETTING, (PRICE_LIST_SETTING,)).fetchone()  # the event names it
             self._insert_sale(sale, customer, number, at)
             self._card(customer, today.isoformat())  # the receipt's balance

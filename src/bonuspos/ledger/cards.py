@@ -11,9 +11,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, bindparam, func, select
+from sqlalchemy import Date, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.customer import normalise_name
@@ -73,7 +74,7 @@ def read_card_on(
     return _card(row) if row else None
 
 
-def search_cards(session: Session, query: str, today: date, limit: int) -> list[CardRow]:
+def search_cards(db: sqlite3.Connection, query: str, today: date, limit: int) -> list[CardRow]:
     """Up to `limit` + 1 customers with a name word starting with each word of `query`.
 
     One more than asked tells the caller the list was cut, so the screen can ask for more
@@ -86,18 +87,23 @@ def search_cards(session: Session, query: str, today: date, limit: int) -> list[
     if not words:
         return []
     lead, *others = words
-    ids = select(_t.c.customer_id).where(*_prefix_range(lead))
-    for word in others:
-        ids = ids.where(func.instr(_t.c.words, " " + word) > 0)
-    found = ids.distinct().limit(limit + 1).subquery()
-    rows = (
-        session.connection()
-        .execute(_CARD.where(_c.c.id.in_(select(found.c.customer_id))), {"today": today})
-        .all()
-    )
+    # A range on the indexed column, not LIKE: SQLite's LIKE cannot use the index for Cyrillic.
+    values: dict[str, object] = {"lo": lead, "hi": lead + _TOP, "limit": limit + 1, "today": today}
+    values.update({f"w{n}": " " + word for n, word in enumerate(others)})
+    rows = _search(len(others)).rows(db, values)
     return sorted((_card(r) for r in rows), key=lambda card: card.full_name)
 
 
-def _prefix_range(word: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    # A range on the indexed column, not LIKE: SQLite's LIKE cannot use the index for Cyrillic.
-    return _t.c.token >= word, _t.c.token < word + "\U0010ffff"
+_TOP = "\U0010ffff"
+
+
+@lru_cache(maxsize=8)
+def _search(others: int) -> Prepared:
+    """The search for a lead word and `others` more: one statement per count of words."""
+    ids = select(_t.c.customer_id).where(
+        _t.c.token >= bindparam("lo"), _t.c.token < bindparam("hi")
+    )
+    for n in range(others):
+        ids = ids.where(func.instr(_t.c.words, bindparam(f"w{n}")) > 0)
+    found = ids.distinct().limit(bindparam("limit")).subquery()
+    return Prepared(_CARD.where(_c.c.id.in_(select(found.c.customer_id))))

@@ -24,7 +24,8 @@ from bonuspos.ledger.unit_of_work import StorageFailed
 
 
 class CardReader:
-    """Reads one card by phone, plastic card, uid or id; None when nobody holds it."""
+    """Reads one card by phone, plastic card, uid or id (None when nobody holds it), or
+    the cards whose holders' names match a search."""
 
     def __init__(self, readers: Readers) -> None:
         self._readers = readers
@@ -40,6 +41,13 @@ class CardReader:
 
     def by_id(self, customer_id: int, today: date) -> CardRow | None:
         return self._read(cards.BY_ID, customer_id, today)
+
+    def search(self, query: str, today: date, limit: int) -> list[CardRow]:
+        """Up to `limit` + 1 cards by words of the holder's name (cards.search_cards)."""
+        try:
+            return cards.search_cards(self._readers.connection(), query, today, limit)
+        except sqlite3.OperationalError as exc:
+            raise StorageFailed(str(exc)) from exc
 
     def _read(self, stmt: Prepared, key: object, today: date) -> CardRow | None:
         try:

@@ -110,7 +110,7 @@ class Customers:
 
     def search_cards(self, query: str, today: date, limit: int = 20) -> list[CardRow]:
         """Customers whose name has a word starting with each word of `query`."""
-        return cards.search_cards(self._s, query, today, limit)
+        return cards.search_cards(dbapi(self._s), query, today, limit)
 
 
 _balances = cast(Table, CardBalance.__table__)

@@ -55,9 +55,7 @@ class Lookup:
 
     def search(self, name: str, limit: int = 20) -> NameMatches:
         """Customers by words of their name, for phone orders; each word matches a prefix."""
-        today = self._today()
-        with UnitOfWork(self._db.reading) as uow:
-            rows = uow.customers.search_cards(name, today, limit)
+        rows = self._cards.search(name, self._today(), limit)
         cards = [card_view(row) for row in rows]
         if len(cards) <= limit:
             return NameMatches(tuple(cards), more=False)
