@@ -119,3 +119,18 @@ def test_reading_connections_close_with_the_database_and_open_again_after(db: Da
     assert after is not before
     assert after.execute("SELECT count(*) FROM customers").fetchone() == (0,)
     db.dispose()
+
+
+def test_rows_the_orm_holds_unwritten_come_before_a_statement_on_the_driver(db: Database) -> None:
+    # A new customer's zero balance is an ORM row until a flush; crediting the card in the
+    # same unit of work must add to it, not collide with it at the commit.
+    entry = LedgerEntry(EntryKind.ADJUSTED, Points(5_00), AT.date())
+    with UnitOfWork(db.writing) as uow:
+        customer_id, _uid = _customer(uow)
+        uow.balances.apply(customer_id, [entry], AT.date())
+        uow.commit()
+
+    card = CardReader(db.readers).by_id(customer_id, AT.date())
+    db.dispose()
+    assert card is not None
+    assert card.balance.active == Points(5_00)

@@ -392,8 +392,7 @@ class Settings:
         self._s = session
 
     def get(self, key: str) -> str | None:
-        # A setting `set` in this unit of work reaches the table first (merge is lazy).
-        self._s.flush()
+        # A setting `set` in this unit of work is flushed first (merge is lazy): see dbapi.
         value: str | None = _SETTING.scalar(dbapi(self._s), {"key": key})
         return value
 

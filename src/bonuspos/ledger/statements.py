@@ -89,7 +89,12 @@ class Prepared:
 
 
 def dbapi(session: Session) -> sqlite3.Connection:
-    """The sqlite3 connection under the session's transaction (begun if not yet)."""
+    """The sqlite3 connection under the session's transaction (begun if not yet).
+
+    What the session holds unwritten is flushed first, as autoflush would before a query:
+    a statement run here sees, and comes after, every row the ORM was given before it.
+    """
+    session.flush()  # nothing to do, and nearly free, when nothing is pending
     return _driver(session.connection())
 
 
