@@ -2,8 +2,8 @@
 
 Each test runs a real service or repository method against a seeded till while recording
 every statement the till sends to SQLite (sqlite3's trace callback on each connection of
-the engine's pool and on the thread's own reading connection the card lookups use), then
-asks SQLite how it would run each one, with the same values. The database is never
+the engine's pool and on the plain reading connection the card lookups use), then asks
+SQLite how it would run each one, with the same values. The database is never
 ANALYZEd, because the till never does: these are the plans a till really gets.
 
 A plan row `SCAN <table>` reads the whole table, and `SCAN <table> USING COVERING INDEX`
@@ -108,10 +108,11 @@ def recorded(till: Till) -> Iterator[list[tuple[str, tuple[Any, ...]]]]:
         dbapi_connection.set_trace_callback(None)
 
     pool = till.db.engine.pool
-    reader = till.db.readers.connection()
+    # Taken and given back: idle, it is the one the next lookup on this thread takes.
+    with till.db.readers.connection() as reader:
+        trace(reader)
     event.listen(pool, "checkout", trace)
     event.listen(pool, "checkin", untrace)
-    trace(reader)
     try:
         yield statements
     finally:

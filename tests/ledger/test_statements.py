@@ -92,33 +92,41 @@ def test_a_full_disk_on_the_driver_is_a_storage_failure(db: Database) -> None:
     db.dispose()
 
 
-def test_each_thread_reads_on_its_own_connection_with_the_tills_pragmas(db: Database) -> None:
-    mine = db.readers.connection()
-    other: list[sqlite3.Connection] = []
-    worker = threading.Thread(target=lambda: other.append(db.readers.connection()))
+def test_reads_share_idle_connections_that_have_the_tills_pragmas(db: Database) -> None:
+    with db.readers.connection() as first:
+        with db.readers.connection() as beside:  # two reads at once: two connections
+            pass
+        pragmas = [
+            first.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "synchronous", "foreign_keys")
+        ]
+    in_a_thread: list[sqlite3.Connection] = []
+
+    def read() -> None:
+        with db.readers.connection() as connection:
+            in_a_thread.append(connection)
+
+    worker = threading.Thread(target=read)
     worker.start()
     worker.join()
-    pragmas = [
-        mine.execute(f"PRAGMA {name}").fetchone()[0]
-        for name in ("journal_mode", "synchronous", "foreign_keys")
-    ]
-    again = db.readers.connection()
     db.dispose()
-    assert again is mine
-    assert other[0] is not mine
+    assert beside is not first
+    assert in_a_thread[0] in (first, beside)  # an idle one, not one more
     assert pragmas == ["wal", 2, 1]
 
 
 def test_reading_connections_close_with_the_database_and_open_again_after(db: Database) -> None:
-    before = db.readers.connection()
+    with db.readers.connection() as before:
+        db.dispose()  # while it is out: it is closed when it comes back
+    with db.readers.connection() as after:
+        counted = after.execute("SELECT count(*) FROM customers").fetchone()
     db.dispose()
 
     with pytest.raises(sqlite3.ProgrammingError, match="closed"):
         before.execute("SELECT 1")
-    after = db.readers.connection()
-    assert after is not before
-    assert after.execute("SELECT count(*) FROM customers").fetchone() == (0,)
-    db.dispose()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        after.execute("SELECT 1")
+    assert counted == (0,)
 
 
 def test_rows_the_orm_holds_unwritten_come_before_a_statement_on_the_driver(db: Database) -> None:

@@ -7,7 +7,8 @@ Reads run in deferred transactions; writes open with BEGIN IMMEDIATE so two writ
 from __future__ import annotations
 
 import sqlite3
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,39 +47,43 @@ def known(revision: str | None) -> bool:
 
 
 class Readers:
-    """One plain sqlite3 connection per thread, for the one-statement reads a cashier waits
-    on (ledger/lookups.py): the same file and pragmas as the engine's, without a pool.
+    """Plain sqlite3 connections for the one-statement reads a cashier waits on
+    (ledger/lookups.py): the same file and pragmas as the engine's, without its pool.
 
     Borrowing from the engine's pool and giving back (its events, the reset on return)
-    cost as much as the lookup's own statement. A connection holds no transaction between
-    reads, so it blocks neither the writer nor a checkpoint; all close with the database.
+    cost as much as the lookup's own statement. Idle connections wait on a stack that any
+    thread takes one from, so there are never more than readers at once; a connection holds
+    no transaction between reads, so it blocks neither the writer nor a checkpoint. All
+    close with the database.
     """
 
     def __init__(self, path: Path) -> None:
         self._path = path
-        self._mine = threading.local()
-        self._lock = threading.Lock()
-        self._open: list[sqlite3.Connection] = []
-        self._generation = 0  # moves on at each close: a thread then opens a fresh one
+        self._idle: list[sqlite3.Connection] = []  # append and pop are atomic: no lock
+        self._generation = 0  # moves on at each close: a connection out then is not kept
 
-    def connection(self) -> sqlite3.Connection:
-        """This thread's connection, opened on first use."""
-        held: tuple[int, sqlite3.Connection] | None = getattr(self._mine, "held", None)
-        if held is not None and held[0] == self._generation:
-            return held[1]
-        # Closed from whichever thread disposes of the database, hence not same-thread.
-        connection = sqlite3.connect(self._path, check_same_thread=False)
-        _on_connect(connection, None)
-        with self._lock:
-            self._open.append(connection)
-            self._mine.held = (self._generation, connection)
-        return connection
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """An idle connection, or a new one, for this read only."""
+        generation = self._generation
+        try:
+            connection = self._idle.pop()
+        except IndexError:
+            # Used by one thread at a time, but not always the thread that opened it.
+            connection = sqlite3.connect(self._path, check_same_thread=False)
+            _on_connect(connection, None)
+        try:
+            yield connection
+        finally:
+            if generation == self._generation:
+                self._idle.append(connection)
+            else:
+                connection.close()
 
     def close(self) -> None:
-        with self._lock:
-            self._generation += 1
-            opened, self._open = self._open, []
-        for connection in opened:
+        self._generation += 1
+        idle, self._idle = self._idle, []
+        for connection in idle:
             connection.close()
 
 

@@ -1,4 +1,4 @@
-"""A card with its balance, read on this thread's own sqlite3 connection: the lookup.
+"""A card with its balance, read on a plain sqlite3 connection: the cashier's lookup.
 
 A lookup is one statement of a few index probes, some 10–20 µs in SQLite; a session, its
 transaction events and Core's result processing around it took ten times that, and even
@@ -45,13 +45,15 @@ class CardReader:
     def search(self, query: str, today: date, limit: int) -> list[CardRow]:
         """Up to `limit` + 1 cards by words of the holder's name (cards.search_cards)."""
         try:
-            return cards.search_cards(self._readers.connection(), query, today, limit)
+            with self._readers.connection() as db:
+                return cards.search_cards(db, query, today, limit)
         except sqlite3.OperationalError as exc:
             raise StorageFailed(str(exc)) from exc
 
     def _read(self, stmt: Prepared, key: object, today: date) -> CardRow | None:
         try:
-            return read_card_on(self._readers.connection(), stmt, key, today)
+            with self._readers.connection() as db:
+                return read_card_on(db, stmt, key, today)
         except sqlite3.OperationalError as exc:
             # In the ledger's own terms, as a unit of work says it.
             raise StorageFailed(str(exc)) from exc
