@@ -6,6 +6,10 @@ it skips is everything above SQLite: parsing what the cashier typed, the unit of
 session, SQLAlchemy's statement compilation and result processing, the domain's value types.
 Inputs come ready-made (an E.164 number, normalised name words, the store day), so the ratio
 of the two is what those layers cost.
+
+A card is read here as three plain statements in one read transaction; the till reads it as
+one statement with subqueries, which SQLite runs in a read transaction of its own. Both
+take the same time in SQLite (about 12 µs each on the CI VM), so neither floor is easier.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from bonuspos.domain.ledger import GENESIS_HASH, EntryKind, LedgerEntry, chain_h
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
 from bonuspos.ledger.db import BUSY_TIMEOUT_MS
+from bonuspos.ledger.repositories import PRICE_LIST_SETTING
 from bonuspos.services import events
+from bonuspos.sync.state import CLOCK_SKEW, LAST_SYNC
 
 _CUSTOMER = "SELECT id, uid, phone, full_name FROM customers"
 _TOTAL = "SELECT total FROM card_balances WHERE customer_id = ?"
@@ -30,6 +36,7 @@ _PENDING = (
     "SELECT coalesce(sum(points), 0), min(active_from) FROM pending_points"
     " WHERE customer_id = ? AND active_from > ?"
 )
+_SETTING = "SELECT value FROM till_settings WHERE key = ?"
 _BY_PLASTIC = (
     "SELECT c.id, c.uid, c.phone, c.full_name FROM customers AS c"
     " JOIN plastic_cards AS p ON p.customer_id = c.id WHERE p.number = ?"
@@ -139,6 +146,8 @@ class RawTill:
         try:
             if con.execute("SELECT 1 FROM sales WHERE id = ?", (sale.sale_id,)).fetchone():
                 raise RuntimeError(f"sale {sale.sale_id} already completed")
+            for key in (LAST_SYNC, CLOCK_SKEW):  # the clock guard's last contact
+                con.execute(_SETTING, (key,)).fetchone()
             customer = con.execute(f"{_CUSTOMER} WHERE uid = ?", (sale.customer_uid,)).fetchone()
             self._card(customer, today.isoformat())  # the quote's balance
             con.execute(
@@ -146,7 +155,12 @@ class RawTill:
                 " WHERE customer_id = ? AND store_day = ? AND offline IS 1",
                 (customer[0], today.isoformat()),
             ).fetchone()
-            number = (con.execute("SELECT max(number) FROM sales").fetchone()[0] or 0) + 1
+            # This till's own numbers (origin ''), on the (origin, number) index as the till
+            # reads them: max(number) over every sale would walk the whole index.
+            number = (
+                con.execute("SELECT max(number) FROM sales WHERE origin = ''").fetchone()[0] or 0
+            ) + 1
+            con.execute(_SETTING, (PRICE_LIST_SETTING,)).fetchone()  # the event names it
             self._insert_sale(sale, customer, number, at)
             self._card(customer, today.isoformat())  # the receipt's balance
             con.execute("COMMIT")
@@ -264,6 +278,8 @@ def _payload(
         ],
         "tenders": [{"kind": "cash", "amount": total}],
         "ledger_hashes": hashes,
+        "hold_id": None,
+        "price_list": None,
     }
     return json.dumps(body, ensure_ascii=False, sort_keys=True)
 

@@ -7,7 +7,9 @@ Reads run in deferred transactions; writes open with BEGIN IMMEDIATE so two writ
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,14 +46,60 @@ def known(revision: str | None) -> bool:
     return revision is None or (revision.isdigit() and int(revision) <= int(HEAD))
 
 
+class Readers:
+    """Plain sqlite3 connections for the one-statement reads a cashier waits on
+    (ledger/lookups.py): the same file and pragmas as the engine's, without its pool.
+
+    Borrowing from the engine's pool and giving back (its events, the reset on return)
+    cost as much as the lookup's own statement. Idle connections wait on a stack that any
+    thread takes one from, so there are never more than readers at once; a connection holds
+    no transaction between reads, so it blocks neither the writer nor a checkpoint. All
+    close with the database.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._idle: list[sqlite3.Connection] = []  # append and pop are atomic: no lock
+        self._generation = 0  # moves on at each close: a connection out then is not kept
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """An idle connection, or a new one, for this read only."""
+        generation = self._generation
+        try:
+            connection = self._idle.pop()
+        except IndexError:
+            # Used by one thread at a time, but not always the thread that opened it.
+            connection = sqlite3.connect(self._path, check_same_thread=False)
+            _on_connect(connection, None)
+        try:
+            yield connection
+        finally:
+            if generation == self._generation:
+                self._idle.append(connection)
+            else:
+                connection.close()
+
+    def close(self) -> None:
+        self._generation += 1
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+
+
 @dataclass(frozen=True)
 class Database:
     path: Path
     engine: Engine
     reading: sessionmaker[Session]
     writing: sessionmaker[Session]
+    readers: Readers = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "readers", Readers(self.path))
 
     def dispose(self) -> None:
+        self.readers.close()
         self.engine.dispose()
 
 

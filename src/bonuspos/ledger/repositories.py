@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import insert as plain_insert
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -33,6 +34,7 @@ from bonuspos.ledger.models import (
     Product,
     TillSetting,
 )
+from bonuspos.ledger.statements import Prepared, dbapi
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,54 @@ class Customers:
 
     def search_cards(self, query: str, today: date, limit: int = 20) -> list[CardRow]:
         """Customers whose name has a word starting with each word of `query`."""
-        return cards.search_cards(self._s, query, today, limit)
+        return cards.search_cards(dbapi(self._s), query, today, limit)
+
+
+_balances = cast(Table, CardBalance.__table__)
+_pending = cast(Table, PendingPoints.__table__)
+_ledger = cast(Table, LedgerRow.__table__)
+_outbox = cast(Table, OutboxEvent.__table__)
+_settings = cast(Table, TillSetting.__table__)
+
+
+def _add_to_total() -> Any:
+    # An upsert: a card cached from the server may have no balance row yet.
+    stmt = insert(_balances)
+    return stmt.on_conflict_do_update(
+        index_elements=[_balances.c.customer_id],
+        set_={"total": _balances.c.total + stmt.excluded.total},
+    )
+
+
+def _add_pending() -> Any:
+    stmt = insert(_pending)
+    return stmt.on_conflict_do_update(
+        index_elements=[_pending.c.customer_id, _pending.c.active_from],
+        set_={"points": _pending.c.points + stmt.excluded.points},
+    )
+
+
+# Built once: each sale, return and correction runs them (see sales.py on why).
+_ADD_TO_TOTAL = Prepared(_add_to_total(), ("customer_id", "total"))
+_ADD_PENDING = Prepared(_add_pending(), ("customer_id", "active_from", "points"))
+_LAST_HASH = Prepared(select(_ledger.c.hash).order_by(_ledger.c.id.desc()).limit(1))
+_ENTRY_COLUMNS = (
+    "customer_id",
+    "sale_id",
+    "return_id",
+    "adjustment_id",
+    "kind",
+    "points",
+    "active_from",
+    "occurred_at",
+    "prev_hash",
+    "hash",
+)
+_INSERT_ENTRIES = Prepared(plain_insert(_ledger), _ENTRY_COLUMNS)
+_INSERT_EVENT = Prepared(
+    plain_insert(_outbox), ("event_id", "type", "occurred_at", "payload", "acked_at")
+)
+_SETTING = Prepared(select(_settings.c.value).where(_settings.c.key == bindparam("key")))
 
 
 class Balances:
@@ -116,27 +165,18 @@ class Balances:
         self._s = session
 
     def apply(self, customer_id: int, entries: list[LedgerEntry], today: date) -> None:
+        db = dbapi(self._s)
         delta = sum(e.points.minor for e in entries)
-        # An upsert: a card cached from the server may have no balance row yet.
-        total = insert(CardBalance).values(customer_id=customer_id, total=delta)
-        self._s.execute(
-            total.on_conflict_do_update(
-                index_elements=[CardBalance.customer_id],
-                set_={"total": CardBalance.total + total.excluded.total},
-            )
-        )
+        _ADD_TO_TOTAL.run(db, {"customer_id": customer_id, "total": delta})
         for entry in entries:
             if entry.active_from > today:
-                stmt = insert(PendingPoints).values(
-                    customer_id=customer_id,
-                    active_from=entry.active_from,
-                    points=entry.points.minor,
-                )
-                self._s.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=[PendingPoints.customer_id, PendingPoints.active_from],
-                        set_={"points": PendingPoints.points + stmt.excluded.points},
-                    )
+                _ADD_PENDING.run(
+                    db,
+                    {
+                        "customer_id": customer_id,
+                        "active_from": entry.active_from,
+                        "points": entry.points.minor,
+                    },
                 )
 
 
@@ -147,9 +187,7 @@ class Ledger:
         self._s = session
 
     def last_hash(self) -> str:
-        last = self._s.execute(
-            select(LedgerRow.hash).order_by(LedgerRow.id.desc()).limit(1)
-        ).scalar_one_or_none()
+        last: str | None = _LAST_HASH.scalar(dbapi(self._s))
         return last or GENESIS_HASH
 
     def append(
@@ -165,26 +203,30 @@ class Ledger:
     ) -> list[str]:
         prev = self.last_hash()
         hashes = []
+        rows = []
         for entry in entries:
             # A correction's id takes the return's place in the hash: it is what the
             # entry answers to, and the server recomputes the chain the same way.
             digest = chain_hash(prev, customer_uid, sale_id, return_id or adjustment_id, entry, at)
-            self._s.add(
-                LedgerRow(
-                    customer_id=customer_id,
-                    sale_id=sale_id,
-                    return_id=return_id,
-                    adjustment_id=adjustment_id,
-                    kind=entry.kind.value,
-                    points=entry.points.minor,
-                    active_from=entry.active_from,
-                    occurred_at=at,
-                    prev_hash=prev,
-                    hash=digest,
-                )
+            rows.append(
+                {
+                    "customer_id": customer_id,
+                    "sale_id": sale_id,
+                    "return_id": return_id,
+                    "adjustment_id": adjustment_id,
+                    "kind": entry.kind.value,
+                    "points": entry.points.minor,
+                    "active_from": entry.active_from,
+                    "occurred_at": at,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
             )
             hashes.append(digest)
             prev = digest
+        if rows:
+            # In id order, as the chain runs: one executemany keeps the rows' order.
+            _INSERT_ENTRIES.run_many(dbapi(self._s), rows)
         return hashes
 
 
@@ -259,15 +301,17 @@ class Outbox:
         self._s = session
 
     def append(self, event_id: str, type_: str, at: datetime, payload: Mapping[str, object]) -> int:
-        event = OutboxEvent(
-            event_id=event_id,
-            type=type_,
-            occurred_at=at,
-            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+        written = _INSERT_EVENT.run(
+            dbapi(self._s),
+            {
+                "event_id": event_id,
+                "type": type_,
+                "occurred_at": at,
+                "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True),
+                "acked_at": None,
+            },
         )
-        self._s.add(event)
-        self._s.flush()
-        return event.seq
+        return int(written.lastrowid or 0)
 
     def waiting(self) -> int:
         return self._s.execute(
@@ -358,8 +402,9 @@ class Settings:
         self._s = session
 
     def get(self, key: str) -> str | None:
-        row = self._s.get(TillSetting, key)
-        return row.value if row else None
+        # A setting `set` in this unit of work is flushed first (merge is lazy): see dbapi.
+        value: str | None = _SETTING.scalar(dbapi(self._s), {"key": key})
+        return value
 
     def set(self, key: str, value: str) -> None:
         self._s.merge(TillSetting(key=key, value=value))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from bonuspos.domain.money import Money, Points
@@ -18,8 +19,64 @@ from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import Settlement
 from bonuspos.domain.returns import ReturnedLine
 from bonuspos.ledger.models import Return, ReturnLine, Sale, SaleLine, SaleTender
+from bonuspos.ledger.statements import Prepared, dbapi
 
 OWN = ""  # the origin of this till's own sales
+
+# The sale's own path: statements built once and run on the session's sqlite3 connection
+# (statements.py), in its transaction. The ORM's unit of work (identity map, flush plan,
+# per-call compilation) cost several times SQLite's own work for a sale of a few lines.
+_sales = cast(Table, Sale.__table__)
+_lines = cast(Table, SaleLine.__table__)
+_tenders = cast(Table, SaleTender.__table__)
+_NUMBER_OF = Prepared(select(_sales.c.number).where(_sales.c.id == bindparam("sale_id")))
+_NEXT_NUMBER = Prepared(
+    select(func.coalesce(func.max(_sales.c.number), 0) + 1).where(_sales.c.origin == OWN)
+)
+_OFFLINE_SPENT = Prepared(
+    select(func.coalesce(func.sum(_sales.c.spent), 0)).where(
+        _sales.c.customer_id == bindparam("customer_id"),
+        _sales.c.store_day == bindparam("day"),
+        _sales.c.offline.is_(True),
+        _sales.c.origin == OWN,
+    )
+)
+_SALE_COLUMNS = (
+    "id",
+    "number",
+    "origin",
+    "staff_id",
+    "customer_id",
+    "occurred_at",
+    "store_day",
+    "policy_version",
+    "total",
+    "eligible",
+    "spent",
+    "earned",
+    "activates_on",
+    "channel",
+    "order_ref",
+    "offline",
+)
+_LINE_COLUMNS = (
+    "sale_id",
+    "line_no",
+    "sku",
+    "name",
+    "unit_price",
+    "quantity",
+    "discount",
+    "points_per_unit",
+    "promotional",
+    "exclusion",
+    "earned",
+    "share",
+    "returned",
+)
+_INSERT_SALE = Prepared(insert(_sales), _SALE_COLUMNS)
+_INSERT_LINES = Prepared(insert(_lines), _LINE_COLUMNS)
+_INSERT_TENDERS = Prepared(insert(_tenders), ("sale_id", "n", "kind", "amount"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +184,12 @@ class Sales:
         return _record(sale) if sale else None
 
     def exists(self, sale_id: str) -> bool:
-        return self._s.get(Sale, sale_id) is not None
+        return self.number_of(sale_id) is not None
+
+    def number_of(self, sale_id: str) -> int | None:
+        """The receipt number of a sale already written, None if there is none."""
+        number = _NUMBER_OF.scalar(dbapi(self._s), {"sale_id": sale_id})
+        return int(number) if number is not None else None
 
     def by_number(self, number: int) -> SaleRecord | None:
         """This till's own sale with receipt number `number`."""
@@ -137,10 +199,7 @@ class Sales:
         return _record(sale) if sale else None
 
     def next_number(self) -> int:
-        last = self._s.execute(
-            select(func.max(Sale.number)).where(Sale.origin == OWN)
-        ).scalar_one_or_none()
-        return (last or 0) + 1
+        return int(_NEXT_NUMBER.scalar(dbapi(self._s)))
 
     def last(self) -> SaleRecord | None:
         sale = self._s.execute(
@@ -159,15 +218,8 @@ class Sales:
         return [_record(sale) for sale in rows]
 
     def offline_spent(self, customer_id: int, day: date) -> Points:
-        spent = self._s.execute(
-            select(func.coalesce(func.sum(Sale.spent), 0)).where(
-                Sale.customer_id == customer_id,
-                Sale.store_day == day,
-                Sale.offline.is_(True),
-                Sale.origin == OWN,
-            )
-        ).scalar_one()
-        return Points(spent)
+        values = {"customer_id": customer_id, "day": day}
+        return Points(_OFFLINE_SPENT.scalar(dbapi(self._s), values))
 
     def record(
         self,
@@ -239,47 +291,59 @@ class Sales:
         self._s.flush()
 
     def _add(self, record: SaleRecord, *, eligible: int) -> None:
-        sale = Sale(
-            id=record.id,
-            number=record.number,
-            origin=record.origin,
-            staff_id=record.staff_id,
-            customer_id=record.customer_id,
-            occurred_at=record.occurred_at,
-            store_day=record.store_day,
-            policy_version=record.policy_version,
-            total=record.total,
-            eligible=eligible,
-            spent=record.spent,
-            earned=record.earned,
-            activates_on=record.activates_on,
-            channel=record.channel,
-            order_ref=record.order_ref,
-            offline=record.offline,
+        """The sale, its lines and its tenders: three statements, whatever the basket."""
+        db = dbapi(self._s)
+        _INSERT_SALE.run(
+            db,
+            {
+                "id": record.id,
+                "number": record.number,
+                "origin": record.origin,
+                "staff_id": record.staff_id,
+                "customer_id": record.customer_id,
+                "occurred_at": record.occurred_at,
+                "store_day": record.store_day,
+                "policy_version": record.policy_version,
+                "total": record.total,
+                "eligible": eligible,
+                "spent": record.spent,
+                "earned": record.earned,
+                "activates_on": record.activates_on,
+                "channel": record.channel,
+                "order_ref": record.order_ref,
+                "offline": record.offline,
+            },
         )
-        sale.lines = [
-            SaleLine(
-                line_no=line.line_no,
-                sku=line.sku,
-                name=line.name,
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-                discount=line.discount,
-                points_per_unit=line.points_per_unit,
-                promotional=line.promotional,
-                exclusion=line.exclusion,
-                earned=line.earned,
-                share=line.share,
-                returned=line.returned,
+        if record.lines:
+            _INSERT_LINES.run_many(
+                db,
+                [
+                    {
+                        "sale_id": record.id,
+                        "line_no": line.line_no,
+                        "sku": line.sku,
+                        "name": line.name,
+                        "unit_price": line.unit_price,
+                        "quantity": line.quantity,
+                        "discount": line.discount,
+                        "points_per_unit": line.points_per_unit,
+                        "promotional": line.promotional,
+                        "exclusion": line.exclusion,
+                        "earned": line.earned,
+                        "share": line.share,
+                        "returned": line.returned,
+                    }
+                    for line in record.lines
+                ],
             )
-            for line in record.lines
-        ]
-        sale.tenders = [
-            SaleTender(n=n, kind=kind, amount=amount)
-            for n, (kind, amount) in enumerate(record.tenders, 1)
-        ]
-        self._s.add(sale)
-        self._s.flush()
+        if record.tenders:
+            _INSERT_TENDERS.run_many(
+                db,
+                [
+                    {"sale_id": record.id, "n": n, "kind": kind, "amount": amount}
+                    for n, (kind, amount) in enumerate(record.tenders, 1)
+                ],
+            )
 
 
 class Returns:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from types import TracebackType
 from typing import Self
 
@@ -79,6 +80,9 @@ class UnitOfWork:
         if isinstance(exc, OperationalError):
             # Said in the ledger's own terms, so the use cases above need no SQL to explain it.
             raise StorageFailed(str(exc.orig)) from exc
+        if isinstance(exc, sqlite3.OperationalError):
+            # The same, from a statement run on the driver's connection (statements.py).
+            raise StorageFailed(str(exc)) from exc
 
     def commit(self) -> None:
         self.session.commit()

@@ -155,9 +155,9 @@ class Checkout:
 
     def _complete(self, request: SaleRequest, hold_id: str | None) -> Receipt:
         with UnitOfWork(self._db.writing) as uow:
-            done = uow.sales.get(request.sale_id)
+            done = uow.sales.number_of(request.sale_id)
             if done is not None:
-                raise SaleAlreadyCompleted(done.id, done.number)
+                raise SaleAlreadyCompleted(request.sale_id, done)
             at = self._guard.now(uow, Action.SALE)
             customer = _customer(uow, request.customer_uid, self._policy.store_day(at))
             # One instant for the whole sale: a sale rung at midnight must not take its

@@ -8,6 +8,7 @@ from bonuspos.domain.card import Phone, PlasticCard, parse_card
 from bonuspos.domain.policy import Policy
 from bonuspos.ledger.cards import CardRow
 from bonuspos.ledger.db import Database
+from bonuspos.ledger.lookups import CardReader
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.clock import Clock
 from bonuspos.services.views import CardView, NameMatches
@@ -35,6 +36,8 @@ class Lookup:
         self._db = db
         self._clock = clock
         self._policy = policy
+        # A lookup is one read the cashier waits on: no unit of work around it.
+        self._cards = CardReader(db.readers)
 
     @property
     def policy(self) -> Policy:
@@ -43,22 +46,21 @@ class Lookup:
 
     def find(self, text: str) -> CardView | None:
         """The card for what the cashier typed or scanned, None if nobody holds it."""
+        number = parse_card(text)
         today = self._today()
-        with UnitOfWork(self._db.reading) as uow:
-            row = find_card(uow, text, today)
-            return card_view(row) if row else None
+        if isinstance(number, PlasticCard):
+            row = self._cards.by_plastic(number.number, today)
+        else:
+            row = self._cards.by_phone(number.e164, today)
+        return card_view(row) if row else None
 
     def by_uid(self, uid: str) -> CardView | None:
-        today = self._today()
-        with UnitOfWork(self._db.reading) as uow:
-            row = uow.customers.card_by_uid(uid, today)
-            return card_view(row) if row else None
+        row = self._cards.by_uid(uid, self._today())
+        return card_view(row) if row else None
 
     def search(self, name: str, limit: int = 20) -> NameMatches:
         """Customers by words of their name, for phone orders; each word matches a prefix."""
-        today = self._today()
-        with UnitOfWork(self._db.reading) as uow:
-            rows = uow.customers.search_cards(name, today, limit)
+        rows = self._cards.search(name, self._today(), limit)
         cards = [card_view(row) for row in rows]
         if len(cards) <= limit:
             return NameMatches(tuple(cards), more=False)
