@@ -30,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--version", action="version", version=f"bonuspos {__version__}")
     commands = parser.add_subparsers(dest="command")
+    # Given before the command or after it: the command's own option must not overwrite
+    # the first with its default (argparse's subparsers would), hence SUPPRESS there.
     parser.add_argument("--data-dir", type=Path, help="папка базы кассы")
     parser.add_argument("--lang", choices=("ru", "en"), default="ru", help="язык экранов")
     fullscreen = "во весь экран, без заголовка окна и панели задач (киоск)"
@@ -42,7 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser(
         "demo", help="демо-касса с демо-сервером, каталогом и покупателями на этом ПК"
     )
-    demo.add_argument("--data-dir", type=Path, help="папка демо (по умолчанию новая временная)")
+    demo.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="папка демо (по умолчанию новая временная)",
+    )
     demo.add_argument(
         "--text", action="store_true", help="сценарий программы в терминале, без экранов"
     )
@@ -82,9 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     sync = commands.add_parser("sync", help="отправить на сервер события из очереди")
     sync.add_argument("--once", action="store_true", required=True, help="один проход и выход")
-    sync.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    sync.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы")
     status = commands.add_parser("status", help="очередь событий и последняя синхронизация")
-    status.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    status.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы")
     status.add_argument(
         "--dead-letters", action="store_true", help="показать события, отклонённые сервером"
     )
@@ -92,7 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "end-of-day", help="закрыть день: отправить всё, сверить итоги с сервером, отчёт"
     )
     end_of_day.add_argument("--date", help="день ГГГГ-ММ-ДД (по умолчанию сегодня, по Минску)")
-    end_of_day.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    end_of_day.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы"
+    )
     add_staff = commands.add_parser(
         "add-staff", help="добавить сотрудника на кассу без сервера (первый менеджер)"
     )
@@ -101,14 +110,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_staff.add_argument(
         "--pin-stdin", action="store_true", help="прочитать PIN из первой строки ввода"
     )
-    add_staff.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    add_staff.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы"
+    )
     backup = commands.add_parser(
         "backup", help="резервная копия базы кассы (можно при открытой кассе)"
     )
     backup.add_argument(
         "file", type=Path, nargs="?", help="куда (по умолчанию папка backups рядом с базой)"
     )
-    backup.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    backup.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы")
     restore = commands.add_parser(
         "restore", help="восстановить базу кассы из копии (касса должна быть закрыта)"
     )
@@ -116,14 +127,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore.add_argument(
         "--force", action="store_true", help="даже если в текущей базе есть неотправленные события"
     )
-    restore.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    restore.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы"
+    )
     self_test = commands.add_parser("self-test", help="проверить, готова ли касса к работе")
-    self_test.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    self_test.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы"
+    )
     diagnostics = commands.add_parser(
         "diagnostics", help="zip для поддержки: журналы, версии, настройки без токена"
     )
     diagnostics.add_argument("--out", type=Path, help="файл zip (по умолчанию в текущей папке)")
-    diagnostics.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    diagnostics.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы"
+    )
     tags = commands.add_parser("price-tags", help="ценники на полки: PDF листов A4 по 14 этикеток")
     chosen = tags.add_mutually_exclusive_group(required=True)
     chosen.add_argument(
@@ -131,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     chosen.add_argument("--all", action="store_true", help="весь каталог кассы, по названию")
     tags.add_argument("--out", type=Path, required=True, help="файл PDF")
-    tags.add_argument("--data-dir", type=Path, help="папка базы кассы")
+    tags.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="папка базы кассы")
     args = parser.parse_args(argv)
     from bonuspos import logs
 

@@ -8,6 +8,7 @@ import pytest
 
 from bonuspos import paths
 from bonuspos.cli import main
+from bonuspos.services.till import Till
 
 
 @pytest.fixture
@@ -48,3 +49,27 @@ def test_configure_without_a_server_or_a_folder_says_what_it_needs(
 ) -> None:
     assert main(["configure", "--store", "S1"]) == 2
     assert "--server" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["before-the-command", "after-it"])
+def test_the_folder_given_on_the_command_line_is_the_one_used_wherever_it_stands(
+    before: bool,
+    machine: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("BONUSPOS_DATA_DIR", str(tmp_path / "elsewhere"))
+    till = tmp_path / "till"
+    with Till(till):
+        pass
+    option = ["--data-dir", str(till)]
+    argv = [*option, "backup", str(tmp_path / "copy.sqlite3")]
+    if not before:
+        argv = ["backup", str(tmp_path / "copy.sqlite3"), *option]
+
+    assert main(argv) == 0
+
+    capsys.readouterr()
+    assert (tmp_path / "copy.sqlite3").is_file()  # this till, copied
+    assert not (tmp_path / "elsewhere").exists()  # not the folder the environment names
