@@ -93,7 +93,22 @@ EXCLUDED_PACKAGES = (
     "markdown_it",
     "mdurl",
     "pydoc_data",  # help() topics
+    # The standard library's debugging and mail tools; nothing at a till runs them.
+    "pydoc",
+    "doctest",
+    "pdb",
+    "bdb",
+    "xmlrpc",
+    "ftplib",
+    "smtplib",
+    "_pydecimal",  # decimal's pure-Python twin; the C one is always there
+    "multiprocessing",  # one process, its threads; diagnostics zip, backups copy with sqlite3
+    "tarfile",
 )
+
+# Time zones: the till counts days in Minsk and stores times in UTC. Windows has no zone
+# database of its own, so the tzdata package is bundled, but only these of its 600 files.
+TZDATA_KEPT = frozenset({"Europe/Minsk", "UTC", "Etc/UTC", "GMT", "Etc/GMT"})
 
 # Libraries taken from the store PC, never bundled (file name prefixes). CUPS: a PC that
 # prints through CUPS has its client library, and it must match the PC's CUPS; D-Bus:
@@ -114,11 +129,29 @@ def unused_qt_modules() -> list[str]:
     return sorted(f"PySide6.{name}" for name in names - QT_MODULES_USED)
 
 
+def unused_phone_regions() -> list[str]:
+    """Every region's phone metadata but Belarus's (0.5 MB of the archive): a card is a
+    Belarusian mobile, and the rules read no other region's numbering plan."""
+    spec = importlib.util.find_spec("phonenumbers")
+    if spec is None or spec.origin is None:
+        return []
+    folder = Path(spec.origin).parent
+    return sorted(
+        f"phonenumbers.{path.parent.name}.{path.stem}"
+        for sub in ("data", "shortdata")
+        for path in (folder / sub).glob("region_*.py")
+        if (sub, path.stem) != ("data", PHONE_REGION_KEPT)
+    )
+
+
+PHONE_REGION_KEPT = "region_BY"
+
+
 def _is_extension(path: Path) -> bool:
     return path.suffix in (".so", ".pyd") and path.name.startswith("Qt")
 
 
-EXCLUDED_MODULES = [*EXCLUDED_PACKAGES, *unused_qt_modules()]
+EXCLUDED_MODULES = [*EXCLUDED_PACKAGES, *unused_qt_modules(), *unused_phone_regions()]
 
 
 def _parts(destination: str) -> tuple[str, ...]:
@@ -159,6 +192,8 @@ def keep_data(destination: str) -> bool:
         return False
     if parts[0] == "PySide6" and "plugins" in parts:
         return keep_binary(destination)
+    if parts[:2] == ("tzdata", "zoneinfo") and not parts[-1].endswith(".py"):
+        return "/".join(parts[2:]) in TZDATA_KEPT or parts[-1] in ("tzdata.zi", "zones")
     return True
 
 

@@ -50,6 +50,7 @@ def test_binaries_kept(destination: str, kept: bool) -> None:
 def test_no_translation_of_qt_itself_is_shipped() -> None:
     assert not contents.keep_data("PySide6/Qt/translations/qtbase_ru.qm")
     assert contents.keep_data("tzdata/zoneinfo/Europe/Minsk")
+    assert not contents.keep_data("tzdata/zoneinfo/Europe/Moscow")  # Minsk days only
 
 
 def test_a_library_only_a_dropped_plugin_needed_goes_too() -> None:
