@@ -15,6 +15,7 @@ import pytest
 
 from bonuspos.domain.customer import CustomerForm
 from bonuspos.domain.money import Points
+from bonuspos.domain.receipt_code import receipt_code
 from bonuspos.services.till import Till
 from bonuspos.services.views import CardView
 from bonuspos_server.admin.cli import main
@@ -53,8 +54,10 @@ def test_a_synced_till_learns_merges_new_phones_blocked_cards_and_erasures(
     other = sign_up(shop, "Ковалёва Дарья", "+375 29 555-08-02")
     moving = sign_up(shop, "Зайцева Ирина", "+375 29 555-08-03", plastic="2000000000046")
     gone = sign_up(shop, "Громова Вера", "+375 29 555-08-05", email="gromova@example.by")
-    for card, codes in ((keep, {"HP-BT": 1}), (other, {"TV-55Q": 1}), (gone, {"HP-BT": 2})):
-        sell(shop, codes, card=card)
+    sold = {
+        card.customer_uid: sell(shop, codes, card=card)
+        for card, codes in ((keep, {"HP-BT": 1}), (other, {"TV-55Q": 1}), (gone, {"HP-BT": 2}))
+    }
     sync(shop, config)
     before = {card.customer_uid: shop.lookup.find(str(card.phone.e164)) for card in (keep, other)}
     both = sum((c.balance.pending for c in before.values() if c), Points(0))
@@ -87,3 +90,7 @@ def test_a_synced_till_learns_merges_new_phones_blocked_cards_and_erasures(
     for named in ("Громова", "Вера", "295550805", "555-08-05", "gromova@"):
         assert named not in held, named
     assert "Ковалёва" in held  # the other customers are still there, by name
+    # Their sale is still the till's, for a return: it names no card now.
+    sale = shop.returns.find(receipt_code(sold[gone.customer_uid].sale_id))
+    assert sale.card is None
+    assert sale.number == sold[gone.customer_uid].number

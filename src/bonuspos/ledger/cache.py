@@ -19,6 +19,7 @@ from sqlalchemy import Table, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
+from bonuspos.domain.card import UNFILED
 from bonuspos.domain.customer import name_tokens, name_words, normalise_name
 from bonuspos.ledger.models import (
     CardBalance,
@@ -164,7 +165,7 @@ class Cache:
             self._s.execute(
                 update(Customer)
                 .where(Customer.id.in_(chunk))
-                .values(phone=literal("~") + Customer.uid)
+                .values(phone=literal(UNFILED) + Customer.uid)
             )
 
     def _forget(self, customer_ids: Sequence[int]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from bonuspos.domain.card import unfiled_phone
 from bonuspos_server.data import policies
 from bonuspos_server.data.models import (
     Customer,
@@ -194,10 +195,6 @@ _CUSTOMER_COLUMNS = (
     Customer.erased_at,
 )
 
-# An erased card's `phone` in the feed: no number a cashier types is ever this, and each
-# is unique, as a till's phone column wants (a till before `erased` files it as it is).
-ERASED_PHONE = "~{uid}"
-
 
 def _product(p: Product) -> dict[str, Any]:
     return {
@@ -222,7 +219,8 @@ class _Extras:
         erased = row.erased_at is not None
         return {
             "uid": row.uid,
-            "phone": ERASED_PHONE.format(uid=row.uid) if erased else row.phone,
+            # A till before `erased` files it as it is: unique, and no lookup finds it.
+            "phone": unfiled_phone(row.uid) if erased else row.phone,
             "full_name": row.full_name,
             "total": row.total,
             "pending": sorted(self.pending.get(row.id, [])),
