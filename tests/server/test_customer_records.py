@@ -14,9 +14,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import MetaData, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData, inspect, select
 
 from bonuspos_server.admin.cli import main
+from bonuspos_server.data.db import MIGRATIONS
 from bonuspos_server.data.models import Customer, CustomerAlias, RecordChange, Sale
 from tests.server.builders import TV, Sequencer, batch, registered, sale
 from tests.server.conftest import Chain
@@ -332,3 +335,24 @@ def test_unknown_cards_and_bad_numbers_are_refused_clearly(chain: Chain, hq: Hq)
     code, out = hq("merge", str(uuid.uuid4()), ANNA)
     assert code == 2
     assert "no card with uid" in out
+
+
+def test_the_migration_goes_back_and_forth_with_cards_and_sales_in_place(
+    chain: Chain, hq: Hq, anna: tuple[Sequencer, str]
+) -> None:
+    hq("block-card", ANNA, LOST)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+
+    def migrate(step: Any, revision: str) -> None:
+        with chain.db.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    migrate(command.downgrade, "0009")
+    tables = inspect(chain.db.engine).get_table_names()
+    assert "record_changes" not in tables
+    assert "blocked_plastic_cards" not in tables
+    migrate(command.upgrade, "head")
+    assert "erased_at" in {c["name"] for c in inspect(chain.db.engine).get_columns("customers")}
+    assert lookup(chain, ANNA) == 200

@@ -17,8 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("customers") as batch:
-        batch.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE on both back ends: a batch rebuild of `customers` on SQLite would
+    # trip over every row pointing at it (see 0005).
+    op.add_column("customers", sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "blocked_plastic_cards",
         sa.Column("number", sa.String(length=13), nullable=False),
@@ -48,5 +49,4 @@ def downgrade() -> None:
     op.drop_table("record_changes")
     op.drop_index("ix_blocked_plastic_cards_customer_id", table_name="blocked_plastic_cards")
     op.drop_table("blocked_plastic_cards")
-    with op.batch_alter_table("customers") as batch:
-        batch.drop_column("erased_at")
+    op.execute("ALTER TABLE customers DROP COLUMN erased_at")  # SQLite 3.35 or later
