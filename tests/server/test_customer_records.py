@@ -356,3 +356,18 @@ def test_the_migration_goes_back_and_forth_with_cards_and_sales_in_place(
     migrate(command.upgrade, "head")
     assert "erased_at" in {c["name"] for c in inspect(chain.db.engine).get_columns("customers")}
     assert lookup(chain, ANNA) == 200
+
+
+def test_the_feed_tells_each_till_of_an_erasure_once_and_a_new_till_learns_no_name(
+    chain: Chain, hq: Hq, anna: tuple[Sequencer, str]
+) -> None:
+    _, uid = anna
+    _, cursor = feed(chain)
+    assert hq("erase", ANNA)[0] == 0
+    changed, cursor = feed(chain, cursor)
+    assert set(changed) == {uid}
+    assert feed(chain, cursor)[0] == {}
+    first_fill, _ = feed(chain)
+    assert first_fill[uid]["erased"] is True
+    assert ANNA_NAME not in json.dumps(first_fill, ensure_ascii=False)
+    assert ANNA not in json.dumps(first_fill)

@@ -63,11 +63,13 @@ def test_a_synced_till_learns_merges_new_phones_blocked_cards_and_erasures(
     both = sum((c.balance.pending for c in before.values() if c), Points(0))
     assert both.minor > 0
 
-    hq(central, capsys, "merge", keep.customer_uid, other.customer_uid)
-    hq(central, capsys, "change-phone", "295550803", "+375 29 555-08-04")
-    hq(central, capsys, "block-card", "295550804", "2000000000046")
-    hq(central, capsys, "issue-card", "295550804", "2000000000053")
-    hq(central, capsys, "erase", "295550805")
+    printed = [
+        hq(central, capsys, "merge", keep.customer_uid, other.customer_uid),
+        hq(central, capsys, "change-phone", "295550803", "+375 29 555-08-04"),
+        hq(central, capsys, "block-card", "295550804", "2000000000046"),
+        hq(central, capsys, "issue-card", "295550804", "2000000000053"),
+        hq(central, capsys, "erase", "295550805"),
+    ]
     sync(shop, config)
 
     merged = shop.lookup.find("295550801")
@@ -90,6 +92,9 @@ def test_a_synced_till_learns_merges_new_phones_blocked_cards_and_erasures(
     for named in ("Громова", "Вера", "295550805", "555-08-05", "gromova@"):
         assert named not in held, named
     assert "Ковалёва" in held  # the other customers are still there, by name
+    logs = central.server.log.read_text(encoding="utf-8") + "".join(printed)
+    for named in ("Громова", "295550805", "gromova@"):
+        assert named not in logs, named  # the server's log, and what HQ's commands printed
     # Their sale is still the till's, for a return: it names no card now.
     sale = shop.returns.find(receipt_code(sold[gone.customer_uid].sale_id))
     assert sale.card is None
