@@ -185,11 +185,18 @@ class Cache:
             return
         # The sign-up the till sent: its form named them. The server has answered it (the
         # push runs before the pull), so the event is kept only as a record.
+        wanted = set(uids)
         signed_up = select(OutboxEvent.seq, OutboxEvent.payload).where(
             OutboxEvent.type == "customer_registered"
         )
-        wanted = set(uids)
-        for seq, payload in self._s.execute(signed_up):
+        found = [
+            row
+            for chunk in _chunks(uids, 100)  # an OR each: well below SQLite's depth limit
+            for row in self._s.execute(
+                signed_up.where(or_(*(OutboxEvent.payload.contains(uid) for uid in chunk)))
+            )
+        ]
+        for seq, payload in found:
             body = json.loads(payload)
             if body.get("customer_uid") in wanted:
                 body.update(phone="", full_name="", email="", birth_date="", plastic_card=None)
