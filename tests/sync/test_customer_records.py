@@ -99,3 +99,27 @@ def test_a_synced_till_learns_merges_new_phones_blocked_cards_and_erasures(
     sale = shop.returns.find(receipt_code(sold[gone.customer_uid].sale_id))
     assert sale.card is None
     assert sale.number == sold[gone.customer_uid].number
+
+
+def test_a_number_passed_from_one_card_to_another_moves_on_the_till_in_one_pull(
+    central: Central, shop: Till, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = central.new_till()
+    first = sign_up(shop, "Орлова Нина", "+375 29 555-09-01")
+    second = sign_up(shop, "Орлов Пётр", "+375 29 555-09-02")
+    sync(shop, config)
+    # The first card gives up its number, the second takes it, and the first changes
+    # again: the feed then brings the second card before the first.
+    hq(central, capsys, "change-phone", "295550901", "295550903")
+    hq(central, capsys, "change-phone", "295550902", "295550901")
+    hq(central, capsys, "change-phone", "295550903", "295550904")
+    sync(shop, config)
+
+    took = shop.lookup.find("295550901")
+    assert took is not None
+    assert took.customer_uid == second.customer_uid
+    moved = shop.lookup.find("295550904")
+    assert moved is not None
+    assert moved.customer_uid == first.customer_uid
+    assert shop.lookup.find("295550902") is None
+    assert shop.lookup.find("295550903") is None
