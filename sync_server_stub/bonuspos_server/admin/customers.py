@@ -100,9 +100,8 @@ def _customer_id(session: Session, text: str, blocked_too: bool) -> int:
     try:
         number = parse_card(text)
     except DomainError as exc:
-        raise RecordRefused(f"{text!r} is not a phone, plastic card or uid: {exc.message}") from (
-            None
-        )
+        refused = f"{text!r} is not a phone, plastic card or uid: {exc.message}"
+        raise RecordRefused(refused) from None
     if isinstance(number, Phone):
         found = session.scalar(select(Customer.id).where(Customer.phone == number.e164))
     else:
