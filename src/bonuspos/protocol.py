@@ -216,6 +216,9 @@ class CustomerChange(TypedDict):
     pending: list[tuple[str, int]]
     aliases: list[str]
     plastic_cards: list[str]
+    # HQ erased the person: the card is an anonymous uid, and the till drops what named
+    # them. Absent from servers before it, so read as false.
+    erased: NotRequired[bool]
 
 
 class StaffChange(TypedDict):

@@ -157,6 +157,16 @@ def _national_digits(digits: str) -> str | None:
     return None
 
 
+# Where a card no number may find any more (its person erased, or the card merged into
+# another) keeps its place in a phone column: `~` and its uid, which no number a cashier
+# types ever is, and unique as the column wants.
+UNFILED = "~"
+
+
+def unfiled_phone(uid: str) -> str:
+    return f"{UNFILED}{uid}"
+
+
 def parse_card(text: str) -> CardNumber:
     """A phone in any form, or a 13-digit plastic card number as its barcode reads."""
     compact = _clean(text)

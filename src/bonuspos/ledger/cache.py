@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, or_, select, update
+from sqlalchemy import Table, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
+from bonuspos.domain.card import UNFILED
 from bonuspos.domain.customer import name_tokens, name_words, normalise_name
 from bonuspos.ledger.models import (
     CardBalance,
@@ -48,7 +49,8 @@ class ServerCard:
     total: int
     pending: dict[date, int]
     aliases: tuple[str, ...]
-    plastic_cards: tuple[str, ...]
+    plastic_cards: tuple[str, ...]  # all the card's: a number left out was blocked
+    erased: bool = False  # HQ erased the person: nothing here may name them any more
 
 
 class Cache:
@@ -109,9 +111,19 @@ class Cache:
                 next_id += 1
                 customer_id = next_id
                 new_rows.append(_customer_row(customer_id, card, at))
-            elif known.names.get(customer_id) != (card.full_name, card.phone):
+            elif known.names.get(customer_id) != (card.full_name, card.phone) or card.erased:
                 renamed.append((customer_id, card))
             ids.append(customer_id)
+        # A card HQ merged into another one the till holds apart: its uid is now an alias.
+        merged = {
+            known.ids[uid]
+            for customer_id, card in zip(ids, cards, strict=True)
+            for uid in (card.uid, *card.aliases)
+            if known.ids.get(uid, customer_id) != customer_id
+        } - set(ids)
+        # Phones move between cards (a new number, a merge): each is freed before any is
+        # taken, so the till's one-card-to-a-phone rule holds at every statement.
+        self._free_phones([customer_id for customer_id, _ in renamed] + sorted(merged))
         if new_rows:
             # Core, not the ORM's bulk insert: a million rows skip its per-row bookkeeping.
             self._s.execute(insert(cast(Table, Customer.__table__)), new_rows)
@@ -130,6 +142,11 @@ class Cache:
             + [(customer_id, card.full_name) for customer_id, card in renamed],
             replace=[customer_id for customer_id, _ in renamed],
         )
+        erased = [customer_id for customer_id, card in zip(ids, cards, strict=True) if card.erased]
+        self._forget([*erased, *merged])
+        # The server lists all of a card's plastic cards: one it left out was blocked.
+        for chunk in _chunks([*known.names, *merged]):
+            self._s.execute(delete(PlasticCard).where(PlasticCard.customer_id.in_(chunk)))
         plastic = [
             {"number": number, "customer_id": customer_id}
             for customer_id, card in zip(ids, cards, strict=True)
@@ -137,7 +154,57 @@ class Cache:
         ]
         upsert(self._s, PlasticCard.number, ("customer_id",), plastic)
         self._balances(ids, cards, mine, replace=list(known.names))
+        if merged:
+            # Its points are the card it joined's now, in the server's total for that card.
+            zero = [{"customer_id": customer_id, "total": 0} for customer_id in merged]
+            upsert(self._s, CardBalance.customer_id, ("total",), zero)
         return ids
+
+    def _free_phones(self, customer_ids: Sequence[int]) -> None:
+        for chunk in _chunks(customer_ids):
+            self._s.execute(
+                update(Customer)
+                .where(Customer.id.in_(chunk))
+                .values(phone=literal(UNFILED) + Customer.uid)
+            )
+
+    def _forget(self, customer_ids: Sequence[int]) -> None:
+        """Whatever names the person on cards HQ erased or merged away: the card itself
+        stays, under its uid, for the till's own sales and ledger that point at it."""
+        uids: list[str] = []
+        for chunk in _chunks(customer_ids):
+            self._s.execute(
+                update(Customer)
+                .where(Customer.id.in_(chunk))
+                .values(full_name="", name_key="", email="", birth_date="")
+            )
+            self._s.execute(delete(NameToken).where(NameToken.customer_id.in_(chunk)))
+            self._s.execute(delete(PendingPoints).where(PendingPoints.customer_id.in_(chunk)))
+            uids.extend(self._s.scalars(select(Customer.uid).where(Customer.id.in_(chunk))))
+        if not uids:
+            return
+        # The sign-up the till sent: its form named them. The server has answered it (the
+        # push runs before the pull), so the event is kept only as a record.
+        wanted = set(uids)
+        signed_up = select(OutboxEvent.seq, OutboxEvent.payload).where(
+            OutboxEvent.type == "customer_registered"
+        )
+        found = [
+            row
+            for chunk in _chunks(uids, 100)  # an OR each: well below SQLite's depth limit
+            for row in self._s.execute(
+                signed_up.where(or_(*(OutboxEvent.payload.contains(uid) for uid in chunk)))
+            )
+        ]
+        for seq, payload in found:
+            body = json.loads(payload)
+            if body.get("customer_uid") in wanted:
+                body.update(phone="", full_name="", email="", birth_date="", plastic_card=None)
+                self._s.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.seq == seq)
+                    .values(payload=json.dumps(body, ensure_ascii=False))
+                )
 
     def _known(self, cards: Sequence[ServerCard]) -> _Known:
         known = _Known()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bonuspos.domain.card import Phone, PlasticCard, parse_card
+from bonuspos.domain.card import UNFILED, Phone, PlasticCard, parse_card
 from bonuspos.domain.policy import Policy
 from bonuspos.ledger.cards import CardRow
 from bonuspos.ledger.db import Database
@@ -19,8 +19,14 @@ def card_view(row: CardRow) -> CardView:
 
 
 def card_of(uow: UnitOfWork, customer_id: int, today: date) -> CardView | None:
+    """The card, None if the till has none or keeps it only for its own sales' sake."""
     row = uow.customers.card_by_id(customer_id, today)
-    return card_view(row) if row else None
+    return card_view(row) if row and _filed(row) else None
+
+
+def _filed(row: CardRow) -> bool:
+    """False for a card HQ erased or merged away: it names nobody and nothing finds it."""
+    return not row.phone.startswith(UNFILED)
 
 
 def find_card(uow: UnitOfWork, text: str, today: date) -> CardRow | None:
@@ -56,7 +62,7 @@ class Lookup:
 
     def by_uid(self, uid: str) -> CardView | None:
         row = self._cards.by_uid(uid, self._today())
-        return card_view(row) if row else None
+        return card_view(row) if row and _filed(row) else None
 
     def search(self, name: str, limit: int = 20) -> NameMatches:
         """Customers by words of their name, for phone orders; each word matches a prefix."""

@@ -124,4 +124,5 @@ def _card(raw: CustomerChange) -> ServerCard:
         pending={date.fromisoformat(day): points for day, points in raw["pending"]},
         aliases=tuple(raw["aliases"]),
         plastic_cards=tuple(raw["plastic_cards"]),
+        erased=bool(raw.get("erased", False)),
     )

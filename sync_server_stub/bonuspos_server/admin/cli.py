@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bonuspos_server.admin import commands as admin
-from bonuspos_server.admin import health
+from bonuspos_server.admin import customers, health
 from bonuspos_server.admin import staff as staff_admin
 from bonuspos_server.admin.corrections import ENV_LIMIT
 from bonuspos_server.data.db import ENV_URL, default_url, open_server_database
@@ -155,6 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures.add_argument("--date", required=True, type=date.fromisoformat, help="YYYY-MM-DD")
     figures.add_argument("--store", help="only this store (default: every store)")
     figures.add_argument("--csv", type=Path, help="write one row per till to this file (';')")
+    customers.add_commands(commands)
     tags = commands.add_parser(
         "price-tags", help="shelf labels as a PDF of A4 sheets (14 labels a sheet)"
     )

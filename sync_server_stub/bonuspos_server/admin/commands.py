@@ -25,7 +25,7 @@ from bonuspos.domain.card import PlasticCard as PlasticNumber
 from bonuspos.domain.customer import RULES_VERSION, CustomerForm, accept
 from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Money, Points
-from bonuspos_server.admin import corrections, price_tags, report
+from bonuspos_server.admin import corrections, customers, price_tags, report
 from bonuspos_server.admin import staff as people
 from bonuspos_server.data import policies
 from bonuspos_server.data.db import ServerDatabase
@@ -59,11 +59,17 @@ def run(db: ServerDatabase, args: argparse.Namespace) -> int:
         "audit": people.audit,
         "report": report.report,
         "price-tags": price_tags.price_tags,
+        "customer": customer,
     }
     with db.sessions() as session, session.begin():
         try:
             message = commands[args.command](session, args)
-        except (people.StaffError, report.ReportError, price_tags.PriceTagsError) as exc:
+        except (
+            people.StaffError,
+            report.ReportError,
+            price_tags.PriceTagsError,
+            customers.RecordRefused,
+        ) as exc:
             raise AdminError(str(exc)) from None
     print(message)  # only once committed: "revoked" must mean revoked
     return 0
@@ -403,6 +409,10 @@ def _os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment nor the user database
         return "unknown"
+
+
+def customer(session: Session, args: argparse.Namespace) -> str:
+    return customers.run(session, args, customers.Context(_os_user(), _now()))
 
 
 def list_adjustments(session: Session, args: argparse.Namespace) -> str:

@@ -59,6 +59,9 @@ class Customer(Base):
     registered_at: Mapped[datetime]
     total: Mapped[int] = mapped_column(BigInteger, default=0)  # sum of the card's ledger
     change_seq: Mapped[int] = mapped_column(BigInteger)
+    # Set when HQ erased the person on request: the card stays as an anonymous uid, its
+    # ledger and sales with it, and the changes feed tells tills to drop what named them.
+    erased_at: Mapped[datetime | None]
 
 
 class CustomerAlias(Base):
@@ -103,6 +106,31 @@ class PlasticCard(Base):
 
     number: Mapped[str] = mapped_column(String(13), primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+
+
+class BlockedPlasticCard(Base):
+    """A plastic card reported lost: it finds nobody, pays for nothing, is never reissued."""
+
+    __tablename__ = "blocked_plastic_cards"
+
+    number: Mapped[str] = mapped_column(String(13), primary_key=True)
+    # NULL once the card's holder was erased: the number alone names nobody.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    blocked_at: Mapped[datetime]
+
+
+class RecordChange(Base):
+    """HQ's change to a customer record: what, on which card (uid), who and when; never the
+    personal data itself, so that it survives an erasure without naming anyone."""
+
+    __tablename__ = "record_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(32))
+    customer_uid: Mapped[str] = mapped_column(String(36), index=True)
+    other_uid: Mapped[str | None] = mapped_column(String(36))  # merge: the card merged in
+    os_user: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
 
 
 class PendingPoints(Base):

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, tuple_, update
+from sqlalchemy import and_, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from bonuspos.domain.card import unfiled_phone
 from bonuspos_server.data import policies
 from bonuspos_server.data.models import (
     Customer,
@@ -112,10 +113,11 @@ def page(
     if room > 0:
         seq, cid = position["customers"]
         # Cards with no phone, held for review or blocked (conflicts.py), stay off the
-        # tills: a till files every card under its phone, one card to a phone.
+        # tills: a till files every card under its phone, one card to a phone. An erased
+        # card has none either, but goes out once more, so tills drop what named them.
         after = and_(
             tuple_(Customer.change_seq, Customer.id) > tuple_(seq, cid),
-            Customer.phone.is_not(None),
+            or_(Customer.phone.is_not(None), Customer.erased_at.is_not(None)),
         )
         order = (Customer.change_seq, Customer.id)
         # Plain rows, not ORM objects: a page is thousands of customers.
@@ -190,6 +192,7 @@ _CUSTOMER_COLUMNS = (
     Customer.full_name,
     Customer.total,
     Customer.change_seq,
+    Customer.erased_at,
 )
 
 
@@ -213,14 +216,17 @@ class _Extras:
     plastic: dict[int, list[str]] = field(default_factory=dict)
 
     def customer(self, row: Any) -> dict[str, Any]:
+        erased = row.erased_at is not None
         return {
             "uid": row.uid,
-            "phone": row.phone,
+            # A till before `erased` files it as it is: unique, and no lookup finds it.
+            "phone": unfiled_phone(row.uid) if erased else row.phone,
             "full_name": row.full_name,
             "total": row.total,
             "pending": sorted(self.pending.get(row.id, [])),
-            "aliases": self.aliases.get(row.id, []),
-            "plastic_cards": self.plastic.get(row.id, []),
+            "aliases": sorted(self.aliases.get(row.id, [])),
+            "plastic_cards": sorted(self.plastic.get(row.id, [])),
+            "erased": erased,
         }
 
 
