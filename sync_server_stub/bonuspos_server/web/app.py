@@ -31,8 +31,15 @@ from bonuspos_server.feeds import sales as sold
 from bonuspos_server.holds import cards
 from bonuspos_server.holds import reserve as holds
 from bonuspos_server.ingest import batch as ingest
-from bonuspos_server.settings import LIMITS, LOG_LEVEL, METRICS_ALLOW, THREADS, Settings
-from bonuspos_server.web import limits, metrics
+from bonuspos_server.settings import (
+    LIMITS,
+    LOG_LEVEL,
+    METRICS_ALLOW,
+    THREADS,
+    Settings,
+    page_secret_from_environment,
+)
+from bonuspos_server.web import customer_page, limits, metrics
 from bonuspos_server.web.auth import Caller
 from bonuspos_server.web.hardening import (
     BodyLimit,
@@ -136,11 +143,14 @@ def from_environment() -> Any:
         Settings(url, threads=threads)
         .with_limits(os.environ.get(LIMITS, ""))
         .with_metrics_allow(os.environ.get(METRICS_ALLOW))
+        .with_page_secret(page_secret_from_environment(os.environ))
     )
     return create_app(open_server_database(url, run_migrations=False), settings)
 
 
-def create_app(db: ServerDatabase, settings: Settings) -> Any:
+def create_app(
+    db: ServerDatabase, settings: Settings, page_codes: customer_page.PageCodes | None = None
+) -> Any:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Requests run their SQL on worker threads. More threads than cores only queue on
@@ -271,6 +281,9 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
             )
         body, media_type = metrics.exposition()
         return Response(body, media_type=media_type)
+
+    if settings.page_secret is not None and page_codes is not None:
+        app.include_router(customer_page.router(db, settings, page_codes))
 
     _install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -1,0 +1,189 @@
+"""The customers' own page: a phone, a code by SMS, then their points and purchases only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bonuspos_server.settings import Limit, Settings
+from bonuspos_server.web.app import create_app
+from bonuspos_server.web.customer_page import COOKIE
+from tests.server.builders import Sequencer
+from tests.server.conftest import HIGH_LIMITS, PHONE, Chain
+from tests.server.page_support import SECRET, FakeCodes, csrf_of, shopping
+
+STRANGER = "+375447654321"  # a number no card has
+
+
+@dataclass
+class Page:
+    client: TestClient
+    codes: FakeCodes
+
+    def ask(self, phone: str) -> str:
+        """Types `phone`; the page that answers."""
+        csrf = csrf_of(self.client.get("/card/").text)
+        return self.client.post("/card/code-request", data={"phone": phone, "csrf": csrf}).text
+
+    def enter(self, code: str) -> tuple[int, str]:
+        csrf = csrf_of(self.client.get("/card/code").text)
+        response = self.client.post("/card/code", data={"code": code, "csrf": csrf})
+        return response.status_code, response.text
+
+    def sign_in(self, phone: str = PHONE) -> str:
+        self.ask(phone)
+        status, text = self.enter(self.codes.sent[-1][1])
+        assert status == 200, text
+        return text
+
+
+def page_for(chain: Chain, codes: FakeCodes, **limits: Limit) -> TestClient:
+    settings = Settings(
+        "test", clock=chain.clock, page_secret=SECRET, **{**HIGH_LIMITS, **limits}
+    )
+    return TestClient(create_app(chain.db, settings, codes))
+
+
+@pytest.fixture
+def page(chain: Chain, till: Sequencer, anna: str) -> Iterator[Page]:
+    shopping(chain, till, anna)
+    codes = FakeCodes()
+    with page_for(chain, codes) as client:
+        yield Page(client, codes)
+
+
+def test_the_right_code_shows_active_and_pending_points_and_purchases(page: Page) -> None:
+    text = page.sign_in()
+    # 75 from the TV three days ago, less the 10 spent today; 4,50 and 27,00 come tomorrow.
+    assert "65,00\u00a0б." in text
+    assert "+31,50\u00a0б." in text
+    assert text.count("начислено +") == 3
+    assert "списано −10,00\u00a0б." in text
+    assert "2\u00a0499,00 BYN" in text
+    assert "+375 29 ***-**-67" in text
+    assert "123-45-67" not in text and "1234567" not in text
+    assert "Иванова" not in text  # the page shows points, not who holds the card
+
+
+def test_the_answer_to_a_phone_is_the_same_for_a_customer_and_a_stranger(page: Page) -> None:
+    known = page.ask(PHONE).replace("+375 29 ***-**-67", "PHONE")
+    unknown = page.ask(STRANGER).replace("+375 44 ***-**-21", "PHONE")
+    assert known.replace(csrf_of(known), "") == unknown.replace(csrf_of(unknown), "")
+    assert len(page.codes.sent) == 1  # only the customer's phone got an SMS
+
+
+def test_a_wrong_code_shows_nothing_of_the_card(page: Page) -> None:
+    page.ask(PHONE)
+    status, text = page.enter("000000")
+    assert status == 400
+    assert "неверный" in text
+    assert "б." not in text
+    assert "Последние покупки" not in page.client.get("/card/").text
+
+
+def test_a_code_used_once_is_refused_the_second_time(page: Page, chain: Chain) -> None:
+    page.sign_in()
+    used = page.codes.sent[-1][1]
+    with page_for(chain, page.codes) as other:
+        again = Page(other, page.codes)
+        again.ask(PHONE)
+        page.codes.sent.pop()  # the new SMS unread: the old code is typed again
+        status, text = again.enter(used)
+    assert status == 400
+    assert "Последние покупки" not in text
+
+
+def test_a_stranger_with_any_code_gets_in_nowhere(page: Page) -> None:
+    page.ask(STRANGER)
+    status, text = page.enter("000001")
+    assert status == 400
+    assert "Последние покупки" not in text
+
+
+def test_nothing_is_shown_without_the_cookie_or_with_a_forged_one(page: Page) -> None:
+    page.sign_in()
+    cookie = page.client.cookies[COOKIE]
+    page.client.cookies.clear()
+    assert "Последние покупки" not in page.client.get("/card/").text
+    body, mac = cookie.split(".")
+    page.client.cookies.set(COOKIE, f"{body}.{mac[:-2]}AA", path="/card/")
+    assert "Последние покупки" not in page.client.get("/card/").text
+
+
+def test_a_form_from_another_site_is_refused(page: Page) -> None:
+    page.client.get("/card/")
+    response = page.client.post("/card/code-request", data={"phone": PHONE, "csrf": "forged"})
+    assert response.status_code == 400
+    assert "устарела" in response.text
+    assert page.codes.sent == []
+
+
+def test_signing_out_ends_the_visit_even_for_a_copy_of_its_cookie(page: Page) -> None:
+    page.sign_in()
+    copied = page.client.cookies[COOKIE]
+    csrf = csrf_of(page.client.get("/card/").text)
+    page.client.post("/card/logout", data={"csrf": csrf})
+    assert "Последние покупки" not in page.client.get("/card/").text
+    page.client.cookies.set(COOKIE, copied, path="/card/")
+    assert "Последние покупки" not in page.client.get("/card/").text
+
+
+def test_the_visit_ends_after_its_minutes(page: Page, chain: Chain) -> None:
+    from datetime import timedelta
+
+    page.sign_in()
+    chain.clock.advance(timedelta(minutes=16))
+    assert "Последние покупки" not in page.client.get("/card/").text
+
+
+def test_phones_typed_from_one_address_are_limited(chain: Chain, anna: str) -> None:
+    codes = FakeCodes()
+    with page_for(chain, codes, page_address=Limit(3, 900)) as client:
+        page = Page(client, codes)
+        for n in range(3):
+            assert "Код из СМС" in page.ask(f"+37529765432{n}")
+        csrf = csrf_of(client.get("/card/").text)
+        refused = client.post("/card/code-request", data={"phone": PHONE, "csrf": csrf})
+    assert refused.status_code == 429
+    assert "Слишком много попыток" in refused.text
+    assert codes.sent == []
+
+
+def test_codes_tried_on_one_phone_are_limited_whoever_holds_it(chain: Chain, anna: str) -> None:
+    codes = FakeCodes()
+    with page_for(chain, codes, page_phone=Limit(4, 900)) as client:
+        page = Page(client, codes)
+        page.ask(PHONE)
+        statuses = [page.enter(f"99999{n}")[0] for n in range(3)]
+        right = codes.sent[-1][1]
+        status, text = page.enter(right)  # the fifth count on the phone
+    assert statuses == [400, 400, 400]
+    assert status == 429
+    assert "Последние покупки" not in text
+
+
+def test_the_page_is_never_cached_framed_or_scripted(page: Page) -> None:
+    page.ask(PHONE)
+    response = page.client.post(
+        "/card/code",
+        data={"code": page.codes.sent[-1][1], "csrf": csrf_of(page.client.get("/card/code").text)},
+        follow_redirects=False,
+    )
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie
+    assert "Path=/card/" in cookie
+    shown = page.client.get("/card/")
+    assert shown.headers["cache-control"] == "no-store"
+    policy = shown.headers["content-security-policy"]
+    assert "default-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src" not in policy  # none: default-src 'none' forbids every script
+    assert "<script" not in shown.text
+
+
+def test_a_server_without_the_page_secret_serves_no_page(chain: Chain) -> None:
+    assert chain.client.get("/card/").status_code == 404
