@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import math
+import os
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 LOG_LEVEL = "BONUSPOS_SERVER_LOG_LEVEL"  # set by `serve` for its worker processes
@@ -21,6 +23,9 @@ LIMITS = "BONUSPOS_SERVER_LIMITS"
 METRICS_ALLOW = "BONUSPOS_SERVER_METRICS_ALLOW"
 # prometheus_client's multiprocess mode: read by it when first imported (web/metrics.py).
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+# The key one-time codes are hashed with (codes/): every server process must share it, so
+# production sets it; without it each process makes its own and codes die with it.
+CODE_SECRET = "BONUSPOS_SERVER_CODE_SECRET"
 # The key that signs the customers' page's cookies (web/customer_page.py), or a file that
 # holds it: at least 32 characters, the same for every worker. Unset: no page is served.
 PAGE_SECRET = "BONUSPOS_SERVER_PAGE_SECRET"
@@ -80,6 +85,18 @@ class Settings:
     page_phone: Limit = Limit(5, 900)
     page_minutes: int = 15  # a signed-in page's life, from the code
     clock: Callable[[], datetime] = field(default=utc_now)
+    # One-time codes (codes/): alive this long, refused for `code_lock` after `code_tries`
+    # wrong ones on a card; at most `code_card` sent to one card and `code_requester` asked
+    # by one till or address.
+    code_secret: bytes = field(default_factory=lambda: _code_secret(), repr=False)
+    code_ttl: timedelta = timedelta(minutes=5)
+    code_tries: int = 3
+    code_lock: timedelta = timedelta(minutes=15)
+    code_card: Limit = Limit(3, 600)
+    code_requester: Limit = Limit(20, 600)
+    # Which SMS gateway sends codes: "log" (the server's log, masked; tests and the demo)
+    # or an https URL (codes/sms.py's HttpSmsGateway).
+    sms_gateway: str = "log"
 
     @property
     def till_limit(self) -> Limit:
@@ -137,6 +154,11 @@ def page_secret_from_environment(environ: Mapping[str, str]) -> bytes | None:
     if len(text) < MIN_PAGE_SECRET:
         raise ValueError(f"{PAGE_SECRET}: use at least {MIN_PAGE_SECRET} random characters")
     return text.encode()
+
+
+def _code_secret() -> bytes:
+    configured = os.environ.get(CODE_SECRET, "")
+    return configured.encode() if configured else secrets.token_bytes(32)
 
 
 _LIMIT_SPEC = re.compile(r"(?P<name>[a-z-]+)=(?P<count>[0-9]+)/(?P<seconds>[0-9]+)")
