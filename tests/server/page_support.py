@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bonuspos.domain.card import Phone
+from fastapi.testclient import TestClient
+
+from bonuspos_server.codes.sms import LogSmsGateway, SentSms
 from tests.server.builders import HEADPHONES, TV, Sequencer, sale
 from tests.server.builders import PHONE as SMARTPHONE
 from tests.server.conftest import Chain, post
 
 SECRET = b"a test key for the page, long enough: 0123456789"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+CODE = re.compile(r"\b[0-9]{6}\b")
 
 
-@dataclass
-class FakeCodes:
-    """Codes as the SMS would carry them: each good once."""
+def sms_sent(client: TestClient) -> list[SentSms]:
+    """The messages the server's log gateway has sent."""
+    gateway: LogSmsGateway = client.app.state.codes.sms  # type: ignore[attr-defined]
+    return gateway.sent
 
-    sent: list[tuple[str, str]] = field(default_factory=list)  # (uid, code)
-    _live: dict[str, str] = field(default_factory=dict)
 
-    def send(self, uid: str, phone: Phone) -> None:
-        code = f"{len(self.sent) + 1:06d}"
-        self.sent.append((uid, code))
-        self._live[uid] = code
-
-    def check(self, uid: str, code: str) -> bool:
-        if self._live.get(uid) != code:
-            return False
-        del self._live[uid]
-        return True
+def code_in(message: SentSms) -> str:
+    found = CODE.search(message.text)
+    assert found, message.text
+    return found[0]
 
 
 def shopping(chain: Chain, till: Sequencer, uid: str) -> None:

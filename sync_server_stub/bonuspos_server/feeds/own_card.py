@@ -53,12 +53,10 @@ class OwnCard:
     purchases: tuple[Purchase, ...]
 
 
-def holder_of(session: Session, phone: Phone) -> str | None:
-    """The uid of the card this phone finds, if any."""
-    uid: str | None = session.execute(
-        select(Customer.uid).where(Customer.phone == phone.e164)
-    ).scalar_one_or_none()
-    return uid
+def card_of(session: Session, phone: Phone) -> Customer | None:
+    """The card this phone finds, if any."""
+    found = select(Customer).where(Customer.phone == phone.e164)
+    return session.execute(found).scalar_one_or_none()
 
 
 def own_card(session: Session, uid: str, phone: Phone, now: datetime) -> OwnCard | None:

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bonuspos.domain.card import Phone
+from bonuspos_server.codes import onetime, sms
 from bonuspos_server.data import policies, urls
 from bonuspos_server.data.db import ENV_URL, ServerDatabase, open_server_database
 from bonuspos_server.data.urls import ENV_URL_FILE
@@ -148,9 +149,7 @@ def from_environment() -> Any:
     return create_app(open_server_database(url, run_migrations=False), settings)
 
 
-def create_app(
-    db: ServerDatabase, settings: Settings, page_codes: customer_page.PageCodes | None = None
-) -> Any:
+def create_app(db: ServerDatabase, settings: Settings) -> Any:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Requests run their SQL on worker threads. More threads than cores only queue on
@@ -173,6 +172,7 @@ def create_app(
     app.state.db = db
     door = Doorkeeper(settings.address_per_second, settings.address_burst)
     app.state.gate = Gate(db, settings, door)
+    app.state.codes = codes = onetime.Codes(settings, sms.gateway(settings.sms_gateway))
 
     @app.post("/v1/events", response_model=BatchAnswer)
     def post_events(batch: EventBatch, who: Authed) -> Response:
@@ -282,8 +282,8 @@ def create_app(
         body, media_type = metrics.exposition()
         return Response(body, media_type=media_type)
 
-    if settings.page_secret is not None and page_codes is not None:
-        app.include_router(customer_page.router(db, settings, page_codes))
+    if settings.page_secret is not None:
+        app.include_router(customer_page.router(db, settings, codes))
 
     _install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -47,6 +47,7 @@ p { margin: 0 0 12px; }
 label { display: block; font-weight: 600; margin: 0 0 6px; }
 input[type=tel], input[type=text] { width: 100%; font-size: 22px; padding: 12px 14px;
   border: 2px solid var(--line); border-radius: 10px; min-height: 52px; }
+input, button { font-family: inherit; }
 input:focus { outline: 3px solid #7cc4a8; border-color: var(--brand); }
 button { display: block; width: 100%; min-height: 52px; margin: 14px 0 0; font-size: 19px;
   font-weight: 600; border: 0; border-radius: 10px; background: var(--brand); color: #fff; }
@@ -63,8 +64,8 @@ li:first-child { border-top: 0; padding-top: 0; }
 
 
 def day_text(day: date) -> str:
-    """`3 декабря 2026`: the store day as a customer says it."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    """`3 декабря 2026`: the store day as a customer says it, never broken across lines."""
+    return f"{day.day}\u00a0{MONTHS[day.month - 1]}\u00a0{day.year}"
 
 
 def _points(points: Points) -> str:
@@ -165,7 +166,7 @@ def card_page(csrf: str, card: OwnCard) -> str:
         f"""<section aria-labelledby="active">
 <h2 id="active">Можно потратить</h2>
 <p class="balance">{_points(card.active)}</p>
-<p class="soft">Карта {escape(card.phone.masked())}. 1 балл = 1 рубль.</p>
+<p class="soft">Карта {escape(card.phone.masked())}. 1\u00a0балл\u00a0=\u00a01\u00a0рубль.</p>
 </section>
 <section aria-labelledby="pending">
 <h2 id="pending">Скоро станут доступны</h2>
@@ -187,7 +188,7 @@ def _purchase(p: Purchase) -> str:
     if p.earned:
         points.append(
             f'<span class="plus">начислено +{_points(p.earned)}</span>'
-            f' <span class="soft">(с {escape(day_text(p.activates_on))})</span>'
+            f' <span class="soft">(с\u00a0{escape(day_text(p.activates_on))})</span>'
         )
     if p.spent:
         points.append(f'<span class="minus">списано −{_points(p.spent)}</span>')

@@ -21,11 +21,11 @@ import binascii
 import hashlib
 import hmac
 import json
+import logging
 import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, BackgroundTasks, Request, Response
@@ -34,11 +34,15 @@ from sqlalchemy import text
 
 from bonuspos.domain.card import Phone, parse_phone
 from bonuspos.domain.errors import InvalidInput
+from bonuspos_server.codes import onetime
 from bonuspos_server.data.db import EXPENDABLE, ServerDatabase
 from bonuspos_server.feeds import own_card
 from bonuspos_server.settings import Limit, Settings
 from bonuspos_server.web import customer_html as html
 from bonuspos_server.web.hardening import client_address
+from bonuspos_server.web.problems import Problem
+
+log = logging.getLogger("bonuspos_server.web.customer_page")
 
 PREFIX = "/card"
 COOKIE = "bonuspos_card"
@@ -60,16 +64,12 @@ SECURITY_HEADERS = {
 }
 
 EXPIRED = "Страница устарела. Введите номер ещё раз."
-WRONG_CODE = "Код неверный или уже не действует. Проверьте СМС или запросите новый код."
+# One answer to every refused code, known phone or not: a card's lock says it is a card.
+WRONG_CODE = (
+    "Код неверный или уже не действует. Запросите новый код."
+    " После трёх неверных кодов вход по номеру закрыт на 15 минут."
+)
 NOT_A_PHONE = "Это не номер телефона. Введите номер так: +375 29 123-45-67."
-
-
-class PageCodes(Protocol):
-    """One-time codes for signing in to the page, sent by SMS."""
-
-    def send(self, uid: str, phone: Phone) -> None: ...
-
-    def check(self, uid: str, code: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +171,7 @@ def _out_key(visit: Visit) -> str:
     return f"page-out:{visit.nonce}"
 
 
-def router(db: ServerDatabase, settings: Settings, codes: PageCodes) -> APIRouter:
+def router(db: ServerDatabase, settings: Settings, codes: onetime.Codes) -> APIRouter:
     assert settings.page_secret is not None
     signer = Signer(settings.page_secret)
     counters = Counters(db)
@@ -239,6 +239,38 @@ def router(db: ServerDatabase, settings: Settings, codes: PageCodes) -> APIRoute
             return None
         return None if counters.signed_out(visit) else (visit.uid, Phone(visit.phone))
 
+    def requester(request: Request) -> str:
+        """Who asks for codes, as the codes' limits count it: the address, keyed."""
+        return f"page:{signer.keyed(client_address(request.scope))}"
+
+    def send(phone: Phone, asker: str) -> None:
+        with db.sessions() as session:
+            card = own_card.card_of(session, phone)
+            if card is None:
+                return
+            try:
+                codes.issue(session, card, onetime.WEB, asker, settings.clock())
+            except Problem as refused:
+                # Too many codes, a locked card, a gateway down: the page said the same.
+                log.warning(json.dumps({"page_code_not_sent": refused.slug}))
+                return
+            session.commit()
+
+    def right_code(phone: Phone, typed: str, asker: str) -> str | None:
+        """The card's uid when `typed` is its live code, which is then used up."""
+        with db.sessions() as session:
+            card = own_card.card_of(session, phone)
+            if card is None or not typed.isdigit():
+                return None
+            uid = card.uid
+            try:
+                codes.check(session, card, onetime.WEB, typed, asker, settings.clock())
+            except Problem:
+                session.commit()  # a wrong code counts towards the card's lock
+                return None
+            session.commit()
+            return uid
+
     @pages.get("")
     def bare() -> Response:
         return RedirectResponse(f"{PREFIX}/", 308)
@@ -283,10 +315,10 @@ def router(db: ServerDatabase, settings: Settings, codes: PageCodes) -> APIRoute
         if refused is not None:
             return refused
         with db.sessions() as session:
-            uid = own_card.holder_of(session, phone)
-        if uid is not None:
+            known = own_card.card_of(session, phone) is not None
+        if known:
             # After the answer has gone: an SMS gateway's delay must not tell who is known.
-            background.add_task(codes.send, uid, phone)
+            background.add_task(send, phone, requester(request))
         asked = Visit(visit.nonce, int(now) + ASKED_SECONDS, phone.e164)
         return to(request, "code", asked)
 
@@ -310,9 +342,8 @@ def router(db: ServerDatabase, settings: Settings, codes: PageCodes) -> APIRoute
             return refused
         typed = fields.get("code", "").strip()[:12]
         phone = Phone(visit.phone)
-        with db.sessions() as session:
-            uid = own_card.holder_of(session, phone)
-        if uid is None or not typed.isdigit() or not codes.check(uid, typed):
+        uid = right_code(phone, typed, requester(request))
+        if uid is None:
             page = html.code_form(signer.form_token(visit), phone.masked(), WRONG_CODE)
             return answer(request, page, visit, 400)
         # A new nonce: a visit someone planted before the code is not the signed-in one.
