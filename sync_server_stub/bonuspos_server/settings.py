@@ -148,7 +148,10 @@ def page_secret_from_environment(environ: Mapping[str, str]) -> bytes | None:
     """The page's signing key from `PAGE_SECRET` or the file `PAGE_SECRET_FILE` names."""
     text = environ.get(PAGE_SECRET)
     if not text and environ.get(PAGE_SECRET_FILE):
-        text = Path(environ[PAGE_SECRET_FILE]).read_text(encoding="utf-8").strip()
+        try:
+            text = Path(environ[PAGE_SECRET_FILE]).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(f"{PAGE_SECRET_FILE}: cannot read it ({exc.strerror})") from None
     if not text:
         return None
     if len(text) < MIN_PAGE_SECRET:

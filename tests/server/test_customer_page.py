@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bonuspos.domain.policy import DEFAULT_POLICY
 from bonuspos_server.codes.sms import SentSms
-from bonuspos_server.settings import Limit, Settings
+from bonuspos_server.settings import (
+    PAGE_SECRET,
+    PAGE_SECRET_FILE,
+    Limit,
+    Settings,
+    page_secret_from_environment,
+)
 from bonuspos_server.web.app import create_app
 from bonuspos_server.web.customer_html import day_text
 from bonuspos_server.web.customer_page import COOKIE
@@ -205,3 +212,18 @@ def test_the_page_is_never_cached_framed_or_scripted(page: Page) -> None:
 
 def test_a_server_without_the_page_secret_serves_no_page(chain: Chain) -> None:
     assert chain.client.get("/card/").status_code == 404
+
+
+def test_the_page_key_comes_from_the_environment_or_a_file_and_is_long(tmp_path: Path) -> None:
+    key = "k" * 40
+    assert page_secret_from_environment({PAGE_SECRET: key}) == key.encode()
+    (tmp_path / "page-secret").write_text(key + "\n", encoding="utf-8")
+    from_file = {PAGE_SECRET_FILE: str(tmp_path / "page-secret")}
+    assert page_secret_from_environment(from_file) == key.encode()
+    assert page_secret_from_environment({}) is None
+    with pytest.raises(ValueError, match="at least 32"):
+        page_secret_from_environment({PAGE_SECRET: "short"})
+    with pytest.raises(ValueError, match="cannot read"):
+        page_secret_from_environment({PAGE_SECRET_FILE: str(tmp_path / "missing")})
+    limits = Settings("x").with_limits("page-address=10/60,page-phone=2/60")
+    assert (limits.page_address, limits.page_phone) == (Limit(10, 60), Limit(2, 60))
