@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from bonuspos.domain.policy import DEFAULT_POLICY
 from bonuspos_server.codes.sms import SentSms
+from bonuspos_server.data.models import Customer
 from bonuspos_server.settings import (
     PAGE_SECRET,
     PAGE_SECRET_FILE,
@@ -163,6 +165,13 @@ def test_signing_out_ends_the_visit_even_for_a_copy_of_its_cookie(page: Page) ->
 def test_the_visit_ends_after_its_minutes(page: Page, chain: Chain) -> None:
     page.sign_in()
     chain.clock.advance(timedelta(minutes=16))
+    assert "Последние покупки" not in page.client.get("/card/").text
+
+
+def test_the_visit_ends_when_the_phone_stops_finding_the_card(page: Page, chain: Chain) -> None:
+    page.sign_in()
+    with chain.db.sessions() as session, session.begin():  # HQ changed the card's phone
+        session.execute(update(Customer).where(Customer.phone == PHONE).values(phone=STRANGER))
     assert "Последние покупки" not in page.client.get("/card/").text
 
 
