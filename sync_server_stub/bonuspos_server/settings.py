@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import math
+import os
 import re
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 LOG_LEVEL = "BONUSPOS_SERVER_LOG_LEVEL"  # set by `serve` for its worker processes
 THREADS = "BONUSPOS_SERVER_THREADS"
@@ -20,6 +23,14 @@ LIMITS = "BONUSPOS_SERVER_LIMITS"
 METRICS_ALLOW = "BONUSPOS_SERVER_METRICS_ALLOW"
 # prometheus_client's multiprocess mode: read by it when first imported (web/metrics.py).
 MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
+# The key one-time codes are hashed with (codes/): every server process must share it, so
+# production sets it; without it each process makes its own and codes die with it.
+CODE_SECRET = "BONUSPOS_SERVER_CODE_SECRET"
+# The key that signs the customers' page's cookies (web/customer_page.py), or a file that
+# holds it: at least 32 characters, the same for every worker. Unset: no page is served.
+PAGE_SECRET = "BONUSPOS_SERVER_PAGE_SECRET"
+PAGE_SECRET_FILE = "BONUSPOS_SERVER_PAGE_SECRET_FILE"
+MIN_PAGE_SECRET = 32
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 LOOPBACK: tuple[Network, ...] = (
@@ -66,7 +77,26 @@ class Settings:
     threads: int = 4  # per worker process: requests running their SQL at once
     # Addresses /metrics answers (web/metrics.py); always loopback, plus METRICS_ALLOW's.
     metrics_allow: tuple[Network, ...] = LOOPBACK
+    # The customers' own page: None serves none. Its limits count every phone and code
+    # typed, per client address and per phone (known to the programme or not, so that the
+    # answers never tell which numbers are customers').
+    page_secret: bytes | None = None
+    page_address: Limit = Limit(30, 900)
+    page_phone: Limit = Limit(5, 900)
+    page_minutes: int = 15  # a signed-in page's life, from the code
     clock: Callable[[], datetime] = field(default=utc_now)
+    # One-time codes (codes/): alive this long, refused for `code_lock` after `code_tries`
+    # wrong ones on a card; at most `code_card` sent to one card and `code_requester` asked
+    # by one till or address.
+    code_secret: bytes = field(default_factory=lambda: _code_secret(), repr=False)
+    code_ttl: timedelta = timedelta(minutes=5)
+    code_tries: int = 3
+    code_lock: timedelta = timedelta(minutes=15)
+    code_card: Limit = Limit(3, 600)
+    code_requester: Limit = Limit(20, 600)
+    # Which SMS gateway sends codes: "log" (the server's log, masked; tests and the demo)
+    # or an https URL (codes/sms.py's HttpSmsGateway).
+    sms_gateway: str = "log"
 
     @property
     def till_limit(self) -> Limit:
@@ -97,6 +127,9 @@ class Settings:
                 changes[name.replace("-", "_")] = Limit(count, seconds)
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
+    def with_page_secret(self, secret: bytes | None) -> Settings:
+        return dataclasses.replace(self, page_secret=secret)
+
     def with_metrics_allow(self, spec: str | None) -> Settings:
         """These settings with the addresses `spec` names (`METRICS_ALLOW`'s syntax) allowed
         to read /metrics, besides loopback."""
@@ -111,5 +144,33 @@ class Settings:
         return dataclasses.replace(self, metrics_allow=tuple(networks))
 
 
+def page_secret_from_environment(environ: Mapping[str, str]) -> bytes | None:
+    """The page's signing key from `PAGE_SECRET` or the file `PAGE_SECRET_FILE` names."""
+    text = environ.get(PAGE_SECRET)
+    if not text and environ.get(PAGE_SECRET_FILE):
+        try:
+            text = Path(environ[PAGE_SECRET_FILE]).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ValueError(f"{PAGE_SECRET_FILE}: cannot read it ({exc.strerror})") from None
+    if not text:
+        return None
+    if len(text) < MIN_PAGE_SECRET:
+        raise ValueError(f"{PAGE_SECRET}: use at least {MIN_PAGE_SECRET} random characters")
+    return text.encode()
+
+
+def _code_secret() -> bytes:
+    configured = os.environ.get(CODE_SECRET, "")
+    return configured.encode() if configured else secrets.token_bytes(32)
+
+
 _LIMIT_SPEC = re.compile(r"(?P<name>[a-z-]+)=(?P<count>[0-9]+)/(?P<seconds>[0-9]+)")
-_LIMIT_NAMES = ("till", "till-lookups", "card-holds", "card-lookups", "address")
+_LIMIT_NAMES = (
+    "till",
+    "till-lookups",
+    "card-holds",
+    "card-lookups",
+    "address",
+    "page-address",
+    "page-phone",
+)

@@ -28,6 +28,7 @@ from bonuspos_server.settings import (
     MULTIPROC_DIR,
     THREADS,
     Settings,
+    page_secret_from_environment,
 )
 
 
@@ -226,7 +227,7 @@ def _serve(args: argparse.Namespace, url: str, file: Path | None) -> int:
     try:  # read here: a worker that cannot read them is restarted by uvicorn for ever
         Settings(url).with_limits(os.environ.get(LIMITS, "")).with_metrics_allow(
             os.environ.get(METRICS_ALLOW)
-        )
+        ).with_page_secret(page_secret_from_environment(os.environ))
     except ValueError as exc:
         print(f"bonuspos-server: {exc}", file=sys.stderr)
         return 2

@@ -308,6 +308,9 @@ class Hold(Base):
     expires_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))  # active | captured | released
     sale_id: Mapped[str | None] = mapped_column(String(36))
+    # The customer's one-time code was given for it: it may carry a spend above the
+    # policy's verification threshold (codes/).
+    verified: Mapped[bool] = mapped_column(default=False)
 
 
 class Staff(Base):
@@ -362,3 +365,30 @@ class RateCounter(Base):
     window_end: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     count: Mapped[int]
+
+
+class OneTimeCode(Base):
+    """A code sent to a card's phone, kept only as a keyed hash; one live code per card and
+    purpose (a new one replaces it), used at most once."""
+
+    __tablename__ = "one_time_codes"
+    __table_args__ = (Index("ix_one_time_codes_card", "customer_id", "purpose", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    purpose: Mapped[str] = mapped_column(String(16))  # spend | web
+    digest: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 of card, purpose and code
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class CodeLock(Base):
+    """Wrong codes tried on a card since its last right one; at the limit, the card's
+    codes are refused until `locked_until`."""
+
+    __tablename__ = "code_locks"
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
+    wrong: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]

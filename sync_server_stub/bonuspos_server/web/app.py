@@ -22,6 +22,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bonuspos.domain.card import Phone
+from bonuspos_server.codes import onetime, sms
 from bonuspos_server.data import policies, urls
 from bonuspos_server.data.db import ENV_URL, ServerDatabase, open_server_database
 from bonuspos_server.data.urls import ENV_URL_FILE
@@ -31,8 +32,15 @@ from bonuspos_server.feeds import sales as sold
 from bonuspos_server.holds import cards
 from bonuspos_server.holds import reserve as holds
 from bonuspos_server.ingest import batch as ingest
-from bonuspos_server.settings import LIMITS, LOG_LEVEL, METRICS_ALLOW, THREADS, Settings
-from bonuspos_server.web import limits, metrics
+from bonuspos_server.settings import (
+    LIMITS,
+    LOG_LEVEL,
+    METRICS_ALLOW,
+    THREADS,
+    Settings,
+    page_secret_from_environment,
+)
+from bonuspos_server.web import customer_page, limits, metrics
 from bonuspos_server.web.auth import Caller
 from bonuspos_server.web.hardening import (
     BodyLimit,
@@ -136,6 +144,7 @@ def from_environment() -> Any:
         Settings(url, threads=threads)
         .with_limits(os.environ.get(LIMITS, ""))
         .with_metrics_allow(os.environ.get(METRICS_ALLOW))
+        .with_page_secret(page_secret_from_environment(os.environ))
     )
     return create_app(open_server_database(url, run_migrations=False), settings)
 
@@ -163,6 +172,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
     app.state.db = db
     door = Doorkeeper(settings.address_per_second, settings.address_burst)
     app.state.gate = Gate(db, settings, door)
+    app.state.codes = codes = onetime.Codes(settings, sms.gateway(settings.sms_gateway))
 
     @app.post("/v1/events", response_model=BatchAnswer)
     def post_events(batch: EventBatch, who: Authed) -> Response:
@@ -271,6 +281,9 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
             )
         body, media_type = metrics.exposition()
         return Response(body, media_type=media_type)
+
+    if settings.page_secret is not None:
+        app.include_router(customer_page.router(db, settings, codes))
 
     _install_handlers(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
