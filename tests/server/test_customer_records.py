@@ -16,11 +16,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import MetaData, inspect, select
+from sqlalchemy import MetaData, func, inspect, select
 
 from bonuspos_server.admin.cli import main
+from bonuspos_server.codes.onetime import SPEND, Codes
+from bonuspos_server.codes.sms import LogSmsGateway
 from bonuspos_server.data.db import MIGRATIONS
-from bonuspos_server.data.models import Customer, CustomerAlias, RecordChange, Sale
+from bonuspos_server.data.models import (
+    Customer,
+    CustomerAlias,
+    OneTimeCode,
+    RecordChange,
+    Sale,
+)
+from bonuspos_server.settings import Settings
 from tests.server.builders import TV, Sequencer, batch, registered, sale
 from tests.server.conftest import Chain
 
@@ -375,3 +384,22 @@ def test_the_feed_tells_each_till_of_an_erasure_once_and_a_new_till_learns_no_na
     assert first_fill[uid]["erased"] is True
     assert ANNA_NAME not in json.dumps(first_fill, ensure_ascii=False)
     assert ANNA not in json.dumps(first_fill)
+
+
+def test_cards_with_one_time_codes_out_can_be_merged_and_erased(
+    chain: Chain, hq: Hq, anna: tuple[Sequencer, str]
+) -> None:
+    seq, keep = anna
+    other = sign_up(chain, seq, PETR, ANNA_NAME)
+    codes = Codes(Settings("test", code_secret=b"k" * 32), LogSmsGateway())
+    with chain.db.sessions() as session:
+        for uid in (keep, other):
+            card = session.scalars(select(Customer).where(Customer.uid == uid)).one()
+            codes.issue(session, card, SPEND, "till:1", chain.clock.at)
+        session.commit()
+
+    assert hq("merge", ANNA, PETR)[0] == 0
+    assert hq("erase", ANNA)[0] == 0
+
+    with chain.db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(OneTimeCode)) == 0

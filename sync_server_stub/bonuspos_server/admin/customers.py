@@ -33,10 +33,12 @@ from bonuspos_server.data.models import (
     Adjustment,
     AuditEntry,
     BlockedPlasticCard,
+    CodeLock,
     Customer,
     CustomerAlias,
     Hold,
     LedgerEntry,
+    OneTimeCode,
     PendingPoints,
     PhoneConflict,
     PlasticCard,
@@ -288,6 +290,7 @@ def merge(session: Session, keep_text: str, other_text: str, ctx: Context) -> st
     )
     bulk.add_pending(session, {(keep.id, day): points for day, points in pending})
     session.execute(delete(PendingPoints).where(PendingPoints.customer_id == other.id))
+    _forget_codes(session, other.id)  # minutes-long and sent to the other card's phone
     keep.total += other.total
     other_uid, other_phone = other.uid, other.phone
     session.flush()  # nothing points at the other card any more
@@ -446,6 +449,7 @@ def erase(session: Session, card: str, ctx: Context) -> str:
     customer.erased_at = ctx.now
     session.execute(delete(PlasticCard).where(PlasticCard.customer_id == cid))
     session.execute(delete(BlockedPlasticCard).where(BlockedPlasticCard.customer_id == cid))
+    _forget_codes(session, cid)
     session.execute(
         update(PhoneConflict)
         .where(or_(PhoneConflict.customer_id == cid, PhoneConflict.holder_id == cid))
@@ -470,6 +474,12 @@ def erase(session: Session, card: str, ctx: Context) -> str:
         " removed; its ledger and sales stay under the anonymous uid. Tills drop it on"
         " their next sync"
     )
+
+
+def _forget_codes(session: Session, customer_id: int) -> None:
+    """One-time codes and their lockout: a card merged away or erased is sent none."""
+    session.execute(delete(OneTimeCode).where(OneTimeCode.customer_id == customer_id))
+    session.execute(delete(CodeLock).where(CodeLock.customer_id == customer_id))
 
 
 def _stem(word: str) -> str:
