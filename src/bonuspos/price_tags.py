@@ -14,12 +14,14 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from bonuspos import paths
 from bonuspos.domain.ean13 import QUIET_LEFT, QUIET_RIGHT, ean13_bits, guard_modules, is_ean13
 from bonuspos.domain.money import Money, Points
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 PAGE_MM = (210.0, 297.0)
 ACROSS, DOWN = 2, 7
@@ -105,6 +107,10 @@ def fit(text: str, width: float, measure: Callable[[str], float], lines: int) ->
 
 def render(tags: Sequence[PriceTag], *, fonts: Path | None = None) -> bytes:
     """The PDF of `tags`, fourteen to an A4 sheet, in the order given."""
+    # Imported here: fpdf2 and fontTools take a third of a second, and the till loads this
+    # module with its catalog at every start, to print tags now and then.
+    from fpdf import FPDF
+
     if not tags:
         raise ValueError("no price tags to print")
     folder = fonts or paths.resources_dir() / "fonts"
