@@ -30,6 +30,13 @@ def test_the_screens_module_does_not_load_the_database_layer() -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_loading_the_till_does_not_load_the_price_tags_pdf_library() -> None:
+    # fpdf2 and fontTools are a third of a second; only printing tags needs them.
+    probe = "import sys, bonuspos.services.online; print('fpdf' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
 def test_the_first_roster_is_read_from_the_file_alone(tmp_path: Path, clock: ManualClock) -> None:
     assert first_roster(tmp_path / "nowhere") == ()
     (tmp_path / "empty").mkdir()
