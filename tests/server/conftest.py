@@ -6,7 +6,7 @@ import argparse
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from bonuspos_server.web.app import create_app
 from tests.server.builders import Sequencer, batch, registered
 from tests.server.live import import_demo_catalog
 from tests.server.pg import NO_PG, PG_URL, fresh_pg_database
+from tests.support import MINSK
 
 # Limits no test reaches unless it means to: the chain's clock stands still, so a test's
 # requests all fall in one window. tests/server/test_rate_limits.py tests the limits.
@@ -110,8 +111,11 @@ def chain(server_db: ServerDatabase, clock: Clock) -> Iterator[Chain]:
         out = admin_command(server_db, "add-till", store=store, till=till)
         tokens[till] = out.splitlines()[-1]
     import_demo_catalog(server_db)
-    # Tills were registered "now"; the test clock starts a day later so sales may be dated.
-    clock.at = datetime.now(UTC) + timedelta(days=1)
+    # Tills were registered "now"; the test clock starts the next day at noon in Minsk, so
+    # sales may be dated, and a sale an hour or two earlier is on the same store day
+    # whatever the time the suite runs (just after midnight in Minsk it would not be).
+    tomorrow = datetime.now(MINSK).date() + timedelta(days=1)
+    clock.at = datetime.combine(tomorrow, time(12), tzinfo=MINSK).astimezone(UTC)
     app = create_app(server_db, Settings("test", clock=clock, **HIGH_LIMITS))
     with TestClient(app) as client:
         yield Chain(server_db, client, clock, tokens)
