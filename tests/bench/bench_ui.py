@@ -275,10 +275,13 @@ def report():
         return
     import json, os
     target = running.window.sign_in.people if ours else line
+    # The window's own focus widget: a bare X server has no window manager to activate
+    # the window, so the application's focus widget stays None there.
+    focused = (running.window if ours else window).focusWidget()
     print(json.dumps({
         "entered": entered, "imported": imported, "built": built, "usable": stamps["usable"],
         "ready": stamps["ready"],
-        "target_ok": watcher.painted is target, "focus_ok": app.focusWidget() is target,
+        "target_ok": watcher.painted is target, "focus_ok": focused is target,
         "none_refs": sys.getrefcount(None), "modules": stamps["modules"],
     }), flush=True)
     os._exit(0)
