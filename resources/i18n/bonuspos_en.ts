@@ -79,7 +79,7 @@
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/checkout.py" line="113"/>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="96"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="98"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
@@ -286,62 +286,62 @@
         <translation>Enter or Esc — back to the card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="31"/>
-        <source>Правила программы «Любимый покупатель»: карта — ваш номер телефона; за покупки начисляются баллы, указанные на ценнике; баллы становятся доступны на следующий день; баллами можно оплатить до 30% покупки (1 балл = 1 рубль); на акционные товары, покупки в кредит и в рассрочку баллы не начисляются и не списываются. Участвуют только физические лица.</source>
-        <translation>“Favourite Customer” programme rules: your phone number is your card; purchases earn the points shown on the price tag; points become available the next day; points can pay for up to 30% of a purchase (1 point = 1 ruble); promotional items and purchases on credit or in instalments neither earn nor accept points. Private individuals only.</translation>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="33"/>
+        <source>Правила программы «Любимый покупатель»: карта — ваш номер телефона; за покупки начисляются баллы, указанные на ценнике; баллы становятся доступны на следующий день; баллами можно оплатить до {0}% покупки (1 балл = 1 рубль); на акционные товары, покупки в кредит и в рассрочку баллы не начисляются и не списываются. Участвуют только физические лица.</source>
+        <translation>“Favourite Customer” programme rules: your phone number is your card; purchases earn the points shown on the price tag; points become available the next day; points can pay for up to {0}% of a purchase (1 point = 1 ruble); promotional items and purchases on credit or in instalments neither earn nor accept points. Private individuals only.</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="69"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="71"/>
         <source>ДД.ММ.ГГГГ, по желанию</source>
         <translation>DD.MM.YYYY, optional</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="71"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="73"/>
         <source>по желанию: отсканируйте пластиковую карту</source>
         <translation>optional: scan a plastic card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="72"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="74"/>
         <source>Покупатель согласен с правилами программы</source>
         <translation>The customer accepts the programme rules</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="74"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="76"/>
         <source>Покупатель — физическое лицо, не ИП и не организация</source>
         <translation>The customer is a private individual, not a sole trader or a company</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="86"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="88"/>
         <source>ФИО</source>
         <translation>Full name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="87"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="89"/>
         <source>Телефон</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="88"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="90"/>
         <source>Эл. почта</source>
         <translation>Email</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="89"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="91"/>
         <source>Дата рождения</source>
         <translation>Date of birth</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="92"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="94"/>
         <source>Пластиковая карта</source>
         <translation>Plastic card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="95"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="97"/>
         <source>Оформить карту · F10</source>
         <translation>Issue card · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/customer_form.py" line="100"/>
+        <location filename="../../src/bonuspos/ui/customer_form.py" line="102"/>
         <source>Анкета участника программы</source>
         <translation>Programme sign-up form</translation>
     </message>

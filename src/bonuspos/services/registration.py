@@ -23,6 +23,11 @@ class Registration:
         self._policy = policy
         self._guard = guard  # the clock, checked before it dates an event
 
+    @property
+    def policy(self) -> Policy:
+        """The rules the till works under, for the form that states them."""
+        return self._policy
+
     def register(
         self, form: CustomerForm, plastic_card: str = "", staff_id: str | None = None
     ) -> CardView:

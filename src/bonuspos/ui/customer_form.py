@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from bonuspos.domain.customer import CustomerForm, FormError
 from bonuspos.domain.errors import DomainError
+from bonuspos.domain.policy import Policy
 from bonuspos.services.registration import Registration
 from bonuspos.services.views import Shift
 from bonuspos.ui.phone_field import PhoneField
@@ -26,14 +27,15 @@ from bonuspos.ui.texts import field_refusals, refusal, tr
 from bonuspos.ui.widgets import button, label
 
 
-def programme_rules() -> str:
+def programme_rules(policy: Policy) -> str:
+    """The rules the customer agrees to, with the share points may pay from the policy."""
     return tr(
         "Правила программы «Любимый покупатель»: карта — ваш номер телефона;"
         " за покупки начисляются баллы, указанные на ценнике; баллы становятся доступны"
-        " на следующий день; баллами можно оплатить до 30% покупки (1 балл = 1 рубль);"
+        " на следующий день; баллами можно оплатить до {0}% покупки (1 балл = 1 рубль);"
         " на акционные товары, покупки в кредит и в рассрочку баллы не начисляются"
         " и не списываются. Участвуют только физические лица."
-    )
+    ).format(policy.cap_percent)
 
 
 def beside(field: QWidget, error: QLabel, *, share: int = 1) -> QHBoxLayout:
@@ -90,7 +92,7 @@ class CustomerFormScreen(QWidget):
         ):
             form.addRow(caption, beside(field, self.errors[key]))
         form.addRow(tr("Пластиковая карта"), self.plastic)  # never wrong: no error beside
-        rules = label(programme_rules(), name="hint", wrap=True)
+        rules = label(programme_rules(registration.policy), name="hint", wrap=True)
         actions = QHBoxLayout()
         actions.addWidget(button(tr("Оформить карту · F10"), self.submit))
         actions.addWidget(button(tr("Назад · Esc"), self.cancelled.emit))
