@@ -295,6 +295,8 @@ def test_the_cap_and_the_rules_line_follow_the_policys_percent(
     qtbot: QtBot, english: ui_app.Running
 ) -> None:
     assert "points pay up to 20% of a purchase" in the_rules_line(english)
+    form_rules = [x.text() for x in english.window.form.findChildren(QLabel)]
+    assert any("up to 20% of a purchase" in text for text in form_rules)  # what they agree to
     sell_to_anna(qtbot, english, CABLE)
     assert english.window.checkout.offer.text() == (
         "Up to 3,98 б. can be redeemed: 20% of the non-promotional items total"
