@@ -22,6 +22,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bonuspos.domain.card import Phone
+from bonuspos_server.codes import onetime, sms
 from bonuspos_server.data import policies, urls
 from bonuspos_server.data.db import ENV_URL, ServerDatabase, open_server_database
 from bonuspos_server.data.urls import ENV_URL_FILE
@@ -54,6 +55,7 @@ from bonuspos_server.web.schemas import (
     HoldAnswer,
     HoldRequest,
     SaleAnswer,
+    SpendCodeRequest,
     StoreDayAnswer,
     TillAnswer,
 )
@@ -163,6 +165,7 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
     app.state.db = db
     door = Doorkeeper(settings.address_per_second, settings.address_burst)
     app.state.gate = Gate(db, settings, door)
+    app.state.codes = codes = onetime.Codes(settings, sms.gateway(settings.sms_gateway))
 
     @app.post("/v1/events", response_model=BatchAnswer)
     def post_events(batch: EventBatch, who: Authed) -> Response:
@@ -196,11 +199,26 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
     @app.post("/v1/holds", response_model=HoldAnswer, status_code=201)
     def post_hold(request: HoldRequest, who: Holding) -> Response:
         now = settings.clock()
-        with db.sessions() as session, session.begin():
-            hold, created = holds.place(session, who, request, now)
+        with db.sessions() as session:
+            try:
+                hold, created = holds.place(session, who, request, now, codes)
+            except Problem as refused:
+                if refused.slug not in onetime.REFUSALS:
+                    raise
+                session.commit()  # a wrong code counts towards the card's lock
+                raise
+            session.commit()
         if created:
             metrics.hold_placed()
         return _json(hold, 201 if created else 200)
+
+    @app.post("/v1/spend-codes", status_code=202)
+    def post_spend_code(request: SpendCodeRequest, who: Authed) -> Response:
+        """Sends the card's phone a code that lets this sale spend above the threshold."""
+        with db.sessions() as session, session.begin():
+            card = cards.by_number(session, request.card)
+            codes.issue(session, card, onetime.SPEND, f"till:{who.till_id}", settings.clock())
+        return Response(status_code=202)
 
     @app.delete("/v1/holds/{hold_id}", status_code=204)
     def delete_hold(hold_id: str, who: Authed) -> Response:
