@@ -159,9 +159,10 @@ class Policy:
         staff = {key: data.get(key, default) for key, default in _STAFF_DEFAULTS.items()}
         verify_above = data.get("verify_spend_above", DEFAULT_VERIFY_ABOVE)
         approvals = staff.pop("approvals")
-        if any(type(v) is not int for v in [*staff.values(), verify_above]) or type(
-            approvals
-        ) is not str:
+        if (
+            any(type(v) is not int for v in [*staff.values(), verify_above])
+            or type(approvals) is not str
+        ):
             raise InvalidInput(
                 "Политика программы повреждена: правила для сотрудников", "policy-damaged"
             )

@@ -150,6 +150,7 @@ class Codes:
             "Codes locked",
             f"Too many wrong codes for this card; retry in {wait} s",
             headers={"Retry-After": str(wait)},
+            retry_after=wait,
         )
 
     @staticmethod
