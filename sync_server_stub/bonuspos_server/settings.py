@@ -25,6 +25,8 @@ MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"
 # The key one-time codes are hashed with (codes/): every server process must share it, so
 # production sets it; without it each process makes its own and codes die with it.
 CODE_SECRET = "BONUSPOS_SERVER_CODE_SECRET"
+# Which SMS gateway sends the codes: `log`, or the provider's URL (Settings.sms_gateway).
+SMS_GATEWAY = "BONUSPOS_SERVER_SMS_GATEWAY"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 LOOPBACK: tuple[Network, ...] = (

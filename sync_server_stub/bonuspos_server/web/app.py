@@ -32,7 +32,14 @@ from bonuspos_server.feeds import sales as sold
 from bonuspos_server.holds import cards
 from bonuspos_server.holds import reserve as holds
 from bonuspos_server.ingest import batch as ingest
-from bonuspos_server.settings import LIMITS, LOG_LEVEL, METRICS_ALLOW, THREADS, Settings
+from bonuspos_server.settings import (
+    LIMITS,
+    LOG_LEVEL,
+    METRICS_ALLOW,
+    SMS_GATEWAY,
+    THREADS,
+    Settings,
+)
 from bonuspos_server.web import limits, metrics
 from bonuspos_server.web.auth import Caller
 from bonuspos_server.web.hardening import (
@@ -135,7 +142,7 @@ def from_environment() -> Any:
         handler.addFilter(PrivateData())
     threads = int(os.environ.get(THREADS, Settings.threads))
     settings = (
-        Settings(url, threads=threads)
+        Settings(url, threads=threads, sms_gateway=os.environ.get(SMS_GATEWAY, "log"))
         .with_limits(os.environ.get(LIMITS, ""))
         .with_metrics_allow(os.environ.get(METRICS_ALLOW))
     )
