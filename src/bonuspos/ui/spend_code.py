@@ -29,16 +29,19 @@ class SpendCodeDialog(QDialog):
         self._send = send
         self.setWindowTitle(tr("Код из SMS покупателя"))
         self.setModal(True)
+        self.setMinimumWidth(520)
         self.code = QLineEdit()
         self.code.setMaxLength(6)
         self.code.setPlaceholderText(tr("Код из SMS покупателя"))
-        self.message = label(wrap=True)
+        self.status = label(name="hint", wrap=True)  # sending, sent
+        self.message = label(name="error", wrap=True)  # what the server refused
         layout = QVBoxLayout(self)
         layout.addWidget(label(what, name="title", wrap=True))
         layout.addWidget(
             label(tr("Покупателю отправлен код по SMS: введите его и нажмите Enter"), wrap=True)
         )
         layout.addWidget(self.code)
+        layout.addWidget(self.status)
         layout.addWidget(self.message)
         layout.addWidget(
             label(tr("F5 — отправить код ещё раз · Esc — отмена"), name="hint", wrap=True)
@@ -47,22 +50,21 @@ class SpendCodeDialog(QDialog):
 
     def send_code(self) -> None:
         """Asks the server to send a code, off the GUI thread; says how it went."""
-        self.message.setObjectName("hint")
-        self.message.setText(tr("Отправляем код…"))
+        self.message.setText("")
+        self.status.setText(tr("Отправляем код…"))
         run_in_background(self._send, self._sent, self._not_sent)
 
     def _sent(self, _: object) -> None:
-        self.message.setText(tr("Код отправлен на телефон покупателя"))
+        self.status.setText(tr("Код отправлен на телефон покупателя"))
 
     def _not_sent(self, exc: Exception) -> None:
-        self.message.setObjectName("error")
+        self.status.setText("")
         self.message.setText(refusal(exc) if isinstance(exc, DomainError) else str(exc))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             typed = self.code.text().strip()
             if len(typed) != 6 or not typed.isdigit():
-                self.message.setObjectName("error")
                 self.message.setText(tr("Код из SMS — шесть цифр"))
                 return
             self.accept()
@@ -81,6 +83,7 @@ class SpendProofDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Подтверждение списания"))
         self.setModal(True)
+        self.setMinimumWidth(520)
         self.number = QLineEdit()
         self.number.setPlaceholderText(tr("Номер пластиковой карты"))
         self.message = label(name="error", wrap=True)
