@@ -77,7 +77,7 @@ class Settings:
     # One-time codes (codes/): alive this long, refused for `code_lock` after `code_tries`
     # wrong ones on a card; at most `code_card` sent to one card and `code_requester` asked
     # by one till or address.
-    code_secret: bytes = field(default_factory=lambda: _code_secret(), repr=False)
+    code_secret: bytes = field(default_factory=lambda: _code_secret(), repr=False, compare=False)
     code_ttl: timedelta = timedelta(minutes=5)
     code_tries: int = 3
     code_lock: timedelta = timedelta(minutes=15)
