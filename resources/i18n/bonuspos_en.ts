@@ -58,169 +58,179 @@
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="72"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="84"/>
         <source>F2 — найти или сменить карту покупателя</source>
         <translation>F2 — find or change the customer’s card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="74"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="86"/>
         <source>Штрихкод, артикул или название товара</source>
         <translation>Barcode, SKU or item name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="92"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="104"/>
         <source>Номер заказа</source>
         <translation>Order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="112"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="124"/>
         <source>Провести · Enter</source>
         <translation>Complete · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="113"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="125"/>
         <location filename="../../src/bonuspos/ui/customer_form.py" line="98"/>
         <source>Назад · Esc</source>
         <translation>Back · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="122"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
         <source>Отменить чек · Enter</source>
         <translation>Cancel receipt · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="123"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="135"/>
         <source>Вернуться к чеку · Esc</source>
         <translation>Back to receipt · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="127"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="139"/>
         <source>F3 — карточка товара · F4 — возврат по чеку · F12 — выход из смены</source>
         <translation>F3 — product card · F4 — return by receipt · F12 — end shift</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="134"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="146"/>
         <source>Добавить · Enter</source>
         <translation>Add · Enter</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="138"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="150"/>
         <source>Оплата (F7):</source>
         <translation>Payment (F7):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="140"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="152"/>
         <source>Продажа (F8):</source>
         <translation>Sale type (F8):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="145"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="157"/>
         <source>Списать баллов (F6 — максимум):</source>
         <translation>Points to redeem (F6 — max):</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="156"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="168"/>
         <source>Удалить строку · Del</source>
         <translation>Remove line · Del</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="157"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="169"/>
         <source>Списать максимум · F6</source>
         <translation>Redeem max · F6</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="158"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="170"/>
         <source>К оплате · F10</source>
         <translation>Pay · F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="159"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="171"/>
         <source>Отмена · Esc</source>
         <translation>Cancel · Esc</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="219"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="231"/>
         <source>Связь с сервером изменилась: проверьте баллы и нажмите F10</source>
         <translation>The connection to the server changed: check the points and press F10</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="223"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="235"/>
         <source>Продажа без карты</source>
         <translation>Sale without card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="226"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="238"/>
         <source>{0} · доступно {1}</source>
         <translation>{0} · available {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="269"/>
-        <location filename="../../src/bonuspos/ui/texts.py" line="238"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="283"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="242"/>
         <source>Товар «{0}» не найден в каталоге</source>
         <translation>Item “{0}” not found in the catalog</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="327"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="341"/>
         <source>Без карты баллы не списываются и не начисляются</source>
         <translation>No card: points are neither redeemed nor earned</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="331"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="345"/>
         <source>Можно списать до {0}: {1}</source>
         <translation>Up to {0} can be redeemed: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="339"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="353"/>
         <source>Итого {0} · к оплате {1}</source>
         <translation>Total {0} · due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="344"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="358"/>
         <source>Будет начислено {0}, доступны с {1}</source>
         <translation>Will earn {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="349"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="363"/>
         <source>За эту покупку баллы не начисляются</source>
         <translation>No points earned on this purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="372"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="386"/>
         <source>Итого {0}</source>
         <translation>Total {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="373"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="387"/>
         <source>Оплата: {0}, {1}</source>
         <translation>Payment: {0}, {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="379"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="393"/>
         <source>Списать {0} с карты: {1}, {2}? Спросите фамилию покупателя</source>
         <translation>Redeem {0} from the card of {1}, {2}? Ask the customer&apos;s surname</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="385"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="399"/>
         <source>Начислим {0}, доступны с {1}</source>
         <translation>Earning {0}, available from {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="399"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="422"/>
         <source>Проводим продажу…</source>
         <translation>Completing the sale…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="416"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="432"/>
+        <source>Списание {0} с карты покупателя</source>
+        <translation>Redeeming {0} from the customer&apos;s card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="459"/>
+        <source>Списание {0} без связи с сервером</source>
+        <translation>Redeeming {0} with no server connection</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="481"/>
         <source>Продажа не проведена: {0}</source>
         <translation>Sale not completed: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="538"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="605"/>
         <source>Отменить чек: строк — {0}, на сумму {1}? Отмена записывается в журнал</source>
         <translation>Cancel the receipt: {0} lines, {1}? The cancellation is logged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/checkout.py" line="557"/>
+        <location filename="../../src/bonuspos/ui/checkout.py" line="624"/>
         <source>Отмена чека на сумму {0}</source>
         <translation>Cancelling a receipt of {0}</translation>
     </message>
@@ -986,7 +996,7 @@
     <message>
         <location filename="../../src/bonuspos/ui/returns.py" line="329"/>
         <location filename="../../src/bonuspos/ui/returns.py" line="382"/>
-        <location filename="../../src/bonuspos/ui/texts.py" line="262"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="284"/>
         <source>Выберите, что возвращается</source>
         <translation>Choose what is returned</translation>
     </message>
@@ -1106,6 +1116,57 @@
         <location filename="../../src/bonuspos/ui/sign_in.py" line="177"/>
         <source>Касса запускается: PIN проверим через мгновение</source>
         <translation>The till is starting: the PIN is checked in a moment</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="30"/>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="35"/>
+        <source>Код из SMS покупателя</source>
+        <translation>Code from the customer&apos;s SMS</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="41"/>
+        <source>Покупателю отправлен код по SMS: введите его и нажмите Enter</source>
+        <translation>A code was sent to the customer by SMS: type it and press Enter</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="47"/>
+        <source>F5 — отправить код ещё раз · Esc — отмена</source>
+        <translation>F5 — send the code again · Esc — cancel</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="54"/>
+        <source>Отправляем код…</source>
+        <translation>Sending the code…</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="58"/>
+        <source>Код отправлен на телефон покупателя</source>
+        <translation>The code was sent to the customer&apos;s phone</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="68"/>
+        <source>Код из SMS — шесть цифр</source>
+        <translation>The SMS code is six digits</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="84"/>
+        <source>Подтверждение списания</source>
+        <translation>Confirm the redemption</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="88"/>
+        <source>Номер пластиковой карты</source>
+        <translation>Plastic card number</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="95"/>
+        <source>Нет связи с сервером: код по SMS не отправить. Отсканируйте пластиковую карту покупателя</source>
+        <translation>No server connection: no SMS code can be sent. Scan the customer&apos;s plastic card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/spend_code.py" line="104"/>
+        <source>F9 — подтверждение менеджера · Esc — отмена</source>
+        <translation>F9 — manager&apos;s approval · Esc — cancel</translation>
     </message>
     <message>
         <location filename="../../src/bonuspos/ui/status_bar.py" line="49"/>
@@ -1269,437 +1330,477 @@
         <translation>Points as on the price tag, active after {0} days; points pay up to {1}% of a purchase; no points on promotions, credit or instalments</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="126"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="130"/>
         <source>Код оператора {0} не мобильный: нужен {1} или {2}</source>
         <translation>Operator code {0} is not a mobile one: it must be {1} or {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="133"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="137"/>
         <source>Неверный PIN: осталось попыток — {0}</source>
         <translation>Wrong PIN: {0} attempts left</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="134"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="138"/>
         <source>Неверный PIN</source>
         <translation>Wrong PIN</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="139"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="143"/>
         <source>Возврат: нужно подтверждение менеджера</source>
         <translation>Return: a manager&apos;s approval is needed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="140"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="144"/>
         <source>Корректировка баллов: нужно подтверждение менеджера</source>
         <translation>Points correction: a manager&apos;s approval is needed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="141"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="145"/>
         <source>Отмена чека с товарами: нужно подтверждение менеджера</source>
         <translation>Cancelling a receipt with items: a manager&apos;s approval is needed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="148"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="152"/>
         <source>Нельзя списать отрицательное число баллов: {0}</source>
         <translation>Points to redeem cannot be negative: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="151"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="155"/>
         <source>Списать можно не больше {0}, а не {1} ({2})</source>
         <translation>No more than {0} can be redeemed, not {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="154"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="158"/>
         <source>Способ оплаты изменился после расчёта: пересчитайте чек</source>
         <translation>The payment method changed after the total was worked out: recalculate the receipt</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="155"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="159"/>
         <source>Оплата {0} не равна сумме к оплате {1}</source>
         <translation>Payment {0} does not equal the amount due {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="158"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="162"/>
         <source>Баллами нечего оплачивать: в чеке нет подходящих товаров</source>
         <translation>Nothing to pay with points: no eligible items on the receipt</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="160"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="164"/>
         <source>Количество должно быть целым, от 1 до {0}</source>
         <translation>The quantity must be a whole number from 1 to {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="163"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="167"/>
         <source>Цена не может быть отрицательной: {0}</source>
         <translation>The price cannot be negative: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="164"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="168"/>
         <source>Цена больше {0}: {1}</source>
         <translation>Price over {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="166"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="170"/>
         <source>Баллы на ценнике не могут быть отрицательными: {0}</source>
         <translation>Price-tag points cannot be negative: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="168"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="172"/>
         <source>Баллов на ценнике больше, чем цена товара: {0}</source>
         <translation>More price-tag points than the item&apos;s price: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="171"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="175"/>
         <source>Скидка не может быть отрицательной: {0}</source>
         <translation>The discount cannot be negative: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="172"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="176"/>
         <source>Скидка больше стоимости строки: {0}</source>
         <translation>The discount exceeds the line&apos;s amount: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="173"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="177"/>
         <source>Один товар в чеке дважды: увеличьте количество в его строке</source>
         <translation>The same item is on the receipt twice: increase the quantity on its line</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="174"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="178"/>
         <source>Сумма оплаты должна быть больше нуля: {0}</source>
         <translation>The payment amount must be above zero: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="177"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="181"/>
         <source>Не сумма: «{0}». Введите, например, 12,50</source>
         <translation>Not an amount: “{0}”. Type, for example, 12,50</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="179"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="183"/>
         <source>Количество к возврату должно быть больше нуля</source>
         <translation>The quantity to return must be above zero</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="181"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="185"/>
         <source>Строка {0}: вернуть можно не больше {1} шт., а не {2}</source>
         <translation>Line {0}: no more than {1} pcs can be returned, not {2}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="184"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="188"/>
         <source>Введите номер телефона</source>
         <translation>Enter a phone number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="185"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="189"/>
         <source>В номере телефона только цифры, пробелы, скобки и дефисы</source>
         <translation>A phone number has only digits, spaces, brackets and hyphens</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="187"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="191"/>
         <source>Не белорусский мобильный номер. Пример: +375 29 123-45-67</source>
         <translation>Not a Belarusian mobile number. Example: +375 29 123-45-67</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="190"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="194"/>
         <source>Такого мобильного номера нет: проверьте цифры</source>
         <translation>There is no such mobile number: check the digits</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="191"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="195"/>
         <source>Номер телефона не в формате +375XXXXXXXXX</source>
         <translation>The phone number is not in the +375XXXXXXXXX form</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="192"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="196"/>
         <source>Не номер телефона</source>
         <translation>Not a phone number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="193"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="197"/>
         <source>Не номер пластиковой карты</source>
         <translation>Not a plastic card number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="195"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="199"/>
         <source>Номер карты с ошибкой в контрольной цифре: пересканируйте карту</source>
         <translation>The card number&apos;s check digit is wrong: scan the card again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="198"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="202"/>
         <source>Юридические лица и ИП не могут участвовать в программе</source>
         <translation>Companies and sole traders cannot join the programme</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="199"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="203"/>
         <source>Укажите фамилию и имя</source>
         <translation>Enter the surname and first name</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="200"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="204"/>
         <source>В ФИО только буквы, пробел, дефис и апостроф</source>
         <translation>A full name has only letters, spaces, hyphens and apostrophes</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="201"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="205"/>
         <source>Без согласия с правилами программы карту оформить нельзя</source>
         <translation>No card can be issued without consent to the programme&apos;s rules</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="202"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="206"/>
         <source>Подтвердите, что покупатель — физическое лицо</source>
         <translation>Confirm that the customer is a private individual</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="203"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="207"/>
         <source>Адрес почты выглядит неверно</source>
         <translation>The e-mail address looks wrong</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="205"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="209"/>
         <source>Дата рождения «{0}»: введите её как ДД.ММ.ГГГГ, например 15.03.1985</source>
         <translation>Birth date “{0}”: type it as DD.MM.YYYY, e.g. 15.03.1985</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="207"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="211"/>
         <source>Даты {0} нет в календаре: проверьте день и месяц</source>
         <translation>There is no such date as {0}: check the day and the month</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="210"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="214"/>
         <source>Дата рождения {0}: проверьте год</source>
         <translation>Birth date {0}: check the year</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="212"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="216"/>
         <source>Номер {0} уже зарегистрирован в программе: найдите карту</source>
         <translation>Number {0} is already registered in the programme: look the card up</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="215"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="219"/>
         <source>PIN: от {0} до {1} цифр</source>
         <translation>PIN: {0} to {1} digits</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="216"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="220"/>
         <source>PIN слишком простой: не одна цифра подряд и не 1234…</source>
         <translation>PIN too simple: not one digit repeated, not 1234…</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="217"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="221"/>
         <source>Имя сотрудника: от 1 до {0} печатных знаков</source>
         <translation>Staff name: 1 to {0} printable characters</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="220"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="224"/>
         <source>Параметры PIN повреждены</source>
         <translation>The PIN&apos;s parameters are damaged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="222"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="226"/>
         <source>{0}: вход заблокирован до {1} после неверных PIN</source>
         <translation>{0}: signing in is locked until {1} after wrong PINs</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="225"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="229"/>
         <source>Подтвердить может только менеджер: нужен PIN менеджера</source>
         <translation>Only a manager can approve: a manager&apos;s PIN is needed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="229"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="233"/>
         <source>Продажа №{0} уже проведена; повторно не проводится</source>
         <translation>Sale No. {0} is already completed; it is not completed again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="231"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="235"/>
         <source>Этот возврат уже оформлен</source>
         <translation>This return is already recorded</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="233"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="237"/>
         <source>Неверный номер продажи</source>
         <translation>Invalid sale id</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="234"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="238"/>
         <source>Чек пуст: добавьте товар</source>
         <translation>The receipt is empty: add an item</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="235"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="239"/>
         <source>Для заказа из интернет-магазина укажите номер заказа</source>
         <translation>For a web-shop order, enter the order number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="236"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="240"/>
         <source>Заказ по телефону оформляется на карту покупателя</source>
         <translation>A phone order is made out to the customer&apos;s card</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="237"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="241"/>
         <source>Карта покупателя не найдена: найдите её заново</source>
         <translation>The customer&apos;s card was not found: look it up again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="239"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="243"/>
         <source>Карта {0} уже выдана другому покупателю</source>
         <translation>Card {0} is already issued to another customer</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="241"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="245"/>
         <source>По данным сервера на карте доступно {0}: спишите не больше</source>
         <translation>The server says the card has {0} available: redeem no more</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="245"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="248"/>
+        <source>Нужен код из SMS покупателя</source>
+        <translation>The code from the customer&apos;s SMS is needed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="249"/>
+        <source>Неверный код из SMS: баллы не списаны</source>
+        <translation>Wrong SMS code: no points were redeemed</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="250"/>
+        <source>Код устарел или уже использован: отправьте новый (F5)</source>
+        <translation>The code is old or already used: send a new one (F5)</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="252"/>
+        <source>Слишком много неверных кодов: списание с карты заблокировано на {0} мин</source>
+        <translation>Too many wrong codes: redeeming from this card is locked for {0} min</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="255"/>
+        <source>Коды на эту карту отправлялись слишком часто: повторите через {0} мин</source>
+        <translation>Codes were sent to this card too often: try again in {0} min</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="257"/>
+        <source>Код не отправлен: нет связи с сервером</source>
+        <translation>The code was not sent: no server connection</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="259"/>
+        <source>Без связи с сервером списать больше {0} можно только по пластиковой карте покупателя или с подтверждением менеджера</source>
+        <translation>With no server connection, more than {0} can be redeemed only with the customer&apos;s plastic card or a manager&apos;s approval</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="263"/>
+        <source>Это не карта покупателя: отсканируйте его пластиковую карту</source>
+        <translation>This is not the customer&apos;s card: scan their plastic card</translation>
+    </message>
+    <message>
+        <location filename="../../src/bonuspos/ui/texts.py" line="267"/>
         <source>На этой кассе нет чека №{0}. Чек другой кассы — отсканируйте его штрихкод</source>
         <translation>This till has no receipt No. {0}. For another till&apos;s receipt, scan its barcode</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="248"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="270"/>
         <source>Отсканируйте штрихкод чека или введите номер чека этой кассы</source>
         <translation>Scan the receipt&apos;s barcode or type a receipt number of this till</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="250"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="272"/>
         <source>В чеке №{0} нет строки {1}</source>
         <translation>Receipt No. {0} has no line {1}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="254"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="276"/>
         <source>Чек другой кассы или магазина: нужна связь с сервером, а её нет. Оформите возврат на кассе, где была покупка, или когда связь появится</source>
         <translation>A receipt of another till or store: this needs the server, and there is no connection. Make the return at the till of the purchase, or once the connection is back</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="257"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="279"/>
         <source>Продажа не найдена: найдите чек заново</source>
         <translation>Sale not found: look the receipt up again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="258"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="280"/>
         <source>Продажа не найдена: проверьте номер чека</source>
         <translation>Sale not found: check the receipt number</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="259"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="281"/>
         <source>Продажа с таким чеком не найдена ни на одной кассе</source>
         <translation>No till has a sale with this receipt</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="260"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="282"/>
         <source>Сервер не выдал чек: {0}</source>
         <translation>The server did not give the receipt: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="261"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="283"/>
         <source>Сервер прислал время продажи без часового пояса</source>
         <translation>The server sent the sale&apos;s time without a time zone</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="263"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="285"/>
         <source>Неверный номер возврата</source>
         <translation>Invalid return id</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="265"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="287"/>
         <source>Сотрудник не найден или отключён</source>
         <translation>Staff member not found or disabled</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="266"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="288"/>
         <source>Введите PIN</source>
         <translation>Enter the PIN</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="268"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="290"/>
         <source>Укажите причину корректировки: без неё баллы не меняются</source>
         <translation>Give the correction&apos;s reason: without one the points do not change</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="271"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="293"/>
         <source>Причина: не длиннее {0} знаков, без служебных символов</source>
         <translation>Reason: at most {0} characters, no control characters</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="273"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="295"/>
         <source>Отчёт за {0} не сохранялся: день не закрывали</source>
         <translation>No report was saved for {0}: the day was not closed</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="278"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="300"/>
         <source>База кассы занята другой программой: ничего не записано. Закройте другую программу или повторите через минуту</source>
         <translation>The till&apos;s database is in use by another program: nothing was written. Close the other program or try again in a minute</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="282"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="304"/>
         <source>На диске кассы нет места: ничего не записано. Позовите администратора</source>
         <translation>The till&apos;s disk is full: nothing was written. Call the administrator</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="285"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="307"/>
         <source>Не удалось записать в базу кассы ({0}): ничего не записано</source>
         <translation>Could not write to the till&apos;s database ({0}): nothing was written</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="287"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="309"/>
         <source>Итоги дня повреждены: {0}</source>
         <translation>The day&apos;s totals are damaged: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="288"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="310"/>
         <source>Время без часового пояса: {0}</source>
         <translation>A time without a time zone: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="289"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="311"/>
         <source>Политика программы: {0} вне допустимых пределов</source>
         <translation>Programme policy: {0} is out of range</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="292"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="314"/>
         <source>Баллы не могут становиться доступными в день покупки</source>
         <translation>Points cannot become available on the day of purchase</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="293"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="315"/>
         <source>Неизвестный часовой пояс: {0}</source>
         <translation>Unknown time zone: {0}</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="294"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="316"/>
         <source>Политика программы повреждена</source>
         <translation>The programme&apos;s policy is damaged</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="301"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="323"/>
         <source>Часы кассы показывают {0} — раньше последней связи с сервером ({1}).</source>
         <translation>The till clock reads {0}, earlier than the last contact with the server ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="305"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="327"/>
         <source>Часы кассы показывают {0} — раньше выпуска этой версии программы ({1}).</source>
         <translation>The till clock reads {0}, earlier than the release of this version of the program ({1}).</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="309"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="331"/>
         <source>Продажа невозможна</source>
         <translation>No sale can be made</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="310"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="332"/>
         <source>Возврат невозможен</source>
         <translation>No return can be made</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="311"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="333"/>
         <source>Оформление карты невозможно</source>
         <translation>No card can be issued</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="313"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="335"/>
         <source>{0} {1}: исправьте дату и время компьютера и повторите</source>
         <translation>{0} {1}: set the computer&apos;s date and time right and try again</translation>
     </message>
     <message>
-        <location filename="../../src/bonuspos/ui/texts.py" line="318"/>
+        <location filename="../../src/bonuspos/ui/texts.py" line="340"/>
         <source>Часы кассы показывают {0}: продажи невозможны, исправьте дату и время</source>
         <translation>Till clock reads {0}: no sales until the date and time are set right</translation>
     </message>

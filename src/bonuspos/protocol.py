@@ -93,6 +93,15 @@ class TenderPayload(TypedDict):
     amount: int
 
 
+class VerificationPayload(TypedDict):
+    """How an offline spend above the policy's threshold was verified (PROTOCOL.md,
+    "Spend verification"): `plastic_card` with `card_number`, or `approval`."""
+
+    method: str
+    card_number: NotRequired[str]
+    approval: NotRequired[ApprovalPayload]
+
+
 class SaleCompletedPayload(TypedDict):
     sale_id: str
     number: int
@@ -114,6 +123,7 @@ class SaleCompletedPayload(TypedDict):
     ledger_hashes: list[str]
     hold_id: str | None
     staff_id: NotRequired[str | None]  # who rang it up; events queued before staff had none
+    verification: NotRequired[VerificationPayload]  # an offline spend above the threshold
 
 
 class ReturnedLinePayload(TypedDict):

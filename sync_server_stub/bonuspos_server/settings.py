@@ -31,6 +31,8 @@ CODE_SECRET = "BONUSPOS_SERVER_CODE_SECRET"
 PAGE_SECRET = "BONUSPOS_SERVER_PAGE_SECRET"
 PAGE_SECRET_FILE = "BONUSPOS_SERVER_PAGE_SECRET_FILE"
 MIN_PAGE_SECRET = 32
+# Which SMS gateway sends the codes: `log`, or the provider's URL (Settings.sms_gateway).
+SMS_GATEWAY = "BONUSPOS_SERVER_SMS_GATEWAY"
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 LOOPBACK: tuple[Network, ...] = (

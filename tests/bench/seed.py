@@ -318,8 +318,9 @@ class _Seeder:
                      "accepted" if acked else None, None)
                 )  # fmt: skip
             self._write(
-                "INSERT INTO sales VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(*row, "", None) for row in sales],  # this till's own, by nobody signed in
+                "INSERT INTO sales VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                # this till's own, by nobody signed in, spending nothing that needed proof
+                [(*row, "", None, None) for row in sales],
             )
             self._write(
                 "INSERT INTO sale_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines

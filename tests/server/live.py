@@ -29,7 +29,7 @@ from bonuspos.domain.money import Points
 from bonuspos_server.admin import commands as admin
 from bonuspos_server.admin import corrections
 from bonuspos_server.data.db import ENV_URL, ServerDatabase
-from bonuspos_server.data.models import Store
+from bonuspos_server.data.models import Customer, PlasticCard, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60.0
@@ -175,6 +175,15 @@ def credit(db: ServerDatabase, phone: str, points: int) -> None:
             limit=Points(abs(points)),
             now=utc_now(),
         )
+
+
+def plastic_proof(db: ServerDatabase, phone: str, number: str = "2000000000015") -> dict[str, str]:
+    """Gives the card a plastic card; the `verification` of a sale that scanned it, which
+    lets an offline sale spend above the policy's verification threshold."""
+    with db.sessions() as session, session.begin():
+        customer = session.scalars(select(Customer).where(Customer.phone == phone)).one()
+        session.merge(PlasticCard(number=number, customer_id=customer.id))
+    return {"method": "plastic_card", "card_number": number}
 
 
 def bearer(token: str) -> dict[str, str]:

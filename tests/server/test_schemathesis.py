@@ -37,6 +37,7 @@ OPERATIONS: dict[tuple[str, str], bool] = {
     ("POST", "/v1/events"): True,
     ("GET", "/v1/changes"): True,
     ("POST", "/v1/holds"): True,
+    ("POST", "/v1/spend-codes"): True,
     ("DELETE", "/v1/holds/{hold_id}"): False,
     ("GET", "/v1/customers/{card}"): False,
     ("GET", "/v1/sales/{sale_id}"): False,

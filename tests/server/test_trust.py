@@ -21,7 +21,7 @@ from bonuspos_server.ingest import catalog
 from tests.server.builders import HEADPHONES, PHONE, TV, Sequencer, registered, sale
 from tests.server.conftest import PHONE as ANNA_PHONE
 from tests.server.conftest import Chain, card, post
-from tests.server.live import credit
+from tests.server.live import credit, plastic_proof
 
 
 def returned(
@@ -54,6 +54,7 @@ def test_a_return_listing_one_line_ten_times_gives_back_no_more_than_the_sale_to
     credit(chain.db, ANNA_PHONE, 269_70)
     at = chain.clock() - timedelta(hours=2)
     bought = sale(anna, at, (PHONE,), spend=269_70)
+    bought["verification"] = plastic_proof(chain.db, ANNA_PHONE)
     [sold] = post(chain, [till.event("sale_completed", at, bought)])
     assert sold["status"] == "accepted"
     assert card(chain)["active"] == 0
@@ -83,6 +84,7 @@ def test_a_return_claiming_more_than_its_lines_are_worth_is_credited_at_the_serv
     credit(chain.db, ANNA_PHONE, 269_70)
     at = chain.clock() - timedelta(hours=2)
     bought = sale(anna, at, (PHONE,), spend=269_70)
+    bought["verification"] = plastic_proof(chain.db, ANNA_PHONE)
     post(chain, [till.event("sale_completed", at, bought)])
     greedy = {"line_no": 1, "quantity": 1, "money_back": 899_00, "taken_back": 0,
               "given_back": 2_697_00}  # fmt: skip

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,6 +34,7 @@ from bonuspos.ui.app import Running
 from bonuspos.ui.main_window import MainWindow
 from bonuspos.ui.printing import PdfPrinter, PrintFailed
 from bonuspos.ui.product_card import ProductCard
+from bonuspos.ui.spend_code import SpendCodeDialog, SpendProofDialog
 from tests.support import MANAGER, MANAGER_PIN
 from tests.ui.conftest import open_screens, prepared_till, type_pin_for, type_text
 from tests.ui.day_fake import FakeEndOfDay
@@ -366,3 +368,33 @@ def test_nothing_on_the_product_card_is_cut_off(stage: Stage, code: str) -> None
         Path(folder).mkdir(parents=True, exist_ok=True)
         assert card.grab().save(str(Path(folder) / f"product-card-{code}.png"))
     assert clipped_widgets(card) == []
+
+
+@pytest.mark.parametrize("kind", ["code", "proof"])
+def test_nothing_on_the_spend_verification_dialogs_is_cut_off(stage: Stage, kind: str) -> None:
+    """Above the threshold the checkout asks the SMS code (online) or the plastic card
+    (offline) in a dialog over it: checked on its own, with its longest message."""
+    cart(stage)
+    stage.window.showNormal()
+    stage.window.resize(*SIZES["1024x768"])
+    what = "Списание 749,70 б. с карты покупателя"
+    dialog: QDialog
+    if kind == "code":
+        dialog = SpendCodeDialog(what, lambda: None, stage.window.checkout)
+        dialog.status.setText("Код отправлен на телефон покупателя")
+        dialog.message.setText(
+            "Слишком много неверных кодов: списание с карты заблокировано на 15 мин"
+        )
+    else:
+        dialog = SpendProofDialog(what, stage.window.checkout)
+        dialog.message.setText("Это не карта покупателя: отсканируйте его пластиковую карту")
+    dialog.show()
+    stage.bot.waitExposed(dialog)
+    QApplication.processEvents()
+    folder = os.environ.get("BONUSPOS_LAYOUT_PICTURES")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        assert dialog.grab().save(str(Path(folder) / f"spend-{kind}.png"))
+    problems = clipped_widgets(dialog)
+    dialog.close()
+    assert problems == []

@@ -24,6 +24,7 @@ def require_aware(at: datetime) -> datetime:
 
 
 DEFAULT_GRACE = timedelta(hours=24)
+DEFAULT_VERIFY_ABOVE = 100_00
 
 # What a manager approves on the spot unless the policy says otherwise (Action values).
 DEFAULT_APPROVALS = frozenset({"return", "correction", "cart_cancelled"})
@@ -60,6 +61,9 @@ class Policy:
     correction_limit: Points = field(default_factory=lambda: Points(100_00))
     correction_daily_limit: Points = field(default_factory=lambda: Points(500_00))
     approvals: frozenset[str] = DEFAULT_APPROVALS
+    # A spend of more points than this needs proof that the card's holder is there: the
+    # code sent to their phone, or offline their plastic card or a manager's approval.
+    verify_spend_above: Points = field(default_factory=lambda: Points(DEFAULT_VERIFY_ABOVE))
 
     def __post_init__(self) -> None:
         if not 0 <= self.cap_percent <= 100:
@@ -75,6 +79,8 @@ class Policy:
             _out_of_range("Срок действия прежнего прейскуранта вне 0–31 дня", "price_list_grace")
         if self.offline_limit.is_negative:
             _out_of_range("Лимит списания без связи не может быть отрицательным", "offline_limit")
+        if self.verify_spend_above.is_negative:
+            _out_of_range("Порог подтверждения списания не может быть отрицательным", "verify")
         if type(self.version) is not int or self.version < 1:
             _out_of_range(f"Номер версии политики должен быть ≥ 1: {self.version!r}", "version")
         if not 1 <= self.activation_days <= 366:
@@ -131,10 +137,15 @@ class Policy:
             "correction_limit": self.correction_limit.minor,
             "correction_daily_limit": self.correction_daily_limit.minor,
             "approvals": ",".join(sorted(self.approvals)),
+            "verify_spend_above": self.verify_spend_above.minor,
         }
 
     def needs_approval(self, action: str) -> bool:
         return action in self.approvals
+
+    def needs_verification(self, spend: Points) -> bool:
+        """Whether spending `spend` needs the holder's code, plastic card or a manager."""
+        return spend > self.verify_spend_above
 
     @classmethod
     def from_dict(cls, data: dict[str, int | str]) -> Policy:
@@ -146,8 +157,12 @@ class Policy:
                 "Политика программы повреждена: числа должны быть целыми", "policy-damaged"
             )
         staff = {key: data.get(key, default) for key, default in _STAFF_DEFAULTS.items()}
+        verify_above = data.get("verify_spend_above", DEFAULT_VERIFY_ABOVE)
         approvals = staff.pop("approvals")
-        if any(type(value) is not int for value in staff.values()) or type(approvals) is not str:
+        if (
+            any(type(v) is not int for v in [*staff.values(), verify_above])
+            or type(approvals) is not str
+        ):
             raise InvalidInput(
                 "Политика программы повреждена: правила для сотрудников", "policy-damaged"
             )
@@ -166,6 +181,7 @@ class Policy:
                 correction_limit=Points(int(staff["correction_limit"])),
                 correction_daily_limit=Points(int(staff["correction_daily_limit"])),
                 approvals=frozenset(a for a in approvals.split(",") if a),
+                verify_spend_above=Points(int(verify_above)),
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise InvalidInput(

@@ -44,6 +44,7 @@ class Action(StrEnum):
     RETURN = "return"
     CORRECTION = "correction"
     CART_CANCELLED = "cart_cancelled"
+    SPEND = "spend"
     APPROVAL = "approval"
     APPROVAL_REFUSED = "approval_refused"
     DAY_CLOSED = "day_closed"
@@ -204,3 +205,8 @@ def correction_details(customer_uid: str, points: int, reason: str) -> tuple[str
 
 def return_details(sale_id: str) -> tuple[str, ...]:
     return (sale_id,)
+
+
+def spend_details(customer_uid: str, points: int) -> tuple[str, ...]:
+    """A spend above the verification threshold: whose card, how many points."""
+    return (customer_uid, str(points))

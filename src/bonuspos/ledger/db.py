@@ -21,7 +21,7 @@ from bonuspos.domain.errors import InvalidInput
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
-HEAD = "0005"  # the newest migration's revision; tests/ledger/test_schema.py checks it
+HEAD = "0006"  # the newest migration's revision; tests/ledger/test_schema.py checks it
 
 
 class DatabaseTooNew(InvalidInput):

@@ -115,6 +115,9 @@ class Sale(Base):
     channel: Mapped[str] = mapped_column(String(16))
     order_ref: Mapped[str] = mapped_column(String(64), default="")
     offline: Mapped[bool]
+    # How a spend above the policy's threshold was verified, as the event sends it (JSON):
+    # the customer's plastic card or a manager's approval. NULL: no proof needed or online.
+    verification: Mapped[str | None] = mapped_column(Text)
 
     lines: Mapped[list[SaleLine]] = relationship(order_by="SaleLine.line_no")
     tenders: Mapped[list[SaleTender]] = relationship(order_by="SaleTender.n")

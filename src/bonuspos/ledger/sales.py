@@ -58,6 +58,7 @@ _SALE_COLUMNS = (
     "channel",
     "order_ref",
     "offline",
+    "verification",
 )
 _LINE_COLUMNS = (
     "sale_id",
@@ -118,6 +119,7 @@ class SaleRecord:
     staff_id: str | None
     lines: tuple[SoldLineRecord, ...]
     tenders: tuple[tuple[str, int], ...]  # (kind, amount)
+    verification: str | None = None  # JSON, as the event sends it (Sale.verification)
 
     @property
     def is_own(self) -> bool:
@@ -172,6 +174,7 @@ def _record(sale: Sale) -> SaleRecord:
             for line in sale.lines
         ),
         tenders=tuple((t.kind, t.amount) for t in sale.tenders),
+        verification=sale.verification,
     )
 
 
@@ -233,6 +236,7 @@ class Sales:
         order_ref: str = "",
         offline: bool = True,
         staff_id: str | None = None,
+        verification: str | None = None,
     ) -> SaleRecord:
         """Write a completed sale of this till, its lines and tenders, with the next number."""
         q = settlement.quote
@@ -270,6 +274,7 @@ class Sales:
                 for n, (lq, share) in enumerate(zip(q.lines, settlement.shares, strict=True), 1)
             ),
             tenders=tuple((t.kind.value, t.amount.minor) for t in settlement.tenders),
+            verification=verification,
         )
         self._add(sale, eligible=q.eligible.minor)
         return sale
@@ -312,6 +317,7 @@ class Sales:
                 "channel": record.channel,
                 "order_ref": record.order_ref,
                 "offline": record.offline,
+                "verification": record.verification,
             },
         )
         if record.lines:

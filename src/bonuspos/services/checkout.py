@@ -6,6 +6,7 @@ after a crash or a lost answer finds the first one instead of selling twice.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,8 @@ from bonuspos.domain.ledger import sale_entries
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import Policy
 from bonuspos.domain.quote import Quote, Settlement, quote
+from bonuspos.domain.staff import Action as StaffAction
+from bonuspos.domain.staff import spend_details
 from bonuspos.ledger.cards import CardRow
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.repositories import PRICE_LIST_SETTING
@@ -26,10 +29,17 @@ from bonuspos.services import events
 from bonuspos.services.clock import Clock
 from bonuspos.services.clock_guard import Action, ClockGuard
 from bonuspos.services.errors import NotFound, SaleAlreadyCompleted, storage_problems
+from bonuspos.services.events import verification
 from bonuspos.services.holds import OnlineHolds
 from bonuspos.services.lookup import card_view
 from bonuspos.services.receipts import receipt_of
-from bonuspos.services.views import CheckoutQuote, Offer, Receipt
+from bonuspos.services.staff import require_approval
+from bonuspos.services.views import CheckoutQuote, Offer, Receipt, SpendProof
+
+
+class ProofNeeded(InvalidInput):
+    """Offline (or the server unreachable), a spend above the threshold needs the customer's
+    plastic card or a manager's approval; the screen asks for one."""
 
 
 def new_sale_id() -> str:
@@ -49,6 +59,10 @@ class SaleRequest:
     # The screen's last word from the sync worker. A sale spending nothing asks the server
     # for no hold, so this is all that tells an online sale from an offline one.
     online: bool = False
+    # Above the policy's verification threshold: the code the customer got by SMS
+    # (online), or their plastic card or a manager's approval (offline).
+    code: str | None = None
+    proof: SpendProof | None = None
     kinds: frozenset[TenderKind] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -125,6 +139,25 @@ class Checkout:
             card = card_view(customer) if customer else None
             return CheckoutQuote(q, card, offline=not online, offline_room=room)
 
+    def needs_verification(self, spend: Points) -> bool:
+        """Whether spending `spend` needs the customer's code, plastic card or a manager."""
+        return self._policy.needs_verification(spend)
+
+    def send_code(self, customer_uid: str) -> None:
+        """Has the server send the card's phone a spend code (raises what it refuses)."""
+        if self._holds is None:
+            raise InvalidInput("Касса работает без сервера: код не отправить", "code-not-sent")
+        with UnitOfWork(self._db.reading) as uow:
+            today = self._policy.store_day(self._clock.now())
+            customer = uow.customers.card_by_uid(customer_uid, today)
+        if customer is None:
+            raise NotFound("Карта покупателя не найдена: найдите её заново", "card-gone")
+        self._holds.send_code(customer.phone)
+
+    def spend_details(self, request: SaleRequest) -> tuple[str, ...]:
+        """What a manager's approval of this spend signs: the card and the points."""
+        return spend_details(request.customer_uid or "", request.spend.minor)
+
     def complete(self, request: SaleRequest) -> Receipt:
         hold_id = self._hold(request)
         try:
@@ -147,7 +180,7 @@ class Checkout:
             customer = uow.customers.card_by_uid(request.customer_uid, self._policy.store_day(at))
         if customer is None:
             return None  # complete() refuses an unknown card with its own message
-        return self._holds.reserve(request.sale_id, customer.phone, request.spend)
+        return self._holds.reserve(request.sale_id, customer.phone, request.spend, request.code)
 
     def _release(self, hold_id: str) -> None:
         if self._holds is not None:
@@ -166,10 +199,13 @@ class Checkout:
                 uow, request.cart, customer, request.kinds, at, online=hold_id is not None
             )
             settlement = q.settle(request.spend, request.tenders)
+            proof = None
+            if customer is not None and hold_id is None and self.needs_verification(request.spend):
+                proof = self._proof(uow, request, customer)
             online = hold_id is not None or (
                 request.online and not request.spend and self._holds is not None
             )
-            sale = self._record(uow, request, settlement, customer, at, online=online)
+            sale = self._record(uow, request, settlement, customer, at, online=online, proof=proof)
             hashes: list[str] = []
             if customer is not None:
                 entries = sale_entries(settlement, at, self._policy)
@@ -248,6 +284,7 @@ class Checkout:
         at: datetime,
         *,
         online: bool,
+        proof: SpendProof | None = None,
     ) -> SaleRecord:
         return uow.sales.record(
             request.sale_id,
@@ -259,7 +296,30 @@ class Checkout:
             order_ref=request.order_ref.strip(),
             offline=not online,
             staff_id=request.staff_id,
+            verification=json.dumps(verification(proof)) if proof else None,
         )
+
+    def _proof(self, uow: UnitOfWork, request: SaleRequest, customer: CardRow) -> SpendProof:
+        """The request's proof that the customer is here, checked against the cache."""
+        limit = self._policy.verify_spend_above
+        proof = request.proof
+        if proof is None:
+            raise ProofNeeded(
+                f"Без связи с сервером списать больше {limit} баллов можно только по"
+                " пластиковой карте покупателя или с подтверждением менеджера",
+                "spend-proof-needed",
+                {"limit": limit},
+            )
+        if proof.approval is not None:
+            require_approval(proof.approval, StaffAction.SPEND, request.sale_id, "Списание баллов")
+            return proof
+        holder = uow.customers.by_plastic(proof.plastic_card or "")
+        if holder is None or holder.id != customer.id:
+            raise ProofNeeded(
+                "Это не карта покупателя: отсканируйте его пластиковую карту",
+                "not-the-customers-plastic",
+            )
+        return proof
 
 
 def _price_list(uow: UnitOfWork) -> int | None:

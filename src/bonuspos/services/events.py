@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from bonuspos.domain.customer import NewCustomer
@@ -14,8 +15,9 @@ from bonuspos.protocol import (
     EventType,
     SaleCompletedPayload,
     SaleReturnedPayload,
+    VerificationPayload,
 )
-from bonuspos.services.views import Approval
+from bonuspos.services.views import Approval, SpendProof
 
 CUSTOMER_REGISTERED = EventType.CUSTOMER_REGISTERED
 SALE_COMPLETED = EventType.SALE_COMPLETED
@@ -30,6 +32,13 @@ def approval(given: Approval) -> ApprovalPayload:
         "approved_at": moment(given.approved_at),
         "mac": given.mac,
     }
+
+
+def verification(proof: SpendProof) -> VerificationPayload:
+    if proof.approval is not None:
+        return {"method": "approval", "approval": approval(proof.approval)}
+    assert proof.plastic_card is not None, "a proof names a plastic card or an approval"
+    return {"method": "plastic_card", "card_number": proof.plastic_card}
 
 
 def moment(at: datetime) -> str:
@@ -100,6 +109,8 @@ def sale_completed(
     }
     if sale.staff_id is not None:
         payload["staff_id"] = sale.staff_id
+    if sale.verification is not None:
+        payload["verification"] = json.loads(sale.verification)
     return payload
 
 

@@ -256,6 +256,7 @@ _ACTION_NAMES = {
     Action.RETURN: "возврат",
     Action.CORRECTION: "корректировка баллов",
     Action.CART_CANCELLED: "отмена чека",
+    Action.SPEND: "списание баллов",
 }
 
 

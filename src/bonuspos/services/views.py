@@ -171,6 +171,15 @@ class Approval:
 
 
 @dataclass(frozen=True, slots=True)
+class SpendProof:
+    """Offline, what lets a sale spend above the policy's threshold: the customer's own
+    plastic card scanned at the till, or a manager's approval of this spend."""
+
+    plastic_card: str | None = None
+    approval: Approval | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReturnableLine:
     line_no: int
     sku: str

@@ -59,11 +59,21 @@ class ServerClient:
         results = _field(answer, "results", list)
         return [r for r in results if isinstance(r, dict)]
 
-    def place_hold(self, hold_id: str, card: str, points: int, sale_id: str) -> dict[str, Any]:
-        """Reserve `points` on the card; ServerRefused(409) when the card has not enough."""
-        body = {"hold_id": hold_id, "card": card, "points": points, "sale_id": sale_id}
+    def place_hold(
+        self, hold_id: str, card: str, points: int, sale_id: str, code: str | None = None
+    ) -> dict[str, Any]:
+        """Reserve `points` on the card; ServerRefused(409) when the card has not enough,
+        ServerRefused(403/429) when a spend above the threshold lacks its right code."""
+        body: dict[str, Any] = {"hold_id": hold_id, "card": card, "points": points}
+        body["sale_id"] = sale_id
+        if code is not None:
+            body["code"] = code
         answer: dict[str, Any] = self._send("POST", "/v1/holds", body)
         return answer
+
+    def send_spend_code(self, card: str) -> None:
+        """Ask the server to send the card's phone a spend code (PROTOCOL.md)."""
+        self._send("POST", "/v1/spend-codes", {"card": card})
 
     def release_hold(self, hold_id: str) -> None:
         self._send("DELETE", f"/v1/holds/{hold_id}")
@@ -128,6 +138,11 @@ class ServerClient:
         except httpx.DecodingError as exc:  # a proxy mangled the body
             raise ServerUnavailable("сервер ответил не по протоколу") from exc
         self._note_date(response)
+        if response.status_code == 429 and _slug(_problem(response)) in REFUSED_WHEN_BUSY:
+            # Not "busy": the card's codes are locked, or enough were sent. Retrying the
+            # same request later is not what the cashier should do; the screen says why.
+            problem = _problem(response)
+            raise ServerRefused(429, _problem_text(response, problem), problem)
         if response.status_code == 429 or response.status_code >= 500:
             raise ServerUnavailable(
                 f"сервер занят или неисправен (HTTP {response.status_code})",
@@ -136,7 +151,7 @@ class ServerClient:
         if response.status_code >= 400:
             problem = _problem(response)
             raise ServerRefused(response.status_code, _problem_text(response, problem), problem)
-        if response.status_code == 204:
+        if response.status_code in (202, 204):  # accepted or done, with no body
             return None
         try:
             return response.json()
@@ -171,6 +186,15 @@ def _field(answer: Any, key: str, kind: type) -> Any:
     if not isinstance(value, kind):
         raise ServerUnavailable(f"сервер ответил не по протоколу (нет поля {key})")
     return value
+
+
+# Refusals answered 429 that concern the customer's one-time codes, not the server's load.
+REFUSED_WHEN_BUSY = ("codes-locked", "too-many-codes")
+
+
+def _slug(problem: dict[str, Any] | None) -> str:
+    kind = problem.get("type") if problem else None
+    return kind.rsplit("/", 1)[-1] if isinstance(kind, str) else ""
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -9,6 +9,7 @@ queue must never see a frozen till.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -29,12 +30,21 @@ from bonuspos.domain.errors import DomainError
 from bonuspos.domain.money import Points
 from bonuspos.domain.staff import Action
 from bonuspos.services.catalog import CatalogService, ProductView
-from bonuspos.services.checkout import Checkout, SaleRequest, new_sale_id
+from bonuspos.services.checkout import Checkout, ProofNeeded, SaleRequest, new_sale_id
 from bonuspos.services.staff import StaffService
-from bonuspos.services.views import Approval, CardView, CheckoutQuote, Offer, Receipt, Shift
+from bonuspos.services.views import (
+    Approval,
+    CardView,
+    CheckoutQuote,
+    Offer,
+    Receipt,
+    Shift,
+    SpendProof,
+)
 from bonuspos.ui.approval import ask_approval
 from bonuspos.ui.cart_lines import CartLines
 from bonuspos.ui.product_card import chosen_code, product_row, show_product_card
+from bonuspos.ui.spend_code import SpendCodeDialog, SpendProofDialog, opened
 from bonuspos.ui.tasks import run_in_background
 from bonuspos.ui.texts import cap_reason, channel_name, day, refusal, tender_name, tr
 from bonuspos.ui.widgets import button, label, offer_choices
@@ -67,6 +77,8 @@ class CheckoutScreen(QWidget):
         self.quote: CheckoutQuote | None = None
         self.sale_id = new_sale_id()
         self.busy = False
+        self.proof_dialog: SpendProofDialog | None = None  # open: scans are its card numbers
+        self._code_sent_for = ""  # the sale a spend code was sent for: a new one on F5 only
 
         self.holder = label(name="title")
         self.card_key = label(tr("F2 — найти или сменить карту покупателя"), name="hint")
@@ -227,7 +239,9 @@ class CheckoutScreen(QWidget):
             )
 
     def scanned(self, code: str) -> None:
-        if not self.busy:
+        if self.proof_dialog is not None and self.proof_dialog.isVisible():
+            self.proof_dialog.scanned(code)
+        elif not self.busy:
             self.add(code)
 
     def add(self, code: str, quantity: int = 1) -> None:
@@ -395,9 +409,60 @@ class CheckoutScreen(QWidget):
         request = self._request(self._offer())
         if request is None:
             return
+        if request.customer_uid and self._checkout.needs_verification(request.spend):
+            if self._online():
+                self._ask_code(request)
+            else:
+                self._ask_proof(request)
+            return
+        self._send(request)
+
+    def _send(self, request: SaleRequest) -> None:
         self.busy = True
         self.message.setText(tr("Проводим продажу…"))
-        run_in_background(lambda: self._checkout.complete(request), self._completed, self._failed)
+        run_in_background(
+            lambda: self._checkout.complete(request),
+            self._completed,
+            lambda exc: self._failed(exc, request),
+        )
+
+    # --- above the threshold: the customer's code, plastic card or a manager ----------------
+
+    def _spending(self, request: SaleRequest) -> str:
+        return tr("Списание {0} с карты покупателя").format(request.spend)
+
+    def _ask_code(self, request: SaleRequest) -> None:
+        uid = request.customer_uid or ""
+        dialog = SpendCodeDialog(
+            self._spending(request), lambda: self._checkout.send_code(uid), self
+        )
+        dialog.code_given.connect(lambda code: self._send(replace(request, code=code)))
+        opened(dialog, self)
+        if self._code_sent_for != request.sale_id:  # asked again: the customer has one
+            self._code_sent_for = request.sale_id
+            dialog.send_code()
+
+    def _ask_proof(self, request: SaleRequest) -> None:
+        dialog = SpendProofDialog(self._spending(request), self)
+        dialog.plastic_scanned.connect(
+            lambda number: self._send(replace(request, proof=SpendProof(plastic_card=number)))
+        )
+        dialog.approval_wanted.connect(lambda: self._ask_spend_approval(request))
+        self.proof_dialog = dialog
+        opened(dialog, self)
+
+    def _ask_spend_approval(self, request: SaleRequest) -> None:
+        shift = self._shift()
+        details = self._checkout.spend_details(request)
+        ask_approval(
+            self,
+            tr("Списание {0} без связи с сервером").format(request.spend),
+            self._staff.roster(),
+            lambda staff_id, pin: self._staff.approve(
+                shift, staff_id, pin, Action.SPEND, request.sale_id, details
+            ),
+            lambda approval: self._send(replace(request, proof=SpendProof(approval=approval))),
+        )
 
     def _completed(self, receipt: Receipt) -> None:
         self.busy = False
@@ -406,7 +471,7 @@ class CheckoutScreen(QWidget):
         self.message.setText("")
         self.sale_completed.emit(receipt)
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: Exception, request: SaleRequest | None = None) -> None:
         self.busy = False
         self._requote()  # the card's balance or the connection may have changed meanwhile
         # After the redraw, which clears the message: the reason must stay on screen.
@@ -415,6 +480,8 @@ class CheckoutScreen(QWidget):
         else:
             self.message.setText(tr("Продажа не проведена: {0}").format(exc))
         self.code.setFocus()
+        if isinstance(exc, ProofNeeded) and request is not None and request.proof is None:
+            self._ask_proof(request)  # the server went away: the offline way, at once
 
     def _request(self, offer: Offer | None) -> SaleRequest | None:
         """The sale to send for this offer; None, with why on screen, if it cannot go."""

@@ -116,6 +116,10 @@ def refusal(refused: DomainError) -> str:
         return refused.message
 
 
+def _minutes(seconds: int) -> int:
+    return max(1, -(-int(seconds) // 60))
+
+
 def field_refusals(refused: FormError) -> dict[str, str]:
     """Each field of a refused customer form, and what is wrong with it."""
     return {field: refusal(problem) for field, problem in refused.problems.items()}
@@ -240,6 +244,24 @@ _REFUSALS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "server-balance-smaller": lambda p: tr(
         "По данным сервера на карте доступно {0}: спишите не больше"
     ).format(p["available"]),
+    # the customer's code, plastic card or a manager, above the verification threshold
+    "verification-required": lambda p: tr("Нужен код из SMS покупателя"),
+    "code-wrong": lambda p: tr("Неверный код из SMS: баллы не списаны"),
+    "code-expired": lambda p: tr("Код устарел или уже использован: отправьте новый (F5)"),
+    "codes-locked": lambda p: tr(
+        "Слишком много неверных кодов: списание с карты заблокировано на {0} мин"
+    ).format(_minutes(p["retry_after"])),
+    "too-many-codes": lambda p: tr(
+        "Коды на эту карту отправлялись слишком часто: повторите через {0} мин"
+    ).format(_minutes(p["retry_after"])),
+    "code-not-sent": lambda p: tr("Код не отправлен: нет связи с сервером"),
+    "spend-proof-needed": lambda p: tr(
+        "Без связи с сервером списать больше {0} можно только по пластиковой карте"
+        " покупателя или с подтверждением менеджера"
+    ).format(p["limit"]),
+    "not-the-customers-plastic": lambda p: tr(
+        "Это не карта покупателя: отсканируйте его пластиковую карту"
+    ),
     # finding what is returned
     "receipt-not-on-this-till": lambda p: tr(
         "На этой кассе нет чека №{0}. Чек другой кассы — отсканируйте его штрихкод"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import secrets
 import shutil
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from bonuspos_server.admin.corrections import ENV_LIMIT
 from bonuspos_server.data.db import ENV_URL, default_url, open_server_database
 from bonuspos_server.data.urls import ENV_URL_FILE, UrlFileError, read_url_file
 from bonuspos_server.settings import (
+    CODE_SECRET,
     LIMITS,
     LOG_LEVEL,
     METRICS_ALLOW,
@@ -240,6 +242,9 @@ def _serve(args: argparse.Namespace, url: str, file: Path | None) -> int:
         os.environ.pop(ENV_URL, None)
         os.environ[ENV_URL_FILE] = str(file.resolve())
     os.environ[LOG_LEVEL] = args.log_level.upper()
+    # One-time codes are hashed under a secret every worker must share; without one set, a
+    # secret for this run (codes live minutes, so a restart only costs the live ones).
+    os.environ.setdefault(CODE_SECRET, secrets.token_hex(32))
     os.environ[THREADS] = str(args.threads)
     private = _metrics_folder(args.workers)
     try:

@@ -28,6 +28,9 @@ from bonuspos_server.web.problems import Problem
 SPEND = "spend"
 WEB = "web"
 PURPOSES = (SPEND, WEB)
+# The refusals of `check` that change what is stored (a wrong try counted, a lock): the
+# caller commits on these rather than rolling back.
+REFUSALS = frozenset({"code-wrong", "codes-locked", "code-expired"})
 
 _TEXTS = {
     SPEND: "Код для списания баллов: {code}. Никому не сообщайте его, кроме кассира.",
@@ -147,6 +150,7 @@ class Codes:
             "Codes locked",
             f"Too many wrong codes for this card; retry in {wait} s",
             headers={"Retry-After": str(wait)},
+            retry_after=wait,
         )
 
     @staticmethod

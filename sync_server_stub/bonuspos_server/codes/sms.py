@@ -43,7 +43,9 @@ class LogSmsGateway:
 
     def send(self, phone_e164: str, text: str) -> None:
         self.sent.append(SentSms(phone_e164, text))
-        log.info(json.dumps({"sms_to": Phone(phone_e164).masked(), "text": text}))
+        log.info(
+            json.dumps({"sms_to": Phone(phone_e164).masked(), "text": text}, ensure_ascii=False)
+        )
 
 
 class HttpSmsGateway:

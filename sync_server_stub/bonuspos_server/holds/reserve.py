@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from bonuspos.domain.money import Points
+from bonuspos_server.codes.onetime import SPEND, Codes
 from bonuspos_server.data import policies
-from bonuspos_server.data.models import Hold
+from bonuspos_server.data.models import Customer, Hold
 from bonuspos_server.holds import cards
 from bonuspos_server.web.auth import Caller
 from bonuspos_server.web.problems import Problem, not_found
@@ -36,7 +38,7 @@ def _answer(hold: Any, customer_uid: str, now: datetime) -> HoldAnswer:
 
 
 def place(
-    session: Session, caller: Caller, request: HoldRequest, now: datetime
+    session: Session, caller: Caller, request: HoldRequest, now: datetime, codes: Codes
 ) -> tuple[HoldAnswer, bool]:
     """The hold, and whether this request made it (False: the same hold asked again).
 
@@ -67,6 +69,16 @@ def place(
             f"The card has {available} available, {request.points} asked",
             available=available,
         )
+    verified = _verified(session, codes, caller, card.id, request, now)
+    if not verified and policy.needs_verification(Points(request.points)):
+        raise Problem(
+            403,
+            "verification-required",
+            "The customer's code is needed",
+            f"Spending more than {policy.verify_spend_above.minor} needs the code sent to"
+            " the card's phone (POST /v1/spend-codes)",
+            verify_spend_above=policy.verify_spend_above.minor,
+        )
     hold = NewHold(hold_id, request.points, "active", now + policy.hold_ttl)
     session.connection().execute(
         _INSERT,
@@ -79,9 +91,27 @@ def place(
             "expires_at": hold.expires_at,
             "status": "active",
             "sale_id": str(request.sale_id) if request.sale_id else None,
+            "verified": verified,
         },
     )
     return _answer(hold, card.uid, now), True
+
+
+def _verified(
+    session: Session,
+    codes: Codes,
+    caller: Caller,
+    card_id: int,
+    request: HoldRequest,
+    now: datetime,
+) -> bool:
+    """Whether the request carries the card's live spend code (which it then uses up)."""
+    if request.code is None:
+        return False
+    customer = session.get(Customer, card_id)
+    assert customer is not None, "the card is locked, so it exists"
+    codes.check(session, customer, SPEND, request.code, f"till:{caller.till_id}", now)
+    return True
 
 
 def _card_and_hold() -> Any:

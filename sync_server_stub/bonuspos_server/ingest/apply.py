@@ -30,6 +30,7 @@ from bonuspos_server.data.models import Hold
 from bonuspos_server.ingest import conflicts
 from bonuspos_server.ingest.approvals import NotApproved, verify, who
 from bonuspos_server.ingest.catalog import Figures
+from bonuspos_server.ingest.spend import require_verified
 from bonuspos_server.ingest.working import Card, Working
 from bonuspos_server.web.problems import Problem, invalid
 from bonuspos_server.web.schemas import (
@@ -155,6 +156,8 @@ def sale_completed(work: Working, p: SaleCompleted) -> str | None:
         spent_today = work.offline_spent(card, day, policy) + p.spent
         if spent_today > policy.offline_limit.minor:
             flags.append(Flag.OFFLINE_LIMIT)
+    if card is not None:
+        require_verified(work, policy, card, p, capture if unheld is None else None)
     # Every check has passed: from here on the sale is recorded.
     if capture is not None:
         capture.status, capture.sale_id = "captured", sale_id

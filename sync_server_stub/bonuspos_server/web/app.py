@@ -36,6 +36,7 @@ from bonuspos_server.settings import (
     LIMITS,
     LOG_LEVEL,
     METRICS_ALLOW,
+    SMS_GATEWAY,
     THREADS,
     Settings,
     page_secret_from_environment,
@@ -62,6 +63,7 @@ from bonuspos_server.web.schemas import (
     HoldAnswer,
     HoldRequest,
     SaleAnswer,
+    SpendCodeRequest,
     StoreDayAnswer,
     TillAnswer,
 )
@@ -141,7 +143,7 @@ def from_environment() -> Any:
         handler.addFilter(PrivateData())
     threads = int(os.environ.get(THREADS, Settings.threads))
     settings = (
-        Settings(url, threads=threads)
+        Settings(url, threads=threads, sms_gateway=os.environ.get(SMS_GATEWAY, "log"))
         .with_limits(os.environ.get(LIMITS, ""))
         .with_metrics_allow(os.environ.get(METRICS_ALLOW))
         .with_page_secret(page_secret_from_environment(os.environ))
@@ -206,11 +208,26 @@ def create_app(db: ServerDatabase, settings: Settings) -> Any:
     @app.post("/v1/holds", response_model=HoldAnswer, status_code=201)
     def post_hold(request: HoldRequest, who: Holding) -> Response:
         now = settings.clock()
-        with db.sessions() as session, session.begin():
-            hold, created = holds.place(session, who, request, now)
+        with db.sessions() as session:
+            try:
+                hold, created = holds.place(session, who, request, now, codes)
+            except Problem as refused:
+                if refused.slug not in onetime.REFUSALS:
+                    raise
+                session.commit()  # a wrong code counts towards the card's lock
+                raise
+            session.commit()
         if created:
             metrics.hold_placed()
         return _json(hold, 201 if created else 200)
+
+    @app.post("/v1/spend-codes", status_code=202)
+    def post_spend_code(request: SpendCodeRequest, who: Authed) -> Response:
+        """Sends the card's phone a code that lets this sale spend above the threshold."""
+        with db.sessions() as session, session.begin():
+            card = cards.by_number(session, request.card)
+            codes.issue(session, card, onetime.SPEND, f"till:{who.till_id}", settings.clock())
+        return Response(status_code=202)
 
     @app.delete("/v1/holds/{hold_id}", status_code=204)
     def delete_hold(hold_id: str, who: Authed) -> Response:

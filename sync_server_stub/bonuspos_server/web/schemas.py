@@ -153,6 +153,15 @@ class ApprovalIn(Strict):
     mac: Hash
 
 
+class VerificationIn(Strict):
+    """How an offline spend above the threshold was verified (PROTOCOL.md, "Spend
+    verification"): the customer's plastic card, or a manager's approval."""
+
+    method: Literal["plastic_card", "approval"]
+    card_number: Annotated[str, Field(pattern=r"^[0-9]{13}$")] | None = None
+    approval: ApprovalIn | None = None
+
+
 class SaleLineIn(Strict):
     line_no: Count
     sku: Annotated[Printable, Field(max_length=protocol.SKU_LENGTH, min_length=1)]
@@ -193,6 +202,7 @@ class SaleCompleted(Strict):
     ledger_hashes: Annotated[list[Hash], Field(max_length=protocol.MAX_HASHES)] = []
     hold_id: UUID | None = None
     staff_id: UUID | None = None  # who rang it up; events queued before staff carry none
+    verification: VerificationIn | None = None
 
 
 class ReturnedLineIn(Strict):
@@ -249,6 +259,12 @@ class HoldRequest(Strict):
     card: Annotated[Printable, Field(max_length=32, min_length=1)]
     points: Positive
     sale_id: UUID | None = None
+    # The one-time code sent to the card's phone: needed above the verification threshold.
+    code: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = None
+
+
+class SpendCodeRequest(Strict):
+    card: Annotated[Printable, Field(max_length=32, min_length=1)]
 
 
 class HoldAnswer(Strict):
