@@ -116,6 +116,9 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # What is deleted or rewritten is zeroed, not left in free space: a phone sealed by
+    # an upgrade, or a customer erased, must not stay readable in the file's slack.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
     # Customers' phones are kept hashed and sealed (custody.py); SQL finds and opens them.
     custody.install(dbapi_connection)
@@ -166,6 +169,9 @@ def migrate(engine: Engine, to: str = "head") -> None:
                     raise RuntimeError(f"a migration broke a reference: {tuple(broken)}")
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
+        # The old pages of rows a migration rewrote go from the file now, not at some
+        # later checkpoint.
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _same_key(engine: Engine) -> None:
@@ -176,19 +182,18 @@ def _same_key(engine: Engine) -> None:
     settings = text("SELECT value FROM till_settings WHERE key = :key")
     with engine.connect() as connection:
         stored = connection.execute(settings, {"key": custody.CHECK_SETTING}).scalar()
-        if stored == check:
-            return
-        with connection.begin():
-            if stored is not None:
-                log.warning("customers' phones were sealed by another key: fetching them again")
-                connection.execute(
-                    text("DELETE FROM till_settings WHERE key = :key"),
-                    {"key": custody.FEED_CURSOR},
-                )
+    if stored == check:
+        return
+    with engine.begin() as connection:
+        if stored is not None:
+            log.warning("customers' phones were sealed by another key: fetching them again")
             connection.execute(
-                text("INSERT OR REPLACE INTO till_settings (key, value) VALUES (:key, :value)"),
-                {"key": custody.CHECK_SETTING, "value": check},
+                text("DELETE FROM till_settings WHERE key = :key"), {"key": custody.FEED_CURSOR}
             )
+        connection.execute(
+            text("INSERT OR REPLACE INTO till_settings (key, value) VALUES (:key, :value)"),
+            {"key": custody.CHECK_SETTING, "value": check},
+        )
 
 
 def revision(engine: Engine) -> str | None:
