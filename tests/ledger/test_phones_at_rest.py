@@ -7,6 +7,8 @@ its write-ahead log and its outbox hold the numbers in no form people write them
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import re
 import sqlite3
@@ -167,3 +169,9 @@ def test_a_sealed_phone_opens_only_under_its_own_key() -> None:
     assert mine.seal("+375297314826") != sealed  # a fresh nonce each time
     assert mine.phone_key("+375297314826") == mine.phone_key("+375297314826")
     assert mine.phone_key("+375297314826") != theirs.phone_key("+375297314826")
+
+
+def test_the_tills_hmac_is_the_standard_one() -> None:
+    key, message = b"k" * 32, b"+375297314826"
+
+    assert custody._Mac(key)(message) == hmac.digest(key, message, hashlib.sha256)

@@ -52,18 +52,40 @@ def key_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_data_dir(f"{APP}-keys"))
 
 
+class _Mac:
+    """HMAC-SHA256 under one key, its padded key's two hash states computed once.
+
+    The same function as `hmac.digest` (a test holds them equal), at a third of its cost:
+    the lookup a cashier waits on runs three of them.
+    """
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        padded = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in padded))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in padded))
+
+    def __call__(self, message: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
 @dataclass(frozen=True, slots=True)
 class Custody:
     """The till's key, split into one for lookups, one to seal with, one for tags."""
 
-    lookup: bytes
-    seal_key: bytes
-    tag_key: bytes
+    lookup: _Mac
+    seal_key: _Mac
+    tag_key: _Mac
 
     @classmethod
     def of(cls, secret: bytes) -> Custody:
-        def derive(purpose: bytes) -> bytes:
-            return hmac.digest(secret, purpose, hashlib.sha256)
+        def derive(purpose: bytes) -> _Mac:
+            return _Mac(hmac.digest(secret, purpose, hashlib.sha256))
 
         return cls(derive(b"phone lookup"), derive(b"phone seal"), derive(b"phone tag"))
 
@@ -72,13 +94,13 @@ class Custody:
 
         At a few million cards a collision is about one chance in ten million, and the
         column's unique index would refuse it rather than mix two cards up."""
-        return hmac.digest(self.lookup, e164.encode(), hashlib.sha256)[:8].hex()
+        return self.lookup(e164.encode())[:8].hex()
 
     def seal(self, e164: str) -> str:
         data = e164.encode()
         nonce = secrets.token_bytes(_NONCE)
-        body = _xor(data, hmac.digest(self.seal_key, nonce, hashlib.sha256))
-        tag = hmac.digest(self.tag_key, nonce + body, hashlib.sha256)[:_TAG]
+        body = _xor(data, self.seal_key(nonce))
+        tag = self.tag_key(nonce + body)[:_TAG]
         return (nonce + body + tag).hex()
 
     def open(self, sealed: str | None) -> str | None:
@@ -90,10 +112,11 @@ class Custody:
         except ValueError:
             return None
         nonce, body, tag = raw[:_NONCE], raw[_NONCE:-_TAG], raw[-_TAG:]
-        expected = hmac.digest(self.tag_key, nonce + body, hashlib.sha256)[:_TAG]
-        if len(raw) <= _NONCE + _TAG or not hmac.compare_digest(tag, expected):
+        if len(raw) <= _NONCE + _TAG or not hmac.compare_digest(
+            tag, self.tag_key(nonce + body)[:_TAG]
+        ):
             return None
-        return _xor(body, hmac.digest(self.seal_key, nonce, hashlib.sha256)).decode()
+        return _xor(body, self.seal_key(nonce)).decode()
 
     def check(self) -> str:
         """Stored with the database: tells at opening whether this key sealed its phones."""
@@ -110,8 +133,9 @@ def install(connection: sqlite3.Connection) -> None:
 
 def _xor(data: bytes, pad: bytes) -> bytes:
     # A phone (13 bytes) is shorter than one block of the pad (32): one block suffices.
-    assert len(data) <= len(pad)
-    return bytes(a ^ b for a, b in zip(data, pad, strict=False))
+    n = len(data)
+    assert n <= len(pad)
+    return (int.from_bytes(data) ^ int.from_bytes(pad[:n])).to_bytes(n)
 
 
 _lock = threading.Lock()
