@@ -18,11 +18,13 @@ from tests.support import minsk
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # `bonuspos.cli.main` sets up its log file and reads the machine-wide settings: in a
-    # test run, both in a scratch folder, never the developer's own or /etc's.
+    # `bonuspos.cli.main` sets up its log file, reads the machine-wide settings and the
+    # key for customers' phones: in a test run, all in a scratch folder, never the
+    # developer's own or /etc's.
     scratch = Path(tempfile.mkdtemp(prefix="bonuspos-tests-"))
     os.environ.setdefault("BONUSPOS_LOG_DIR", str(scratch / "logs"))
     os.environ.setdefault("BONUSPOS_MACHINE_CONFIG_DIR", str(scratch / "machine"))
+    os.environ.setdefault("BONUSPOS_KEY_DIR", str(scratch / "keys"))
 
 
 @pytest.fixture

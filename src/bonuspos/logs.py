@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import platformdirs
 
+from bonuspos.domain.privacy import NAME_HIDDEN, personal_data_masked
 from bonuspos.paths import APP
+
+__all__ = ["NAME_HIDDEN", "files", "log_dir", "private_data_masked", "setup"]
 
 LOG_NAME = "bonuspos.log"
 MAX_BYTES = 2 * 1024 * 1024
@@ -33,32 +35,8 @@ def log_dir() -> Path:
     return Path(override) if override else Path(platformdirs.user_log_dir(APP, appauthor=False))
 
 
-# A Belarusian phone as people type it: "+375 (29) 123-45-67", "80291234567", "8 029 …",
-# "(029) …"; without a prefix only a mobile operator's code, or every date would match.
-_SEP = r"[ \t\-()]*"
-_PREFIX = rf"(?:\+?{_SEP}375|8{_SEP}0|\(?0)"
-_PHONE = re.compile(
-    rf"(?<!\d)(?:{_PREFIX}{_SEP}(\d{{2}})|\(?(25|29|33|44)){_SEP}"
-    rf"\d{{3}}[ \t\-]*\d{{2}}[ \t\-]*(\d{{2}})(?!\d)"
-)
-# Card numbers and other long bare numbers go too: nothing of ours logs one on purpose.
-_LONG = re.compile(r"(?<!\d)\d{9,}(?!\d)")
-# Two or more capitalised Cyrillic words in a row: a person's name in a Russian message.
-_WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
-_NAME = re.compile(rf"(?<![\w-]){_WORD}(?:[ \t]+{_WORD})+(?![\w-])")
-_TOKEN = re.compile(r"bpt_[A-Za-z0-9_\-]+")
-NAME_HIDDEN = "[имя скрыто]"
-
-
-def _phone(match: re.Match[str]) -> str:
-    operator = match.group(1) or match.group(2)
-    return f"+375 {operator} ***-**-{match.group(3)}"
-
-
-def private_data_masked(text: str) -> str:
-    text = _TOKEN.sub("bpt_***", text)
-    text = _LONG.sub("***", _PHONE.sub(_phone, text))
-    return _NAME.sub(NAME_HIDDEN, text)
+# The masking lives in the domain: the server's logs use the same, and so do screens.
+private_data_masked = personal_data_masked
 
 
 class PrivateData(logging.Filter):

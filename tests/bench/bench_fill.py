@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from bonuspos.domain.customer import RULES_VERSION, name_tokens, name_words, normalise_name
+from bonuspos.ledger import custody
 from tests.bench.timing import Stats, ms
 
 if TYPE_CHECKING:
@@ -180,8 +181,8 @@ _RAW_SQL = {
         " ON CONFLICT (code) DO UPDATE SET sku = excluded.sku"
     ),
     "customers": (
-        "INSERT INTO customers (id, uid, phone, full_name, name_key, email, birth_date,"
-        " rules_version, registered_at) VALUES (?, ?, ?, ?, ?, '', '', ?, ?)"
+        "INSERT INTO customers (id, uid, phone, phone_sealed, full_name, name_key, email,"
+        " birth_date, rules_version, registered_at) VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?)"
     ),
     "tokens": "INSERT INTO customer_name_tokens (token, customer_id, words) VALUES (?, ?, ?)",
     "balances": "INSERT INTO card_balances (customer_id, total) VALUES (?, ?)",
@@ -195,6 +196,8 @@ def _write_page(con: sqlite3.Connection, body: dict[str, Any], at: str, first_id
     """One page and the cursor after it, in one transaction; ids follow on from the last."""
     q = _RAW_SQL
     cards = list(enumerate(body["customers"], first_id))
+    # The feed's phones are hashed and sealed on arrival, as the till does (custody.py).
+    keys = custody.current()
     con.execute("BEGIN IMMEDIATE")
     try:
         products = body["products"]
@@ -209,7 +212,8 @@ def _write_page(con: sqlite3.Connection, body: dict[str, Any], at: str, first_id
                 (
                     n,
                     c["uid"],
-                    c["phone"],
+                    keys.phone_key(c["phone"]),
+                    keys.seal(c["phone"]),
                     c["full_name"],
                     normalise_name(c["full_name"]),
                     RULES_VERSION,

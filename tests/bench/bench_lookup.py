@@ -124,7 +124,7 @@ class _Bench:
 
     def sample_customers(self, count: int) -> list[Customer]:
         con = self.raw.con
-        sql = "SELECT id, uid, phone, full_name FROM customers WHERE id = ?"
+        sql = "SELECT id, uid, phone_open(phone_sealed), full_name FROM customers WHERE id = ?"
         return [
             con.execute(sql, (self.rng.randint(1, self.customers),)).fetchone()
             for _ in range(count)

@@ -66,7 +66,7 @@ from bonuspos.domain.customer import CustomerForm, accept
 from bonuspos.domain.ledger import EntryKind, LedgerEntry, sale_entries
 from bonuspos.domain.money import Points
 from bonuspos.domain.quote import quote
-from bonuspos.ledger.repositories import CustomerRow
+from bonuspos.ledger.repositories import CustomerRow, wire_payload
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services import events
 from bonuspos.services.checkout import SaleRequest, new_sale_id
@@ -258,7 +258,7 @@ def outbox_events(data_dir: Path) -> list[dict[str, Any]]:
                 "seq": e.seq,
                 "occurred_at": e.occurred_at.isoformat(),
                 "type": e.type,
-                "payload": json.loads(e.payload),
+                "payload": wire_payload(e.payload),
             }
             for e in waiting
         ]

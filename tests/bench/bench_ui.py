@@ -716,7 +716,7 @@ class Customer:
 def sample_customers(raw: RawTill, count: int, rng: random.Random) -> list[Customer]:
     con = raw.con
     last = con.execute("SELECT max(id) FROM customers").fetchone()[0]
-    sql = "SELECT phone, full_name FROM customers WHERE id = ?"
+    sql = "SELECT phone_open(phone_sealed), full_name FROM customers WHERE id = ?"
     return [Customer(*con.execute(sql, (rng.randint(1, last),)).fetchone()) for _ in range(count)]
 
 

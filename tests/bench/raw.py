@@ -25,12 +25,15 @@ from pathlib import Path
 from bonuspos.domain.ledger import GENESIS_HASH, EntryKind, LedgerEntry, chain_hash
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import DEFAULT_POLICY, Policy
+from bonuspos.ledger import custody
 from bonuspos.ledger.db import BUSY_TIMEOUT_MS
 from bonuspos.ledger.repositories import PRICE_LIST_SETTING
 from bonuspos.services import events
 from bonuspos.sync.state import CLOCK_SKEW, LAST_SYNC
 
-_CUSTOMER = "SELECT id, uid, phone, full_name FROM customers"
+# Phones are kept hashed and sealed (bonuspos.ledger.custody): the floor hashes the number
+# it looks for and opens the one it finds, the same work the till does.
+_CUSTOMER = "SELECT id, uid, phone_open(phone_sealed), full_name FROM customers"
 _TOTAL = "SELECT total FROM card_balances WHERE customer_id = ?"
 _PENDING = (
     "SELECT coalesce(sum(points), 0), min(active_from) FROM pending_points"
@@ -38,7 +41,7 @@ _PENDING = (
 )
 _SETTING = "SELECT value FROM till_settings WHERE key = ?"
 _BY_PLASTIC = (
-    "SELECT c.id, c.uid, c.phone, c.full_name FROM customers AS c"
+    "SELECT c.id, c.uid, phone_open(c.phone_sealed), c.full_name FROM customers AS c"
     " JOIN plastic_cards AS p ON p.customer_id = c.id WHERE p.number = ?"
 )
 
@@ -88,13 +91,15 @@ class RawTill:
             f"busy_timeout={BUSY_TIMEOUT_MS}",
         ):
             self.con.execute(f"PRAGMA {pragma}")
+        custody.install(self.con)
+        self._keys = custody.current()
         self._search_sql: dict[int, str] = {}
 
     def close(self) -> None:
         self.con.close()
 
     def card_by_phone(self, e164: str, today: str) -> RawCard | None:
-        return self._read_card(f"{_CUSTOMER} WHERE phone = ?", e164, today)
+        return self._read_card(f"{_CUSTOMER} WHERE phone = ?", self._keys.phone_key(e164), today)
 
     def card_by_plastic(self, number: str, today: str) -> RawCard | None:
         return self._read_card(_BY_PLASTIC, number, today)
@@ -125,7 +130,8 @@ class RawTill:
         if others not in self._search_sql:
             words = " AND instr(words, ?) > 0" * others
             self._search_sql[others] = (
-                "SELECT c.id, c.uid, c.phone, c.full_name FROM customers AS c WHERE c.id IN"
+                "SELECT c.id, c.uid, phone_open(c.phone_sealed), c.full_name FROM customers AS c"
+                " WHERE c.id IN"
                 " (SELECT DISTINCT customer_id FROM customer_name_tokens"
                 f" WHERE token >= ? AND token < ?{words} LIMIT ?)"
             )

@@ -36,6 +36,7 @@ from bonuspos.domain.errors import InvalidCardNumber
 from bonuspos.domain.ledger import GENESIS_HASH, EntryKind, LedgerEntry, chain_hash
 from bonuspos.domain.money import Points
 from bonuspos.domain.policy import DEFAULT_POLICY
+from bonuspos.ledger import custody
 from bonuspos.ledger.db import MIGRATIONS
 from bonuspos.services import events
 from bonuspos.services.till import DB_NAME, Till
@@ -134,6 +135,8 @@ def _format_digest() -> str:
     bench = [here / name for name in ("seed.py", "history.py", "names.py")]
     for source in [*sorted((MIGRATIONS / "versions").glob("*.py")), *bench]:
         digest.update(source.read_bytes())
+    # Phones are sealed under this user's key: another key's seed could not be read.
+    digest.update(custody.current().check().encode())
     return digest.hexdigest()[:10]
 
 
@@ -170,6 +173,7 @@ class _Seeder:
     def _customers(self, count: int) -> None:
         rng = self._rng
         phones = unique_phones(count, rng)
+        keys = custody.current()  # phones are kept hashed and sealed, as the till keeps them
         weights = list(accumulate(1 / (rank + 10) for rank in range(len(SURNAMES))))
         opening_at = self._now - timedelta(days=400)
         for start in range(0, count, CHUNK):
@@ -186,13 +190,14 @@ class _Seeder:
                     (
                         customer_id,
                         uid,
-                        phones[customer_id - 1],
+                        keys.phone_key(phones[customer_id - 1]),
                         full_name,
                         normalise_name(full_name),
                         "",
                         "",
                         RULES_VERSION,
                         iso(registered),
+                        keys.seal(phones[customer_id - 1]),
                     )
                 )
                 words = name_words(full_name)
@@ -206,7 +211,7 @@ class _Seeder:
                     )
                     ledger.append(self._ledger_row(customer_id, uid, None, entry, opening_at))
                 self._totals.append(opening)
-            self._write("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", customers)
+            self._write("INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", customers)
             self._write(
                 "INSERT INTO customer_name_tokens (token, customer_id, words) VALUES (?, ?, ?)",
                 tokens,

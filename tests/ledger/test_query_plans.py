@@ -28,6 +28,7 @@ from sqlalchemy import event
 
 from bonuspos.domain.customer import CustomerForm
 from bonuspos.domain.staff import Action
+from bonuspos.ledger import custody
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.till import Till
 from tests.bench.seed import plastic_number, seed_till
@@ -85,8 +86,10 @@ def till(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Till]:
 def someone(till: Till) -> dict[str, Any]:
     """A seeded customer who holds a plastic card."""
     with closing(sqlite3.connect(till.db.path)) as con:
+        custody.install(con)
         row = con.execute(
-            "SELECT c.id, c.uid, c.phone, c.full_name, p.number FROM customers AS c"
+            "SELECT c.id, c.uid, phone_open(c.phone_sealed), c.full_name, p.number"
+            " FROM customers AS c"
             " JOIN plastic_cards AS p ON p.customer_id = c.id ORDER BY c.id LIMIT 1"
         ).fetchone()
     keys = ("id", "uid", "phone", "full_name", "plastic")
@@ -127,6 +130,7 @@ def explain(till: Till, action: Callable[[], object]) -> list[Explained]:
         action()
     explained = []
     with closing(sqlite3.connect(till.db.path)) as con:
+        custody.install(con)
         for sql, params in statements:
             if _NOT_EXPLAINED.match(sql):
                 continue

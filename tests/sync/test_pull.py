@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, select, update
 
 from bonuspos import paths
 from bonuspos.domain.policy import DEFAULT_POLICY
+from bonuspos.ledger import custody
 from bonuspos.ledger import models as till_models
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.services.clock import ManualClock
@@ -225,7 +226,7 @@ def test_a_card_the_till_made_and_the_server_merged_stays_one_card(
     with UnitOfWork(till.db.writing) as uow:
         uow.session.execute(
             update(till_models.Customer)
-            .where(till_models.Customer.phone == merged.phone)
+            .where(till_models.Customer.phone == custody.current().phone_key(merged.phone))
             .values(uid=merged.uid)
         )
         uow.commit()

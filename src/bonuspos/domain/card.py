@@ -16,6 +16,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from bonuspos.domain.errors import InvalidCardNumber
+from bonuspos.domain.privacy import masked_phone
 
 BELARUS_MOBILE_OPERATORS = ("25", "29", "33", "44")
 
@@ -47,7 +48,7 @@ class Phone:
 
     def masked(self) -> str:
         """The form shown on screens, slips and logs: `+375 29 ***-**-67`."""
-        return f"+375 {self.operator} ***-**-{self.e164[-2:]}"
+        return masked_phone(self.operator, self.e164[-2:])
 
     def display(self) -> str:
         """The full number for the holder's own eyes: `+375 29 123-45-67`."""

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bonuspos.domain.card import UNFILED
 from bonuspos.domain.customer import name_tokens, name_words, normalise_name
+from bonuspos.ledger import custody
 from bonuspos.ledger.models import (
     CardBalance,
     Customer,
@@ -95,23 +96,25 @@ class Cache:
         A set at a time: a first fill brings a million cards, so each table is read once
         and written with one executemany per page, never a statement per card.
         """
-        known = self._known(cards)
+        keys = custody.current()
+        hashed = [keys.phone_key(card.phone) for card in cards]
+        known = self._known(cards, hashed)
         # The write lock is held (BEGIN IMMEDIATE), so the next ids are ours to take.
         next_id = int(self._s.execute(select(func.coalesce(func.max(Customer.id), 0))).scalar_one())
         ids: list[int] = []
         new_rows: list[dict[str, Any]] = []
         renamed: list[tuple[int, ServerCard]] = []
-        for card in cards:
+        for card, phone_key in zip(cards, hashed, strict=True):
             customer_id = known.ids.get(card.uid)
             if customer_id is None:
                 customer_id = next((known.ids[a] for a in card.aliases if a in known.ids), None)
             if customer_id is None:
-                customer_id = known.by_phone.get(card.phone)
+                customer_id = known.by_phone.get(phone_key)
             if customer_id is None:
                 next_id += 1
                 customer_id = next_id
-                new_rows.append(_customer_row(customer_id, card, at))
-            elif known.names.get(customer_id) != (card.full_name, card.phone) or card.erased:
+                new_rows.append(_customer_row(customer_id, card, phone_key, at))
+            elif known.names.get(customer_id) != (card.full_name, phone_key) or card.erased:
                 renamed.append((customer_id, card))
             ids.append(customer_id)
         # A card HQ merged into another one the till holds apart: its uid is now an alias.
@@ -133,7 +136,8 @@ class Cache:
                 .where(Customer.id == customer_id)
                 .values(
                     full_name=card.full_name,
-                    phone=card.phone,
+                    phone=keys.phone_key(card.phone),
+                    phone_sealed=keys.seal(card.phone),
                     name_key=normalise_name(card.full_name),
                 )
             )
@@ -162,10 +166,12 @@ class Cache:
 
     def _free_phones(self, customer_ids: Sequence[int]) -> None:
         for chunk in _chunks(customer_ids):
+            # Sealed too: the number the card had must not stay readable beside its hash.
+            placeholder = literal(UNFILED) + Customer.uid
             self._s.execute(
                 update(Customer)
                 .where(Customer.id.in_(chunk))
-                .values(phone=literal(UNFILED) + Customer.uid)
+                .values(phone=placeholder, phone_sealed=func.phone_seal(placeholder))
             )
 
     def _forget(self, customer_ids: Sequence[int]) -> None:
@@ -206,11 +212,11 @@ class Cache:
                     .values(payload=json.dumps(body, ensure_ascii=False))
                 )
 
-    def _known(self, cards: Sequence[ServerCard]) -> _Known:
+    def _known(self, cards: Sequence[ServerCard], hashed: list[str]) -> _Known:
         known = _Known()
         wanted = (
             (Customer.uid, [uid for card in cards for uid in (card.uid, *card.aliases)], known.ids),
-            (Customer.phone, [card.phone for card in cards], known.by_phone),
+            (Customer.phone, hashed, known.by_phone),
         )
         for column, values, found in wanted:
             for chunk in _chunks(values):
@@ -269,15 +275,19 @@ class _Known:
     """What the till already holds of a page's cards."""
 
     ids: dict[str, int] = field(default_factory=dict)  # by uid, aliases included
-    by_phone: dict[str, int] = field(default_factory=dict)
-    names: dict[int, tuple[str, str]] = field(default_factory=dict)  # (full name, phone)
+    by_phone: dict[str, int] = field(default_factory=dict)  # by the phone's keyed hash
+    names: dict[int, tuple[str, str]] = field(default_factory=dict)  # (full name, phone hash)
 
 
-def _customer_row(customer_id: int, card: ServerCard, at: datetime) -> dict[str, Any]:
+def _customer_row(
+    customer_id: int, card: ServerCard, phone_key: str, at: datetime
+) -> dict[str, Any]:
+    # The feed brings the number over TLS; on disk it is only hashed and sealed.
     return {
         "id": customer_id,
         "uid": card.uid,
-        "phone": card.phone,
+        "phone": phone_key,
+        "phone_sealed": custody.current().seal(card.phone),
         "full_name": card.full_name,
         "name_key": normalise_name(card.full_name),
         "email": "",

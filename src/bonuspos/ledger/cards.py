@@ -32,14 +32,16 @@ _later = and_(_p.c.customer_id == _c.c.id, _p.c.active_from > _today, _p.c.point
 _CARD = select(
     _c.c.id,
     _c.c.uid,
-    _c.c.phone,
+    func.phone_open(_c.c.phone_sealed),
     _c.c.full_name,
     func.coalesce(_b.c.total, 0),
     select(func.coalesce(func.sum(_p.c.points), 0)).where(_later).scalar_subquery(),
     select(func.min(_p.c.active_from, type_=Date)).where(_later).scalar_subquery(),
 ).select_from(_c.outerjoin(_b, _b.c.customer_id == _c.c.id))
 
-BY_PHONE = Prepared(_CARD.where(_c.c.phone == bindparam("key")))
+# The column holds the number's keyed hash (custody.py): SQLite hashes the key once and
+# probes the index with it.
+BY_PHONE = Prepared(_CARD.where(_c.c.phone == func.phone_key(bindparam("key"))))
 BY_UID = Prepared(_CARD.where(_c.c.uid == bindparam("key")))
 BY_ID = Prepared(_CARD.where(_c.c.id == bindparam("key")))
 BY_PLASTIC = Prepared(

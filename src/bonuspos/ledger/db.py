@@ -6,6 +6,7 @@ Reads run in deferred transactions; writes open with BEGIN IMMEDIATE so two writ
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +19,13 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from bonuspos.domain.errors import InvalidInput
+from bonuspos.ledger import custody
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5_000
-HEAD = "0006"  # the newest migration's revision; tests/ledger/test_schema.py checks it
+HEAD = "0008"  # the newest migration's revision; tests/ledger/test_schema.py checks it
 
 
 class DatabaseTooNew(InvalidInput):
@@ -112,7 +116,12 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # What is deleted or rewritten is zeroed, not left in free space: a phone sealed by
+    # an upgrade, or a customer erased, must not stay readable in the file's slack.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+    # Customers' phones are kept hashed and sealed (custody.py); SQL finds and opens them.
+    custody.install(dbapi_connection)
 
 
 def _on_begin(connection: Connection) -> None:
@@ -160,6 +169,31 @@ def migrate(engine: Engine, to: str = "head") -> None:
                     raise RuntimeError(f"a migration broke a reference: {tuple(broken)}")
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
+        # The old pages of rows a migration rewrote go from the file now, not at some
+        # later checkpoint.
+        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _same_key(engine: Engine) -> None:
+    """A database whose phones another key sealed (restored on another PC, or under
+    another user) finds no card by phone: the feed is asked again from its start, and
+    each card it brings is hashed and sealed under this key."""
+    check = custody.current().check()
+    settings = text("SELECT value FROM till_settings WHERE key = :key")
+    with engine.connect() as connection:
+        stored = connection.execute(settings, {"key": custody.CHECK_SETTING}).scalar()
+    if stored == check:
+        return
+    with engine.begin() as connection:
+        if stored is not None:
+            log.warning("customers' phones were sealed by another key: fetching them again")
+            connection.execute(
+                text("DELETE FROM till_settings WHERE key = :key"), {"key": custody.FEED_CURSOR}
+            )
+        connection.execute(
+            text("INSERT OR REPLACE INTO till_settings (key, value) VALUES (:key, :value)"),
+            {"key": custody.CHECK_SETTING, "value": check},
+        )
 
 
 def revision(engine: Engine) -> str | None:
@@ -182,6 +216,7 @@ def open_database(path: Path) -> Database:
     engine = make_engine(path)
     try:
         migrate(engine)
+        _same_key(engine)
     except BaseException:
         engine.dispose()
         raise

@@ -20,7 +20,9 @@ class Customer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(36), unique=True)
+    # A keyed hash of the number and the number sealed (custody.py), never the number.
     phone: Mapped[str] = mapped_column(String(16), unique=True)
+    phone_sealed: Mapped[str | None] = mapped_column(String(80))
     full_name: Mapped[str] = mapped_column(String(120))
     name_key: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(120), default="")

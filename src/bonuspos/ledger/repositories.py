@@ -20,7 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bonuspos.domain.customer import NewCustomer, name_tokens, name_words, normalise_name
 from bonuspos.domain.ledger import GENESIS_HASH, LedgerEntry, chain_hash
-from bonuspos.ledger import cards
+from bonuspos.ledger import cards, custody
 from bonuspos.ledger.cards import CardRow, read_card
 from bonuspos.ledger.models import (
     Barcode,
@@ -49,14 +49,19 @@ class Customers:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    _columns = (Customer.id, Customer.uid, Customer.phone, Customer.full_name)
+    _columns = (
+        Customer.id,
+        Customer.uid,
+        func.phone_open(Customer.phone_sealed),
+        Customer.full_name,
+    )
 
     def _one(self, where: Any) -> CustomerRow | None:
         row = self._s.execute(select(*self._columns).where(where)).first()
         return CustomerRow(*row) if row else None
 
     def by_phone(self, e164: str) -> CustomerRow | None:
-        return self._one(Customer.phone == e164)
+        return self._one(Customer.phone == custody.current().phone_key(e164))
 
     def by_uid(self, uid: str) -> CustomerRow | None:
         return self._one(Customer.uid == uid)
@@ -75,7 +80,8 @@ class Customers:
     def add(self, new: NewCustomer, *, uid: str, at: datetime) -> CustomerRow:
         customer = Customer(
             uid=uid,
-            phone=new.phone.e164,
+            phone=custody.current().phone_key(new.phone.e164),
+            phone_sealed=custody.current().seal(new.phone.e164),
             full_name=new.full_name,
             name_key=normalise_name(new.full_name),
             email=new.email,
@@ -91,7 +97,7 @@ class Customers:
             for t in name_tokens(new.full_name)
         )
         self._s.add(CardBalance(customer_id=customer.id, total=0))
-        return CustomerRow(customer.id, uid, customer.phone, customer.full_name)
+        return CustomerRow(customer.id, uid, new.phone.e164, customer.full_name)
 
     def attach_plastic(self, number: str, customer_id: int) -> None:
         self._s.add(PlasticCard(number=number, customer_id=customer_id))
@@ -296,11 +302,27 @@ def upsert(
         )
 
 
+SEALED = "sealed:"
+
+
+def wire_payload(stored: str) -> Any:
+    """An outbox event's payload as the server is sent it: a sealed phone opened."""
+    payload = json.loads(stored)
+    phone = payload.get("phone")
+    if isinstance(phone, str) and phone.startswith(SEALED):
+        payload["phone"] = custody.current().open(phone.removeprefix(SEALED)) or ""
+    return payload
+
+
 class Outbox:
     def __init__(self, session: Session) -> None:
         self._s = session
 
     def append(self, event_id: str, type_: str, at: datetime, payload: Mapping[str, object]) -> int:
+        phone = payload.get("phone")
+        if isinstance(phone, str):
+            # A registration waits here for the server: its number sealed, like the card's.
+            payload = {**payload, "phone": SEALED + custody.current().seal(phone)}
         written = _INSERT_EVENT.run(
             dbapi(self._s),
             {

@@ -18,6 +18,7 @@ from typing import Any
 
 from bonuspos.ledger.db import Database
 from bonuspos.ledger.models import OutboxEvent
+from bonuspos.ledger.repositories import wire_payload
 from bonuspos.ledger.unit_of_work import UnitOfWork
 from bonuspos.protocol import WireEvent
 from bonuspos.sync.client import ServerClient, ServerUnavailable
@@ -129,7 +130,7 @@ def _protocol(event: OutboxEvent) -> WireEvent:
         "seq": event.seq,
         "occurred_at": event.occurred_at.isoformat(),
         "type": event.type,
-        "payload": json.loads(event.payload),
+        "payload": wire_payload(event.payload),
     }
 
 

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import unquote
 
+from bonuspos.domain.privacy import personal_data_masked
 from bonuspos_server.web.auth import bearer_token, token_hash
 from bonuspos_server.web.problems import Problem
 
@@ -214,7 +215,9 @@ _DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
 
 
 def private_data_masked(text: str) -> str:
-    return _DIGIT_RUN.sub("***", _DETAIL.sub(r"\1 (hidden: it may hold personal data)", text))
+    """The till's masking (phones as screens show them, names dropped), then any digit run."""
+    text = personal_data_masked(_DETAIL.sub(r"\1 (hidden: it may hold personal data)", text))
+    return _DIGIT_RUN.sub("***", text)
 
 
 class PrivateData(logging.Filter):
