@@ -175,3 +175,14 @@ def test_the_tills_hmac_is_the_standard_one() -> None:
     key, message = b"k" * 32, b"+375297314826"
 
     assert custody._Mac(key)(message) == hmac.digest(key, message, hashlib.sha256)
+
+
+@pytest.mark.parametrize(
+    "text", ["+375291112233", "~6f1c2b9e-3d4a-4c1b-9a57-0e2f4b8d1c30"], ids=["phone", "unfiled"]
+)
+def test_a_phone_and_an_erased_cards_placeholder_open_to_what_was_sealed(text: str) -> None:
+    keys = custody.Custody.of(b"k" * 32)
+    sealed = keys.seal(text)
+    assert text not in sealed
+    assert keys.open(sealed) == text
+    assert custody.Custody.of(b"j" * 32).open(sealed) is None  # another till's key

@@ -99,7 +99,7 @@ class Custody:
     def seal(self, e164: str) -> str:
         data = e164.encode()
         nonce = secrets.token_bytes(_NONCE)
-        body = _xor(data, self.seal_key(nonce))
+        body = _xor(data, self._pad(nonce, len(data)))
         tag = self.tag_key(nonce + body)[:_TAG]
         return (nonce + body + tag).hex()
 
@@ -116,7 +116,15 @@ class Custody:
             tag, self.tag_key(nonce + body)[:_TAG]
         ):
             return None
-        return _xor(body, self.seal_key(nonce)).decode()
+        return _xor(body, self._pad(nonce, len(body))).decode()
+
+    def _pad(self, nonce: bytes, length: int) -> bytes:
+        """The keystream: a phone takes the first block; a card HQ erased or merged away
+        seals its longer placeholder (`~` and the uid) with the blocks after it."""
+        blocks = [self.seal_key(nonce)]
+        while len(blocks) * len(blocks[0]) < length:
+            blocks.append(self.seal_key(nonce + len(blocks).to_bytes(4, "big")))
+        return b"".join(blocks)
 
     def check(self) -> str:
         """Stored with the database: tells at opening whether this key sealed its phones."""
@@ -132,7 +140,6 @@ def install(connection: sqlite3.Connection) -> None:
 
 
 def _xor(data: bytes, pad: bytes) -> bytes:
-    # A phone (13 bytes) is shorter than one block of the pad (32): one block suffices.
     n = len(data)
     assert n <= len(pad)
     return (int.from_bytes(data) ^ int.from_bytes(pad[:n])).to_bytes(n)
