@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -27,6 +28,7 @@ from bonuspos.demo import server as demo_server
 from bonuspos.services.till import Till
 from bonuspos.ui import app as ui_app
 from bonuspos.ui.printing import PdfPrinter
+from bonuspos.ui.spend_code import SpendCodeDialog
 
 HERE = Path(__file__).resolve().parent
 TYPING = 40  # ms between keys: a person, not a scanner
@@ -49,6 +51,13 @@ def _until(app: QApplication, done: Callable[[], bool], seconds: float = 15) -> 
             raise TimeoutError("the screen did not get there in time")
         app.processEvents()
         time.sleep(0.02)
+
+
+def _sms_code(log: str) -> str | None:
+    """The last code the demo server's log gateway would have texted."""
+    text = Path(log).read_text(encoding="utf-8", errors="replace")
+    found = re.findall(r'"text": "[^"]*?(\d{6})', text)
+    return found[-1] if found else None
 
 
 def make(out: Path) -> list[Path]:
@@ -114,6 +123,14 @@ def make(out: Path) -> list[Path]:
             QTest.keyClick(checkout, Qt.Key.Key_F10)
             shot("4-confirm")
             QTest.keyClick(checkout, Qt.Key.Key_Return)
+            # More than the threshold: the customer reads out the code the server "sent"
+            # (the demo server writes it to its log).
+            _until(app, lambda: checkout.findChild(SpendCodeDialog) is not None)
+            dialog = checkout.findChild(SpendCodeDialog)
+            assert dialog is not None
+            _until(app, lambda: _sms_code(central.log.name) is not None)
+            QTest.keyClicks(dialog.code, _sms_code(central.log.name) or "", delay=TYPING)
+            QTest.keyClick(dialog.code, Qt.Key.Key_Return)
             _until(app, lambda: window.stack.currentWidget() is window.receipt)
             shot("5-receipt")
 

@@ -26,6 +26,9 @@ def run(data_dir: Path | None = None, language: str = "ru", fullscreen: bool = F
                 sync_round(till.db, client, till.clock.now)
         for name, _role, pin in demo_server.DEMO_STAFF:
             print(f"{name}: PIN {pin}")
+        # The demo server sends no SMS: the code a spend above the threshold asks for is
+        # in its log, as the customer would read it on their phone.
+        print(f"SMS с кодами для списания баллов: {central.log.name}")
         from bonuspos.ui import app
 
         return app.run(
